@@ -1,0 +1,160 @@
+"""Load the plan from a workbook: settings, where the table is, and the actions frame.
+
+Every command starts here. Where the plan lives is decided in this order (a person's word wins):
+
+1. the Settings sheet's column overrides (``Column overrides`` table);
+2. the layout adoption saved in the hidden ``_plansync`` sheet, while its headers still match;
+3. ``validation.layout.detect_layout`` over the workbook's own sheets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from plansync.bookkeeping import META_SHEET, load_meta
+from plansync.errors import LayoutNotFound, SettingsError
+from plansync.workbook.base import Progress, Workbook
+from validation.grid import SheetGrid
+from validation.layout import Layout, detect_layout, extract_actions, field_for_header
+from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
+
+# Sheets plansync writes itself: never the plan.
+OWN_SHEETS: frozenset[str] = frozenset({SETTINGS_SHEET, "Issues", "Summary", "Conflicts", META_SHEET, "_plansync_rows"})
+
+
+@dataclass
+class LoadedPlan:
+    """A workbook's plan, ready for the pure core.
+
+    Attributes:
+        book: the workbook it came from.
+        settings: what the Settings sheet says (defaults where a value was unusable).
+        layout: where the plan's table is.
+        grid: the plan sheet as read (one bulk read).
+        actions: the actions frame (canonical fields as raw values, ``_sheet``, ``_row``).
+        settings_problems: Settings values that could not be used, each at its cell.
+    """
+
+    book: Workbook
+    settings: Settings
+    layout: Layout
+    grid: SheetGrid
+    actions: pd.DataFrame
+    settings_problems: list[SettingsProblem] = field(default_factory=list)
+
+    def require_settings(self) -> Settings:
+        """The settings, or ``SettingsError`` for the first unusable value (for commands that act on them)."""
+        if self.settings_problems:
+            first = self.settings_problems[0]
+            raise SettingsError(str(first) + " Then run the command again.", setting=first.setting)
+        return self.settings
+
+
+def _report(progress: Progress | None, message: str, done: float) -> None:
+    if progress is not None:
+        progress(message, done)
+
+
+def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> Layout | None:
+    """The layout adoption saved, if its header cells still name the same fields."""
+    data = meta.get("layout")
+    if not isinstance(data, dict):
+        return None
+    try:
+        layout = Layout.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if layout.sheet not in book.sheet_names():
+        return None
+    grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
+    grids[layout.sheet] = grid
+    header = max(layout.header_rows)
+    # A person may have inserted or moved columns since adoption: then detect again.
+    for name, col in layout.columns.items():
+        seen = field_for_header(grid.cell(header, col))
+        if seen is not None and seen != name:
+            return None
+    return layout
+
+
+def _apply_overrides(layout: Layout | None, settings: Settings, book: Workbook, grids: dict[str, SheetGrid]) -> Layout | None:
+    overrides = dict(settings.column_overrides)
+    if not overrides and settings.plan_sheet is None and settings.header_row is None:
+        return layout
+    sheet = settings.plan_sheet or (layout.sheet if layout else None)
+    header = settings.header_row or (max(layout.header_rows) if layout and layout.sheet == sheet else None)
+    if sheet is None or header is None:
+        if layout is None:
+            return None
+        sheet, header = layout.sheet, max(layout.header_rows)
+    if sheet not in book.sheet_names():
+        raise LayoutNotFound(
+            f"The Settings sheet says the plan is on sheet '{sheet}', but the workbook has no such sheet. "
+            f"Correct 'Plan sheet' under Column overrides on the Settings sheet (sheets: {', '.join(book.sheet_names())})."
+        )
+    columns = dict(layout.columns) if layout and layout.sheet == sheet else {}
+    computed = overrides.pop("due", None)
+    columns.update(overrides)
+    if computed is None:
+        grid = grids.get(sheet) or book.read_sheet(sheet)
+        grids[sheet] = grid
+        base = layout.computed_col if layout and layout.sheet == sheet else grid.max_col + 1
+        computed = max(base, max(columns.values(), default=0) + 1)
+    header_rows = layout.header_rows if layout and layout.sheet == sheet and header in layout.header_rows else [header]
+    return Layout(sheet=sheet, header_rows=list(header_rows), columns=columns, computed_col=computed, source="settings")
+
+
+def _fill_plan(actions: pd.DataFrame, name: str) -> pd.DataFrame:
+    blank = actions["plan"].isna() | actions["plan"].astype(str).str.strip().eq("")
+    actions = actions.copy()
+    actions["plan"] = actions["plan"].where(~blank, name).astype(object)
+    return actions
+
+
+def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan:
+    """Read settings, find the plan's table and extract its actions (a few bulk reads).
+
+    Raises:
+        LayoutNotFound: no sheet has a header row plansync recognises, and Settings does not say.
+    """
+    _report(progress, "Reading settings", 0.0)
+    names = book.sheet_names()
+    settings_grid = book.read_sheet(SETTINGS_SHEET) if SETTINGS_SHEET in names else None
+    settings, problems = read_settings(settings_grid)
+    meta = load_meta(book)
+    grids: dict[str, SheetGrid] = {}
+
+    _report(progress, "Finding the plan", 0.2)
+    layout = _saved_layout(meta, grids, book)
+    layout = _apply_overrides(layout, settings, book, grids)
+    if layout is None:
+        for name in names:
+            if name in OWN_SHEETS or name in grids:
+                continue
+            grid = book.read_sheet(name)
+            if not grid.hidden:
+                grids[name] = grid
+        layout = detect_layout([g for n, g in grids.items() if n not in OWN_SHEETS])
+        layout = _apply_overrides(layout, settings, book, grids)
+    if layout is None or "action" not in layout.columns:
+        where = book.path.name if book.path is not None else "this workbook"
+        raise LayoutNotFound(
+            f"No sheet in {where} has a header row plansync recognises (it looks for headings such as "
+            "'Ref', 'Action', 'Lead', 'Target date'). Run: plansync adopt, or fill in 'Plan sheet', "
+            "'Header row' and the columns under Column overrides on the Settings sheet.",
+            path=str(book.path) if book.path is not None else None,
+        )
+    grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
+
+    _report(progress, "Reading actions", 0.6)
+    actions = extract_actions(grid, layout)
+    stem = Path(book.path).stem if book.path is not None else layout.sheet
+    actions = _fill_plan(actions, settings.plan_name or stem)
+    _report(progress, "Plan loaded", 1.0)
+    return LoadedPlan(book=book, settings=settings, layout=layout, grid=grid, actions=actions, settings_problems=problems)
+
+
+__all__ = sorted(["LoadedPlan", "OWN_SHEETS", "load_plan"])
