@@ -1,0 +1,336 @@
+"""The HTTP layer under the Graph client: one request out, one checked response back.
+
+Policy lives here, in one loop (``GraphHttp.send``): the bearer token, one token refresh on 401,
+waiting ``Retry-After`` on 429/503 with bounded retries, and the translation of every failure
+into plansync's exception tree::
+
+    httpx exception (network, TLS, timeout, bad URL) --map_httpx_error--> SyncError / SettingsError
+    401 twice (after one forced token refresh)       -----------------> AuthError
+    429 / 503 after max_retries                       -----------------> ThrottledError
+    412                                               -----------------> ConflictError
+    any other status >= 400                           -----------------> GraphError(status, code, request-id)
+
+The httpx transport is the seam: real HTTPS, ``httpx.WSGITransport`` over the local list
+server's app, or ``httpx.MockTransport`` over a handler function. Nothing here knows which server
+answers. Tokens and secrets are never put into messages or logs.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from plansync import __version__
+from plansync.errors import AuthError, ConflictError, GraphError, SettingsError, SyncError, ThrottledError
+
+# Graph asks callers to decorate traffic as NONISV|Company|App/version (GRAPH.md §7).
+USER_AGENT = f"NONISV|plansync|plansync/{__version__}"
+
+# Statuses that mean "busy, come back later" (GRAPH.md §7: SharePoint answers 429 or 503).
+THROTTLE_STATUSES = frozenset({429, 503})
+
+# Network failures retried at most this often: a restarted server or a dropped keep-alive
+# connection should not end a sync, but a wrong address should fail fast.
+_NETWORK_RETRIES = 2
+
+# Methods safe to resend after the connection broke mid-request (the server may have acted).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+_STATUS_ADVICE = {
+    400: "Check the value named in the message; if it looks right, report this with the request-id.",
+    403: "Ask the site owner to give your account edit rights to the list.",
+    404: "Check the site and list names (the Settings sheet, or --site/--list).",
+    409: "Another item or list already has this value; sync again to pick up the existing one.",
+    410: "The change log expired; sync again to read the whole list.",
+}
+_SERVER_ADVICE = "The server had a problem; nothing was lost, sync again later."
+_DEFAULT_ADVICE = "Report this to whoever looks after plansync, with the request-id."
+
+SIGN_IN_AGAIN = "Sign in again: plansync auth login"
+
+
+class TokenSource(Protocol):
+    """What the HTTP layer needs from ``sync.auth``: a bearer token and who it belongs to."""
+
+    user: str
+
+    def token(self, *, force_refresh: bool = False) -> str: ...
+
+
+def ssl_verify(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """Turn a CA file path into an SSL context that trusts exactly that file.
+
+    ``False`` is refused: plansync never switches certificate checks off; the local list server
+    prints the CA file to trust instead.
+    """
+    if verify is False:
+        raise ValueError("plansync never turns certificate checks off; pass the CA file to trust instead")
+    if isinstance(verify, (str, Path)):
+        # httpx 0.28 deprecates verify=<str>; an SSLContext trusting only this file is the same thing.
+        return ssl.create_default_context(cafile=str(verify))
+    return verify
+
+
+def map_httpx_error(exc: Exception, *, method: str, url: str) -> SyncError | SettingsError:
+    """The one place that turns an httpx exception into plansync's tree (callers ``raise ... from exc``)."""
+    host = _host(url)
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return SettingsError(
+            f"The Graph address {url} is not a usable https:// address ({detail}). "
+            "Fix --graph-url or the Graph URL in the Settings sheet.",
+            setting="graph_url",
+        )
+    if isinstance(exc, httpx.ConnectError) and "CERTIFICATE" in detail.upper():
+        return SyncError(
+            f"{host} presented a certificate plansync does not trust ({detail}). "
+            "For the local list server, trust the ca file it printed when it started."
+        )
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return SyncError(
+            f"Could not connect to {host} ({detail}). "
+            "Check the network connection and the Graph address, then try again."
+        )
+    if isinstance(exc, httpx.ProxyError):
+        return SyncError(f"The proxy refused the connection to {host} ({detail}). Check the proxy settings, then try again.")
+    if isinstance(exc, httpx.TimeoutException):
+        return SyncError(f"{host} did not answer {method} {_path(url)} in time. Nothing was lost; try again later.")
+    if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
+        return SyncError(f"The connection to {host} broke during {method} {_path(url)} ({detail}). Try again.")
+    if isinstance(exc, httpx.TooManyRedirects):
+        return GraphError(f"{host} redirected {method} {_path(url)} too many times. {_DEFAULT_ADVICE}", code="tooManyRedirects")
+    # LocalProtocolError, DecodingError and any other httpx.HTTPError: a reply plansync cannot use.
+    return GraphError(
+        f"{host} answered {method} {_path(url)} in a way plansync cannot read ({type(exc).__name__}: {detail}). "
+        f"{_DEFAULT_ADVICE}"
+    )
+
+
+def retry_delay(headers: Mapping[str, str], attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based).
+
+    ``Retry-After`` is honoured as float seconds (Graph's own sample is ``2.128``); without it the
+    wait doubles from one second, capped at a minute.
+    """
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if value is not None:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass  # an HTTP-date: rare on Graph; fall back to backoff
+    return float(min(2 ** (attempt - 1), 60))
+
+
+def error_code(body: Any) -> tuple[str | None, str, str | None]:
+    """(code, message, request-id) from a Graph error body; innerError is read case-insensitively."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None, "", None
+    code = error.get("code")
+    message = str(error.get("message") or "")
+    request_id = None
+    inner = error
+    while isinstance(inner, dict):
+        inner = next((v for k, v in inner.items() if k.lower() == "innererror"), None)
+        if isinstance(inner, dict):
+            request_id = inner.get("request-id") or request_id
+    return code, message, request_id
+
+
+def status_error(
+    status: int,
+    headers: Mapping[str, str],
+    body: Any,
+    *,
+    method: str,
+    url: str,
+    item_id: str | None = None,
+) -> SyncError:
+    """The exception for a non-2xx Graph reply (outside the retry loop's own 401/429/503 cases)."""
+    code, message, request_id = error_code(body)
+    request_id = headers.get("request-id") or request_id
+    host = _host(url)
+    said = f" ({code}: {message})" if code else (f" ({message})" if message else "")
+    if status == 412:
+        which = f"Item {item_id}" if item_id else "The item"
+        return ConflictError(
+            f"{which} was changed by someone else since plansync last read it{said}. "
+            "Sync again to pick up their change.",
+            item_id=item_id,
+        )
+    if status == 401:
+        return AuthError(f"{host} refused the sign-in{said}. {SIGN_IN_AGAIN}")
+    advice = _STATUS_ADVICE.get(status, _SERVER_ADVICE if status >= 500 else _DEFAULT_ADVICE)
+    rid = f" (request-id {request_id})" if request_id else ""
+    return GraphError(
+        f"{host} answered {status} to {method} {_path(url)}{said}. {advice}{rid}",
+        status=status,
+        code=code,
+        request_id=request_id,
+    )
+
+
+def throttled_error(status: int, tries: int, host: str, retry_after: float | None) -> ThrottledError:
+    return ThrottledError(
+        f"SharePoint is busy ({host} answered {status} {tries} times in a row); nothing was lost, sync again later.",
+        retry_after=retry_after,
+    )
+
+
+class GraphHttp:
+    """An httpx client plus plansync's request policy; counts every HTTP request it sends."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: TokenSource,
+        transport: httpx.BaseTransport | None = None,
+        verify: bool | str | Path | ssl.SSLContext = True,
+        max_retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 60.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.max_retries = max_retries
+        self.sleep = sleep
+        self.requests = 0
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            verify=ssl_verify(verify),
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        )
+
+    @property
+    def host(self) -> str:
+        return _host(self.base_url)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        item_id: str | None = None,
+        retry_statuses: frozenset[int] = THROTTLE_STATUSES,
+        pass_statuses: frozenset[int] = frozenset(),
+    ) -> httpx.Response:
+        """Send one request with token, refresh-once, throttling retries and error mapping.
+
+        Returns the 2xx response (or one whose status is in ``pass_statuses``); raises AuthError, ThrottledError, ConflictError, GraphError,
+        SyncError or SettingsError.
+        """
+        force_refresh = False
+        refreshed = False
+        throttled = 0
+        network_failures = 0
+        while True:
+            token = self.auth.token(force_refresh=force_refresh)
+            force_refresh = False
+            sent_headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
+            try:
+                request = self._client.build_request(method, url, params=params, json=json_body, headers=sent_headers)
+                self.requests += 1
+                response = self._client.send(request)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                if _may_resend(exc, method) and network_failures < _NETWORK_RETRIES:
+                    network_failures += 1
+                    self.sleep(0.5 * network_failures)
+                    continue
+                raise map_httpx_error(exc, method=method, url=self._absolute(url)) from exc
+            status = response.status_code
+            if status == 401 and not refreshed:
+                # An expired or revoked token: ask for a fresh one once, then give up.
+                refreshed = force_refresh = True
+                continue
+            if status == 401:
+                code, message, _ = error_code(_json_or_none(response))
+                said = f" ({code}: {message})" if code else ""
+                raise AuthError(f"{_host(str(request.url))} refused the sign-in of {self.auth.user}{said}. {SIGN_IN_AGAIN}")
+            if status in retry_statuses:
+                throttled += 1
+                delay = retry_delay(response.headers, throttled)
+                if throttled > self.max_retries:
+                    raise throttled_error(status, throttled, _host(str(request.url)), delay)
+                self.sleep(delay)
+                continue
+            if status >= 400 and status not in pass_statuses:
+                raise status_error(
+                    status, response.headers, _json_or_none(response), method=method, url=str(request.url), item_id=item_id
+                )
+            return response
+
+    def json(self, response: httpx.Response) -> Any:
+        """The JSON body of a 2xx reply; a body that is not JSON is a GraphError, not a crash."""
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise GraphError(
+                f"{_host(str(response.request.url))} answered {response.request.method} {_path(str(response.request.url))} "
+                f"with something that is not JSON. {_DEFAULT_ADVICE}",
+                status=response.status_code,
+            ) from exc
+
+    def _absolute(self, url: str) -> str:
+        return url if "://" in url else self.base_url + "/" + url.lstrip("/")
+
+
+def _may_resend(exc: Exception, method: str) -> bool:
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return "CERTIFICATE" not in str(exc).upper()  # nothing was sent; a wrong certificate will not heal
+    return method in _IDEMPOTENT and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError))
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _host(url: str) -> str:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return url
+    return parsed.netloc.decode("ascii", "replace") or url
+
+
+def _path(url: str) -> str:
+    try:
+        return httpx.URL(url).path or url
+    except httpx.InvalidURL:
+        return url
+
+
+__all__ = sorted(
+    [
+        "GraphHttp",
+        "SIGN_IN_AGAIN",
+        "THROTTLE_STATUSES",
+        "TokenSource",
+        "USER_AGENT",
+        "error_code",
+        "map_httpx_error",
+        "retry_delay",
+        "ssl_verify",
+        "status_error",
+        "throttled_error",
+    ]
+)
