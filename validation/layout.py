@@ -1,44 +1,45 @@
 """Where the plan sits in a workbook: sheet, header row(s), and the column of each field.
 
 ``Layout`` is what adoption saves in the hidden sheet and what a person can correct in Settings.
-``detect_layout`` finds it from the grids; ``extract_actions`` turns a sheet into the actions
-frame every command works on (canonical fields as raw cell values, plus ``_sheet``/``_row``).
-
-This first version recognises one header row per sheet whose cells match the canonical labels
-or aliases (the template, and simple team layouts); ``validation.detect`` extends it to the
-family of council layouts (DESIGN §4).
+``detect_layout`` finds it from the grids (``validation.detect_header``); ``extract_actions`` turns
+the sheet into the actions frame every command works on: one row per action, canonical fields as
+raw cell values, plus ``_sheet``/``_row``. It understands the family of council layouts (DESIGN §4):
+heading rows and repeated header blocks (``validation.detect_rows``), a recommendation column with
+blanks or merged cells below each value, refs written at the start of the text and several actions
+in one cell (``validation.detect_refs``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from validation.fields import FIELDS, FIELD_NAMES, ROW_COL, SHEET_COL
-from validation.grid import SheetGrid
+from validation.detect_grid import fill_merged_down, grid_frame
+from validation.detect_header import find_header
+from validation.detect_names import field_for_header, normalise_header
+from validation.detect_refs import leading_ref, part_for, split_parts, strip_marker
+from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, ref_prefix
+from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
+from validation.grid import SheetGrid, column_letter
 
-_SPACES = re.compile(r"\s+")
+# Sheets plansync writes itself: never searched for a plan.
+PLANSYNC_SHEETS: frozenset[str] = frozenset({"Settings", "Issues", "Summary", "Conflicts", "_plansync", "_plansync_rows"})
 
-
-def normalise_header(value: object) -> str:
-    """'  Target End\\nDate ' -> 'target end date' (case, spacing and trailing ':' ignored)."""
-    if value is None:
-        return ""
-    return _SPACES.sub(" ", str(value)).strip().rstrip(":").strip().lower()
-
-
-_ALIAS_TO_FIELD: dict[str, str] = {}
-for _f in FIELDS:
-    _ALIAS_TO_FIELD.setdefault(normalise_header(_f.label), _f.name)
-    for _a in _f.aliases:
-        _ALIAS_TO_FIELD.setdefault(normalise_header(_a), _f.name)
-
-
-def field_for_header(value: object) -> str | None:
-    """The canonical field a header names, or None."""
-    return _ALIAS_TO_FIELD.get(normalise_header(value))
+# Columns that may repeat a ref marker (``a) Rebecca Wall``) or hold one piece per action of a cell.
+_PER_PART_FIELDS = ("lead", "owner", "target", "revised_target", "status", "progress", "updated", "completed")
+_MARKER_FIELDS = ("lead", "owner", "target", "revised_target", "status", "updated", "completed")
+_REQUIRED_HINTS = {
+    "lead": "'Lead', 'Lead Officer' or 'Owner'",
+    "target": "'Target date', 'Deadline' or 'By when'",
+}
+# Cheap vectorised pre-filters, so the per-cell splitters only see cells that may need them.
+_MAYBE_LEADING_REF = r"^\s*(?:\(?[a-zA-Z0-9]{1,2}\)|[0-9]{1,2}[a-z]?[.)]|[0-9]{1,2}(?:\.[0-9]{1,3})+|[a-z]\.)\s"
+_LETTER_MARKS = r"(?:^|\s)\(?[a-zA-Z]\)\s"
+_NUMBER_LINES = r"(?m)^\s*[0-9]{1,2}[.)]\s"
+_HEADING_ABOVE = HEADING_PATTERN + r"|^\s*[0-9]{1,2}[.)]\s+\S"
+_MAYBE_MARKER = r"^\s*(?:\(?[a-zA-Z]\)|\(?[0-9]{1,2}\)|[a-z]\.)\s"
 
 
 @dataclass
@@ -83,54 +84,257 @@ class Layout:
         )
 
 
-def _header_fields(grid: SheetGrid, row: int) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for col in range(grid.origin[1], grid.max_col + 1):
-        name = field_for_header(grid.cell(row, col))
-        if name and name not in found:
-            found[name] = col
-    return found
-
-
 def detect_layout(grids: list[SheetGrid]) -> Layout | None:
-    """The best-matching header row across the given sheets, or None if none has an action column."""
-    best: tuple[int, SheetGrid, int, dict[str, int]] | None = None
+    """The plan's layout: the sheet whose header names the most fields, or None when no sheet
+    has a header naming an action column and one other field. plansync's own sheets are skipped.
+    """
+    best = None
     for grid in grids:
-        for row in range(grid.origin[0], min(grid.max_row, grid.origin[0] + 50) + 1):
-            found = _header_fields(grid, row)
-            if "action" not in found or len(found) < 2:
-                continue
-            score = len(found)
-            if best is None or score > best[0]:
-                best = (score, grid, row, found)
+        if grid.name in PLANSYNC_SHEETS:
+            continue
+        found = find_header(grid)
+        if found is not None and (best is None or found.score > best[1].score):
+            best = (grid, found)
     if best is None:
         return None
-    _, grid, row, found = best
-    computed_names = {"due", "rag", "overdue", "days overdue"}
-    last = max(
-        [c for c in range(grid.origin[1], grid.max_col + 1) if normalise_header(grid.cell(row, c)) and normalise_header(grid.cell(row, c)) not in computed_names]
-        or [max(found.values())]
+    grid, found = best
+    unplaced = [
+        f"Column {column_letter(col)} ('{text}') on {grid.name} is not a column plansync knows; it is kept as it is."
+        for col, text in found.labels.items()
+        if col < found.computed_col and col not in found.columns.values() and field_for_header(text) is None
+    ]
+    for name, hint in _REQUIRED_HINTS.items():
+        if name not in found.columns:
+            unplaced.append(
+                f"No {FIELD_BY_NAME[name].label.lower()} column found on {grid.name} (a header such as {hint}). "
+                f"If the plan has one, type its column letter next to '{FIELD_BY_NAME[name].label}' under "
+                "Column overrides in the Settings sheet."
+            )
+    return Layout(
+        sheet=grid.name,
+        header_rows=list(found.rows),
+        columns=dict(sorted(found.columns.items(), key=lambda kv: kv[1])),
+        computed_col=found.computed_col,
+        unplaced=unplaced,
     )
-    return Layout(sheet=grid.name, header_rows=[row], columns=found, computed_col=last + 1)
+
+
+def apply_overrides(layout: Layout, overrides: dict[str, int]) -> Layout:
+    """The layout with a person's column corrections (Settings) on top: their choice wins."""
+    if not overrides:
+        return layout
+    columns = {f: c for f, c in layout.columns.items() if f not in overrides and c not in overrides.values()}
+    columns.update(overrides)
+    return replace(
+        layout,
+        columns=dict(sorted(columns.items(), key=lambda kv: kv[1])),
+        computed_col=max(layout.computed_col, max(overrides.values()) + 1),
+        source="settings",
+    )
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The actions frame plus what adoption tells the person about how it was read.
+
+    Attributes:
+        actions: the actions frame.
+        recommendation_from: 'column', 'headings', 'ref prefix' or '' (none found).
+        headings: number of recommendation heading rows seen.
+        split_cells: number of cells that held several actions.
+    """
+
+    actions: pd.DataFrame
+    recommendation_from: str
+    headings: int
+    split_cells: int
 
 
 def extract_actions(grid: SheetGrid, layout: Layout) -> pd.DataFrame:
     """One row per action under the header: canonical fields as raw values, plus _sheet/_row.
 
-    Blank rows are skipped. Fields the layout has no column for are None.
+    Blank, note, heading and repeated header rows are skipped; fields the layout has no column
+    for are None. Several actions in one cell give several rows with the same ``_row``.
     """
-    start = max(layout.header_rows) + 1
-    rows: list[dict] = []
-    for r in range(start, grid.max_row + 1):
-        record = {name: grid.cell(r, col) for name, col in layout.columns.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in record.values()):
-            continue
-        record[SHEET_COL] = grid.name
-        record[ROW_COL] = r
-        rows.append(record)
-    frame = pd.DataFrame(rows, columns=[*FIELD_NAMES, SHEET_COL, ROW_COL], dtype=object)
+    return read_actions(grid, layout).actions
+
+
+def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
+    """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``)."""
+    first = min(layout.header_rows)
+    last_col = max([layout.computed_col - 1, *layout.columns.values()])
+    table = grid_frame(grid, first_row=_headings_above(grid, first, last_col), last_col=last_col)
+    action_col = layout.columns.get("action")
+    if table.empty or action_col is None:
+        return Extracted(_frame([]), "", 0, 0)
+    for col in layout.columns.values():
+        if col not in table.columns:
+            table[col] = None
+    kinds = classify_rows(table, action_col=action_col, header_rows=layout.header_rows, merged=grid.merged)
+    heading = heading_of_rows(table, kinds)
+    is_action = kinds.eq(ACTION)
+
+    out = pd.DataFrame(index=table.index[is_action])
+    for name in FIELD_NAMES:
+        col = layout.columns.get(name)
+        out[name] = table.loc[is_action, col].astype(object) if col is not None else None
+    out = out.astype(object)
+
+    rec_from = ""
+    rec = pd.Series(None, index=out.index, dtype=object)
+    if "recommendation" in layout.columns:
+        column = fill_merged_down(table[layout.columns["recommendation"]], layout.columns["recommendation"], grid.merged)
+        block = kinds.eq(HEADING).cumsum()
+        column = column.where(~kinds.eq(HEADING)).groupby(block).ffill()
+        rec = column[is_action].astype(object)
+        rec_from = "column" if rec.notna().any() else ""
+    if heading[is_action].notna().any():
+        rec = rec.where(rec.notna(), heading[is_action])
+        rec_from = rec_from or "headings"
+    out["recommendation"] = rec.where(rec.notna(), None)
+
+    out, split_cells = _split_cells(out)
+    out = _refs_from_text(out)
+    if not rec_from:
+        prefix = out["ref"].map(ref_prefix)
+        if prefix.notna().any():
+            out["recommendation"] = prefix.where(prefix.notna(), None)
+            rec_from = "ref prefix"
+    for name in _MARKER_FIELDS:
+        out[name] = _strip_markers(out[name])
+    out[SHEET_COL] = grid.name
+    return Extracted(_frame(out), rec_from, int(kinds.eq(HEADING).sum()), split_cells)
+
+
+def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
+    """First row to read: the header's next row, or a recommendation heading just above the header.
+
+    When each recommendation has its own header block, the first heading sits above the first
+    header (``Recommendation No. 1`` then ``Ref | Action ...``). A title row is not a heading.
+    """
+    top = header + 1
+    row = header - 1
+    while row >= grid.origin[0]:
+        cells = [grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)]
+        texts = [v for v in cells if v is not None and str(v).strip()]
+        if len(texts) != 1 or not re.match(_HEADING_ABOVE, str(texts[0]), re.I):
+            break
+        top = row
+        row -= 1
+    return top
+
+
+def _frame(out: pd.DataFrame | list) -> pd.DataFrame:
+    if isinstance(out, list):
+        out = pd.DataFrame(columns=[*FIELD_NAMES, SHEET_COL, ROW_COL])
+    frame = out.reset_index(names=ROW_COL) if ROW_COL not in out.columns else out
+    frame = frame.reindex(columns=[*FIELD_NAMES, SHEET_COL, ROW_COL]).astype(object)
     frame[ROW_COL] = frame[ROW_COL].astype("int64")
-    return frame
+    frame = frame.reset_index(drop=True)
+    return frame.where(frame.notna(), None) if len(frame) else frame
 
 
-__all__ = sorted(["Layout", "detect_layout", "extract_actions", "field_for_header", "normalise_header"])
+def _is_text(values: pd.Series) -> pd.Series:
+    return values.map(type).eq(str)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """The text cells as a string Series (others NA), for vectorised pattern tests."""
+    return values.where(_is_text(values)).astype("string")
+
+
+def _split_cells(out: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Each cell holding ``a) ... b) ...`` or numbered lines becomes one row per action."""
+    text = _text(out["action"])
+    maybe = (text.str.count(_LETTER_MARKS).ge(2) | text.str.count(_NUMBER_LINES).ge(2)).fillna(False).astype(bool)
+    if not maybe.any():
+        return out, 0
+    parts = out.loc[maybe, "action"].map(split_parts)
+    parts = parts[parts.notna()]
+    if parts.empty:
+        return out, 0
+    pieces = []
+    for row, row_parts in parts.items():
+        source = out.loc[row]
+        base = _rec_base(source["ref"], source["recommendation"])
+        for marker, text_part in row_parts:
+            record = source.copy()
+            record["action"] = text_part
+            record["ref"] = _qualified(base, marker)
+            for name in _PER_PART_FIELDS:
+                record[name] = part_for(source[name], marker)
+            pieces.append(record)
+    split = pd.DataFrame(pieces).astype(object)
+    split.index.name = out.index.name
+    # Keep sheet order: the parts take their cell's place.
+    merged = pd.concat([out[~out.index.isin(parts.index)], split])
+    merged = merged.iloc[pd.Index(merged.index).argsort(kind="stable")]
+    return merged, len(parts)
+
+
+def _rec_base(ref: object, recommendation: object) -> str | None:
+    """What a marker is appended to: the row's own ref, else its recommendation's number."""
+    if ref is not None and not (isinstance(ref, float) and ref != ref) and str(ref).strip():
+        return str(ref).strip().rstrip(".)")
+    number = recommendation_number(recommendation)
+    return str(number) if number is not None else None
+
+
+def _qualified(base: str | None, marker: str) -> str:
+    """``('3', 'a')`` -> ``'3a'``; ``('2', '1')`` -> ``'2.1'``; no base -> the marker itself.
+
+    A letter alone (``a)``) repeats under every recommendation, so it is tied to its
+    recommendation to stay unique within the plan.
+    """
+    if base is None:
+        return marker
+    return f"{base}{marker}" if marker.isalpha() else f"{base}.{marker}"
+
+
+def _refs_from_text(out: pd.DataFrame) -> pd.DataFrame:
+    """A ref written at the start of the action text becomes the row's ref (text without it)."""
+    text = _text(out["action"])
+    maybe = text.str.contains(_MAYBE_LEADING_REF, regex=True).fillna(False).astype(bool)
+    if not maybe.any():
+        return out
+    out = out.copy()
+    parsed = out.loc[maybe, "action"].map(leading_ref)
+    for row, (ref, rest) in parsed.items():
+        if ref is None:
+            continue
+        current = out.at[row, "ref"] if not isinstance(out.index, pd.MultiIndex) else None
+        rows = out.loc[[row]] if out.index.has_duplicates else None
+        if rows is not None and len(rows) > 1:
+            continue  # a split cell already has its refs
+        if current is None or (isinstance(current, float) and current != current) or not str(current).strip():
+            base = _rec_base(None, out.at[row, "recommendation"]) if ref.isalpha() and len(ref) == 1 else None
+            out.at[row, "ref"] = _qualified(base, ref) if base else ref
+            out.at[row, "action"] = rest
+        elif str(current).strip().rstrip(".)") == ref:
+            out.at[row, "action"] = rest  # "1.2 Develop ..." next to ref 1.2: the ref is said twice
+    return out
+
+
+def _strip_markers(values: pd.Series) -> pd.Series:
+    """``a) Rebecca Wall`` in a lead or date column -> ``Rebecca Wall``."""
+    maybe = _text(values).str.contains(_MAYBE_MARKER, regex=True).fillna(False).astype(bool)
+    if not maybe.any():
+        return values
+    values = values.copy()
+    values[maybe] = values[maybe].map(strip_marker)
+    return values
+
+
+__all__ = sorted(
+    [
+        "Extracted",
+        "Layout",
+        "PLANSYNC_SHEETS",
+        "apply_overrides",
+        "detect_layout",
+        "extract_actions",
+        "field_for_header",
+        "normalise_header",
+        "read_actions",
+    ]
+)

@@ -1,0 +1,53 @@
+"""Heading, note, blank and title rows under the header (DESIGN §4)."""
+
+from validation.grid import SheetGrid
+from validation.layout import detect_layout, extract_actions
+
+
+def _actions(rows, merged=()):
+    grid = SheetGrid("Action Plan", [list(r) for r in rows], merged=list(merged))
+    return extract_actions(grid, detect_layout([grid]))
+
+
+def test_numbered_heading_rows_merged_across_the_table_give_the_recommendation():
+    actions = _actions([
+        ["Ref.", "Action", "Target End Date", "Lead Officer"],
+        ["1. Consideration of previous history", None, None, None],
+        ["1.1", "Dip sample contacts", "July 2022", "HoS First Response"],
+        [None, "Audit case files", None, "Head of Safeguarding"],
+        ["2. Assessment of identity needs", None, None, None],
+        ["2.1", "Revise the referral form", "September 2022", "HoS Commissioning"],
+    ], merged=[(2, 1, 2, 4), (5, 1, 5, 4)])
+    assert [
+        ("1. Consideration of previous history", "1.1", 3),
+        ("1. Consideration of previous history", None, 4),
+        ("2. Assessment of identity needs", "2.1", 6),
+    ] == list(zip(actions["recommendation"], actions["ref"], actions["_row"]))
+
+
+def test_a_heading_written_in_the_action_column_is_still_a_heading():
+    actions = _actions([
+        ["Ref", "Action", "Lead"],
+        [None, "Recommendation No. 3", None],
+        [None, "The quality of supervision", None],
+        ["3.1", "Refresh supervision policy", "HoS"],
+    ], merged=[(3, 2, 3, 3)])
+    assert [("Recommendation No. 3 The quality of supervision", "3.1")] == list(zip(actions["recommendation"], actions["ref"]))
+
+
+def test_blank_rows_notes_and_text_after_the_table_are_not_actions():
+    actions = _actions([
+        ["Ref", "Action", "Lead"],
+        ["1.1", "Train staff", "HoS"],
+        [None, "   ", None],
+        ["Overarching Note: all actions report to the Improvement Board", None, None],
+        ["Key: Blue = complete", None, None],
+        ["1.2", "Audit files", "Head of QA"],
+    ])
+    assert ["1.1", "1.2"] == actions["ref"].tolist()
+    assert [2, 6] == actions["_row"].tolist()
+
+
+def test_a_row_holding_only_a_ref_is_an_action_with_its_text_missing():
+    actions = _actions([["Ref", "Action", "Lead"], ["1.1", "Train staff", "HoS"], ["1.2", None, None]])
+    assert [("1.1", "Train staff"), ("1.2", None)] == list(zip(actions["ref"], actions["action"]))

@@ -1,0 +1,132 @@
+"""Find the header row(s) of a plan by the names teams give their columns (DESIGN §4).
+
+A header row is a row whose cells name canonical fields (label or alias, ``validation.fields``)
+and that names the action column. The best one on a sheet gives the column of each field.
+Some teams repeat the header block under each recommendation heading; every row that repeats
+the best row's names in the same columns is a header row too. A header spread over two rows
+(``Progress`` above ``Update`` and ``RAG``) adds the fields of its second row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from validation.detect_grid import grid_frame
+from validation.detect_names import ALIAS_TO_FIELD, normalise_header
+from validation.fields import COMPUTED
+from validation.grid import SheetGrid
+
+# Header cells are short; skipping long text keeps the scan cheap on big sheets.
+_MAX_HEADER_LEN = 60
+_COMPUTED_HEADERS: tuple[str, ...] = tuple(normalise_header(f.label) for f in COMPUTED)
+
+
+
+@dataclass(frozen=True)
+class HeaderFound:
+    """The header of one sheet.
+
+    Attributes:
+        row: the best header row.
+        rows: every header row (the best one, its second row, and repeats further down).
+        columns: canonical field -> column number.
+        labels: column number -> header text as written, for every non-empty header cell.
+        computed_col: first column right of the team's table (where plansync's columns go).
+    """
+
+    row: int
+    rows: tuple[int, ...]
+    columns: dict[str, int]
+    labels: dict[int, str]
+    computed_col: int
+
+    @property
+    def score(self) -> int:
+        return len(self.columns)
+
+
+def header_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The normalised text of each short text cell (else NA), same shape as ``frame``."""
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        is_text = values.map(type).eq(str)
+        names = pd.Series(pd.NA, index=values.index, dtype=object)
+        if is_text.any():
+            text = values[is_text].astype(str)
+            short = text[text.str.len() <= _MAX_HEADER_LEN]
+            if len(short):
+                names[short.index] = (
+                    short.str.replace(r"\s+", " ", regex=True).str.strip().str.rstrip(":").str.strip().str.lower()
+                )
+        out[col] = names
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns, dtype=object)
+
+
+def find_header(grid: SheetGrid) -> HeaderFound | None:
+    """The header of ``grid``, or None when no row names an action column and one other field."""
+    frame = grid_frame(grid)
+    if frame.empty:
+        return None
+    names = header_names(frame)
+    fields = names.apply(lambda col: col.map(ALIAS_TO_FIELD))
+    # A field named twice in a row counts once; the first column naming it wins.
+    counts = fields.nunique(axis=1)
+    has_action = fields.eq("action").any(axis=1)
+    candidates = counts[has_action & counts.ge(2)]
+    if candidates.empty:
+        return None
+    row = int(candidates.idxmax())
+    columns = _first_columns(fields.loc[row])
+    rows = [row]
+    for extra in (row + 1, row - 1):
+        if extra in fields.index and extra not in rows:
+            more = {f: c for f, c in _first_columns(fields.loc[extra]).items() if f not in columns and c not in columns.values()}
+            action_cell = frame.at[extra, columns["action"]]
+            if more and (action_cell is None or fields.at[extra, columns["action"]] == "action"):
+                columns.update(more)
+                rows.append(extra)
+    rows.extend(int(r) for r in _repeats(fields, columns, exclude=set(rows)))
+    labels = {int(c): str(frame.at[r, c]).strip() for r in sorted(rows, reverse=True) for c in frame.columns if isinstance(frame.at[r, c], str)}
+    return HeaderFound(
+        row=row,
+        rows=tuple(sorted(rows)),
+        columns=columns,
+        labels=dict(sorted(labels.items())),
+        computed_col=_computed_col(names.loc[row], frame.loc[row:]),
+    )
+
+
+def _first_columns(row_fields: pd.Series) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for col, name in row_fields.dropna().items():
+        found.setdefault(str(name), int(col))
+    return found
+
+
+def _repeats(fields: pd.DataFrame, columns: dict[str, int], *, exclude: set[int]) -> list[int]:
+    """Rows further down that name the same fields in the same columns (a repeated header block)."""
+    hits = sum(fields[c].eq(f).astype(int) for f, c in columns.items())
+    needed = min(3, len(columns))
+    repeated = hits.ge(needed) & fields[columns["action"]].eq("action")
+    return [r for r in repeated[repeated].index if r not in exclude]
+
+
+def _computed_col(header: pd.Series, body: pd.DataFrame) -> int:
+    """First column right of everything the team wrote from the header row down.
+
+    plansync's own four headers (Due, RAG, Overdue, Days overdue), side by side at the right
+    edge, mark where it wrote before: adopting again reuses them, and a team's own "RAG"
+    column inside the table is never mistaken for plansync's.
+    """
+    named = [int(c) for c, v in header.items() if isinstance(v, str) and v]
+    n = len(_COMPUTED_HEADERS)
+    if len(named) > n and tuple(header[c] for c in named[-n:]) == _COMPUTED_HEADERS:
+        return named[-n]
+    used = body.notna().any(axis=0)
+    return int(used[used].index.max()) + 1 if used.any() else int(body.columns.min())
+
+
+__all__ = ["HeaderFound", "find_header", "header_names"]

@@ -1,0 +1,133 @@
+"""What each row under the header is: an action, a recommendation heading, a note, or nothing.
+
+Teams put a recommendation's text in a heading row above its actions (``1. Consideration of
+...``, ``Recommendation No. 3``), often merged across the table; they add notes
+(``Overarching Note: ...``), blank spacer rows and repeated header blocks. Only action rows
+become actions; heading rows give the recommendation of the actions below them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# A row is a note when its only text starts like this.
+NOTE_PATTERN = r"^\s*(?:overarching\s+|general\s+|please\s+)?(?:notes?|nb|n\.b\.|key|legend)\b\s*[:.\-–]?"
+# Text that is a recommendation heading wherever it sits (even in the action column).
+HEADING_PATTERN = (
+    r"^\s*(?:recommendations?|findings?|areas?\s+for\s+improvement|priority|priorities)"
+    r"\s*(?:no\.?|number|#)?\s*[0-9]+\b"
+)
+# A lone ref (``1.5``, ``a)``) is an action whose text is missing, not a heading.
+_BARE_REF = r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|\(?[a-zA-Z]\)?)\s*$"
+_NUMBER = re.compile(
+    r"^\s*(?:(?:recommendations?|findings?|areas?\s+for\s+improvement|priority)\s*(?:no\.?|number|#)?\s*)?"
+    r"\(?([0-9]{1,3})(?:[.):\s]|$)",
+    re.I,
+)
+
+ACTION, HEADING, NOTE, BLANK, HEADER = "action", "heading", "note", "blank", "header"
+
+
+def classify_rows(
+    table: pd.DataFrame,
+    *,
+    action_col: int,
+    header_rows: tuple[int, ...] | list[int],
+    merged: list[tuple[int, int, int, int]],
+) -> pd.Series:
+    """The kind of each row of ``table`` (rows under the first header, the team's columns only).
+
+    Returns a Series of ``action``, ``heading``, ``note``, ``blank`` or ``header``.
+    """
+    present = table.notna()
+    count = present.sum(axis=1)
+    first_col = table.columns.min()
+    # The text of rows that hold exactly one cell, and where that cell is.
+    only = table.bfill(axis=1).iloc[:, 0] if len(table.columns) else pd.Series(None, index=table.index)
+    only_text = only.where(count.eq(1)).astype("string")
+    only_col = present.idxmax(axis=1).where(count.eq(1))
+    wide = _wide_merge_rows(merged, table.columns)
+    note = only_text.str.contains(NOTE_PATTERN, case=False, regex=True).fillna(False).astype(bool)
+    heading_text = only_text.str.contains(HEADING_PATTERN, case=False, regex=True).fillna(False).astype(bool)
+    bare_ref = only_text.str.contains(_BARE_REF, regex=True).fillna(False).astype(bool)
+    action_empty = ~present[action_col]
+    in_first_col = only_col.eq(first_col).fillna(False).astype(bool)
+    heading = count.eq(1) & ~note & ~bare_ref & (
+        heading_text
+        | pd.Series(table.index.isin(wide), index=table.index)
+        | (action_empty & in_first_col)
+    )
+    kinds = pd.Series(ACTION, index=table.index, dtype=object)
+    kinds[heading] = HEADING
+    kinds[note] = NOTE
+    kinds[count.eq(0)] = BLANK
+    kinds[table.index.isin(list(header_rows))] = HEADER
+    return kinds
+
+
+def _wide_merge_rows(merged: list[tuple[int, int, int, int]], cols: pd.Index) -> list[int]:
+    """Rows where a merge spans two or more of the table's columns (a heading laid across it)."""
+    if not len(cols):
+        return []
+    lo, hi = int(cols.min()), int(cols.max())
+    return [top for top, left, bottom, right in merged if min(right, hi) - max(left, lo) >= 1]
+
+
+def heading_of_rows(table: pd.DataFrame, kinds: pd.Series) -> pd.Series:
+    """For every row, the text of the recommendation heading above it (consecutive headings joined).
+
+    A heading block ends at the first action row; the next heading row starts a new block.
+    """
+    is_heading = kinds.eq(HEADING)
+    text = table.bfill(axis=1).iloc[:, 0].where(is_heading) if len(table.columns) else pd.Series(None, index=table.index)
+    text = text.map(lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v).strip())
+    block_id = _block_ids(is_heading, kinds)
+    joined = text[is_heading].groupby(block_id[is_heading]).agg(lambda s: " ".join(v for v in s if v))
+    return block_id.map(joined).where(block_id.ge(0), None)
+
+
+def _block_ids(is_heading: pd.Series, kinds: pd.Series) -> pd.Series:
+    """Number heading blocks 0, 1, ...; each row gets the block above it (-1 before the first)."""
+    is_action = kinds.eq(ACTION)
+    # A heading row opens a new block when an action row came since the previous heading row.
+    actions_so_far = is_action.astype(int).cumsum()
+    last_heading_actions = actions_so_far.where(is_heading).ffill().shift(1)
+    opens = is_heading & (last_heading_actions.isna() | actions_so_far.ne(last_heading_actions))
+    ids = opens.astype(int).cumsum() - 1
+    return ids.where(ids.ge(0), -1).astype(int)
+
+
+def recommendation_number(text: object) -> int | None:
+    """The number a recommendation's text starts with: ``'1. Consideration ...'`` -> 1,
+    ``'Recommendation No. 3'`` -> 3, ``'2) The quality ...'`` -> 2; None when there is none."""
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return int(text) if float(text).is_integer() else None
+    match = _NUMBER.match(str(text))
+    return int(match.group(1)) if match else None
+
+
+def ref_prefix(ref: object) -> str | None:
+    """The recommendation a ref belongs to: ``'2.13'`` -> ``'2'``, ``'4b'`` -> ``'4'``."""
+    if ref is None or (isinstance(ref, float) and ref != ref):
+        return None
+    match = re.match(r"^\s*([0-9]{1,3})(?:[.\-][0-9]|[a-z])", str(ref))
+    return match.group(1) if match else None
+
+
+__all__ = [
+    "ACTION",
+    "BLANK",
+    "HEADER",
+    "HEADING",
+    "HEADING_PATTERN",
+    "NOTE",
+    "NOTE_PATTERN",
+    "classify_rows",
+    "heading_of_rows",
+    "recommendation_number",
+    "ref_prefix",
+]
