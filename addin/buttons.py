@@ -1,0 +1,241 @@
+"""One function per ribbon button: get the workbook, call the command, report in one line.
+
+The VBA callbacks in ``addin/vba/PlansyncRibbon.bas`` run these through xlwings' RunPython, e.g.
+``RunPython "import addin.buttons; addin.buttons.validate()"``. Each function:
+
+1. wraps the calling workbook (``xw.Book.caller()``) in ``XlwingsWorkbook`` with screen
+   updating off;
+2. calls the same command the CLI runs (``plansync.commands``, ``sync.auth``), never its own
+   copy of validation, RAG or sync;
+3. ends with a one-line result on Excel's status bar ("Validated 214 actions: 3 problems, see
+   the Issues sheet") and, when there are problems, selects the first bad cell;
+4. turns a ``PlansyncError`` into that line plus a plain message box, and any other failure
+   into a plain message box plus the details in a log file the support officer can read
+   (``log_path()``), never a Python traceback on screen.
+
+Every function takes an optional ``book`` so tests (and xlwings Server) can pass one in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import xlwings as xw
+
+from addin.xlwings_book import XlwingsWorkbook
+from plansync.errors import LayoutNotFound, PlansyncError
+
+TITLE = "plansync"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a click ends with: the status-bar line and, optionally, the cell to select."""
+
+    message: str
+    select: tuple[str, int, int] | None = None
+
+
+def log_path(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """Where the add-in writes details of unexpected failures: ``$PLANSYNC_HOME/logs/addin.log``,
+    else the per-user data folder (e.g. ``%LOCALAPPDATA%\\plansync\\logs\\addin.log``)."""
+    env = os.environ if environ is None else environ
+    home = env.get("PLANSYNC_HOME")
+    if home:
+        return Path(home) / "logs" / "addin.log"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("plansync", appauthor=False)) / "logs" / "addin.log"
+
+
+def _progress(wb: XlwingsWorkbook) -> Callable[[str, float], None]:
+    def report(message: str, done: float) -> None:
+        wb.status(f"plansync: {message} ({done:.0%})")
+
+    return report
+
+
+def _alert(book: xw.Book, message: str) -> None:
+    try:
+        book.app.alert(message, title=TITLE)
+    except Exception:  # noqa: BLE001 - a message box that cannot open must not hide the result
+        pass
+
+
+def _log_failure(button: str, book: xw.Book, exc: BaseException) -> Path:
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("plansync.addin")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    try:
+        name = getattr(book, "fullname", "?")
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        logger.error("button %s failed on %s\n%s", button, name, details)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return path
+
+
+def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: xw.Book | None = None) -> Outcome:
+    """Run one click of ``button`` on ``book`` (default: the workbook that called RunPython)."""
+    book = book if book is not None else xw.Book.caller()
+    try:
+        with XlwingsWorkbook.session(book) as wb:
+            wb.status(f"plansync: {button}…")
+            outcome = action(wb)
+            if outcome.select is not None:
+                wb.select(*outcome.select)
+            wb.status(outcome.message)
+        return outcome
+    except LayoutNotFound as exc:
+        message = f"{exc} In Excel: click 'Adopt this workbook' on the plansync tab."
+    except PlansyncError as exc:
+        message = str(exc)
+    except Exception as exc:  # noqa: BLE001 - the one place every unexpected failure ends up
+        path = _log_failure(button, book, exc)
+        message = (
+            f"plansync could not finish '{button}' because of an unexpected problem. "
+            f"Nothing else in your workbook was changed by this click. "
+            f"The details are in {path}: send that file to your support officer."
+        )
+    outcome = Outcome(message)
+    try:
+        XlwingsWorkbook(book).status(message)
+    except Exception:  # noqa: BLE001 - Excel busy or closed: the message box still says it
+        pass
+    _alert(book, message)
+    return outcome
+
+
+# --- the buttons ----------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _validate(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.validate import validate_workbook
+
+    result = validate_workbook(wb, progress=_progress(wb))
+    issues = result.issues
+    rows = result.rows if isinstance(result.rows, int) else len(result.rows)
+    if len(issues) == 0:
+        return Outcome(f"Validated {_plural(rows, 'action')}: no problems found.")
+    severity = issues["severity"] if "severity" in issues.columns else None
+    errors = int((severity == "error").sum()) if severity is not None else len(issues)
+    warnings = len(issues) - errors
+    parts = [_plural(errors, "problem")] + ([_plural(warnings, "warning")] if warnings else [])
+    first = issues.iloc[0]
+    where = (str(first["sheet"]), int(first["row"]), int(first["column"]))
+    return Outcome(f"Validated {_plural(rows, 'action')}: {' and '.join(parts)}, see the Issues sheet.", where)
+
+
+def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.rag import refresh_rag
+
+    actions = refresh_rag(wb, progress=_progress(wb)).actions
+    counts = actions["rag"].value_counts() if "rag" in actions.columns else {}
+    colours = ", ".join(f"{int(counts.get(c, 0))} {c}" for c in ("Red", "Amber", "Green", "Blue"))
+    overdue = int(actions["overdue"].fillna(False).astype(bool).sum()) if "overdue" in actions.columns else 0
+    return Outcome(f"Refreshed RAG for {_plural(len(actions), 'action')}: {colours}; {overdue} overdue.")
+
+
+def _summary(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.report import report_workbook
+
+    result = report_workbook(wb)
+    message = getattr(result, "message", None) or "Wrote the Summary sheet."
+    if "Summary" in wb.sheet_names():
+        return Outcome(message, ("Summary", 1, 1))
+    return Outcome(message)
+
+
+def _sync(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.sync import sync_workbook
+
+    result = sync_workbook(wb, progress=_progress(wb))
+    message = getattr(result, "message", None) or str(result)
+    conflicts = getattr(result, "conflicts", None)
+    if conflicts and "Conflicts" in wb.sheet_names():
+        return Outcome(message, ("Conflicts", 1, 1))
+    return Outcome(message)
+
+
+def _settings(wb: XlwingsWorkbook) -> Outcome:
+    if "Settings" not in wb.sheet_names():
+        return Outcome(
+            "This workbook has no Settings sheet yet. Click 'Adopt this workbook' on the plansync tab to add one."
+        )
+    return Outcome(
+        "Settings: change the values in column B (plan name, amber days, SharePoint list), then click Validate.",
+        ("Settings", 1, 2),
+    )
+
+
+def _sign_in(wb: XlwingsWorkbook) -> Outcome:
+    from sync.auth import login
+    from sync.target import resolve_target
+    from validation.settings import Settings
+
+    grid = wb.read_sheet("Settings") if "Settings" in wb.sheet_names() else None
+    target = resolve_target(Settings.from_grid(grid))
+    user = login(target)
+    who = getattr(user, "user", user)
+    return Outcome(f"Signed in as {who}. Sync will record your name on every change." if who else "Signed in.")
+
+
+def _adopt(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.adopt import adopt_workbook
+
+    result = adopt_workbook(wb)
+    message = getattr(result, "message", None) or "Adopted this workbook: plansync found the plan."
+    return Outcome(message)
+
+
+def validate(book: xw.Book | None = None) -> Outcome:
+    """Validate: check every action, list problems on the Issues sheet, select the first."""
+    return run_button("Validate", _validate, book)
+
+
+def refresh_rag(book: xw.Book | None = None) -> Outcome:
+    """Refresh RAG: write Due, RAG, Overdue and Days overdue for every action."""
+    return run_button("Refresh RAG", _refresh_rag, book)
+
+
+def summary(book: xw.Book | None = None) -> Outcome:
+    """Summary: write the board summary sheet."""
+    return run_button("Summary", _summary, book)
+
+
+def sync(book: xw.Book | None = None) -> Outcome:
+    """Sync: send this plan's changes to the SharePoint list and bring in others'."""
+    return run_button("Sync", _sync, book)
+
+
+def settings(book: xw.Book | None = None) -> Outcome:
+    """Settings: show the Settings sheet."""
+    return run_button("Settings", _settings, book)
+
+
+def sign_in(book: xw.Book | None = None) -> Outcome:
+    """Sign in: sign in to SharePoint for Sync, with the person's own account."""
+    return run_button("Sign in", _sign_in, book)
+
+
+def adopt(book: xw.Book | None = None) -> Outcome:
+    """Adopt this workbook: find the plan's table and add plansync's sheets."""
+    return run_button("Adopt this workbook", _adopt, book)
+
+
+__all__ = sorted(
+    ["Outcome", "adopt", "log_path", "refresh_rag", "run_button", "settings", "sign_in", "summary", "sync", "validate"]
+)

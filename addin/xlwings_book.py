@@ -1,0 +1,213 @@
+"""``XlwingsWorkbook``: the workbook open in Excel, behind the same seam as an .xlsx file.
+
+It implements ``plansync.workbook.base.Workbook`` with xlwings, so every command runs unchanged
+on the workbook a person is looking at. The rules that keep a click fast whatever the row count:
+
+* each sheet is read once per click, in one bulk read of its used range (plus one bulk read of
+  its formulas on desktop Excel, only when the sheet has any), then served from memory;
+* each block is written in one bulk write of values (colours come from conditional formatting);
+* screen updating is off while a button runs (``XlwingsWorkbook.session``).
+
+The same code runs against desktop Excel (COM on Windows, AppleScript on Mac) and against
+xlwings' remote engine, where the workbook arrives as JSON and writes go back as actions. The
+tests use the remote engine; see docs/addin-install.md for why and under which licence.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+import xlwings as xw
+
+from validation.grid import CellValue, Grid, SheetGrid
+
+# Engines whose workbook payload carries values only (formulas are not sent with it).
+_VALUES_ONLY_ENGINES = frozenset({"remote", "officejs", "calamine"})
+
+
+class XlwingsWorkbook:
+    """A ``Workbook`` over an open ``xlwings.Book``.
+
+    Attributes:
+        path: the workbook's file, or None when Excel has not saved it anywhere yet.
+        last_status: the last message shown with ``status`` (also on Excel's status bar).
+    """
+
+    def __init__(self, book: xw.Book) -> None:
+        self.book = book
+        self.path = _path_of(book)
+        self.last_status: str | None = None
+        self._grids: dict[str, SheetGrid] = {}
+
+    @classmethod
+    @contextmanager
+    def session(cls, book: xw.Book) -> Iterator["XlwingsWorkbook"]:
+        """The workbook wrapped for one click, with Excel's screen updating off meanwhile."""
+        app = book.app
+        app.screen_updating = False
+        try:
+            yield cls(book)
+        finally:
+            app.screen_updating = True
+
+    # --- reading -------------------------------------------------------------------------
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_sheet(self, name: str) -> SheetGrid:
+        if name not in self._grids:
+            if name not in self.sheet_names():
+                raise KeyError(name)
+            self._grids[name] = self._read(self.book.sheets[name])
+        grid = self._grids[name]
+        return SheetGrid(grid.name, [list(row) for row in grid.values], list(grid.merged), grid.hidden, grid.origin)
+
+    def _read(self, sheet: xw.Sheet) -> SheetGrid:
+        used = sheet.used_range
+        values = used.options(ndim=2).value  # the one bulk read of the sheet
+        formulas = self._formulas(used)
+        rows: Grid = []
+        for r, line in enumerate(values):
+            row = [_clean(v) for v in line]
+            if formulas is not None:
+                for c, text in enumerate(formulas[r]):
+                    if isinstance(text, str) and text.startswith("="):
+                        row[c] = text
+            rows.append(row)
+        if all(v is None for row in rows for v in row):
+            rows = []
+        origin = (used.row, used.column) if rows else (1, 1)
+        return SheetGrid(sheet.name, rows, [], hidden=not _visible(sheet), origin=origin)
+
+    def _formulas(self, used: xw.Range) -> list[list[object]] | None:
+        # Desktop Excel answers "has this range any formula?" in one call (True, False, or
+        # None for "some"), so the formula read happens only on sheets that have formulas.
+        if self.book.app.engine.name in _VALUES_ONLY_ENGINES:
+            return None
+        try:
+            has = used.api.HasFormula  # Windows (COM)
+        except AttributeError:
+            try:
+                has = used.api.has_formula.get()  # Mac (AppleScript)
+            except AttributeError:
+                has = None
+        if has is False:
+            return None
+        formulas = used.formula
+        if not isinstance(formulas, (list, tuple)) or not formulas or not isinstance(formulas[0], (list, tuple)):
+            formulas = [[formulas]] if not isinstance(formulas, (list, tuple)) else [list(formulas)]
+        return [list(row) for row in formulas]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def write_range(self, sheet: str, row: int, col: int, values: Grid) -> None:
+        if not values or not any(values):
+            return
+        width = max(len(line) for line in values)
+        block = [[_to_excel(v) for v in line] + [None] * (width - len(line)) for line in values]
+        self.book.sheets[sheet].range((row, col)).value = block  # the one bulk write
+        grid = self._grids.get(sheet)
+        if grid is not None:
+            self._grids[sheet] = _patched(grid, row, col, values)
+
+    def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
+        sheets = self.book.sheets
+        if name in self.sheet_names():
+            sheet = sheets[name]
+            sheet.clear_contents()
+        else:
+            sheet = sheets.add(name, after=sheets[len(sheets) - 1])
+        self._grids.pop(name, None)
+        self.write_range(name, 1, 1, values)
+        if _visible(sheet) == hidden:
+            sheet.visible = not hidden
+        width = max((len(r) for r in values), default=0)
+        rows = [list(r) + [None] * (width - len(r)) for r in values]
+        self._grids[name] = SheetGrid(name, rows, [], hidden=hidden)
+
+    def select(self, sheet: str, row: int, col: int) -> None:
+        target = self.book.sheets[sheet]
+        target.activate()
+        target.range((row, col)).select()
+
+    def status(self, message: str) -> None:
+        self.last_status = message
+        try:
+            self.book.app.status_bar = message
+        except NotImplementedError:
+            # xlwings' remote engine has no status bar: the message stays in last_status.
+            pass
+
+    def save(self) -> None:
+        """Nothing to do: the person saves the workbook in Excel, as with any edit."""
+
+
+def _path_of(book: xw.Book) -> Path | None:
+    fullname = book.fullname or ""
+    if "://" in fullname or ("/" not in fullname and "\\" not in fullname):
+        return None
+    return Path(fullname)
+
+
+def _visible(sheet: xw.Sheet) -> bool:
+    # COM reports xlSheetVisible (-1), xlSheetHidden (0), xlSheetVeryHidden (2).
+    visible = sheet.visible
+    return visible is True or visible == -1
+
+
+def _clean(value: object) -> CellValue:
+    """Excel hands every number over as a float; whole numbers come back as int, as openpyxl
+    reads them, so both adapters give the commands the same values."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return int(value)
+    if isinstance(value, str) and value == "":
+        return None
+    return value  # type: ignore[return-value]
+
+
+def _to_excel(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (datetime, date, str, int, float, bool)):
+        return value
+    # pandas' NA/NaT and numpy scalars: plain values or blanks.
+    try:
+        import pandas as pd
+
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError, ImportError):
+        pass
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
+
+
+def _patched(grid: SheetGrid, row: int, col: int, values: Grid) -> SheetGrid:
+    """The cached grid with ``values`` written at (row, col), so a later read in the same click
+    sees the write without another call into Excel."""
+    if not grid.values:
+        origin = (row, col)
+    else:
+        origin = (min(grid.origin[0], row), min(grid.origin[1], col))
+    last_row = max(grid.max_row if grid.values else row, row + len(values) - 1)
+    last_col = max(grid.max_col if grid.values else col, col + max(len(v) for v in values) - 1)
+    rows: Grid = [
+        [grid.cell(r, c) for c in range(origin[1], last_col + 1)] for r in range(origin[0], last_row + 1)
+    ]
+    for i, line in enumerate(values):
+        for j, value in enumerate(line):
+            rows[row - origin[0] + i][col - origin[1] + j] = _clean(_to_excel(value))
+    return SheetGrid(grid.name, rows, list(grid.merged), grid.hidden, origin)
+
+
+__all__ = ["XlwingsWorkbook"]
