@@ -1,0 +1,447 @@
+"""``sync``: bring a workbook and the central list together (DESIGN §6).
+
+Steps: load the plan, validate it (invalid rows are reported and skipped, never pushed),
+recompute BRAG, give every row its key, read the list (a delta round since the last sync, or the
+whole list the first time), plan the three-way merge (``sync.engine``), send it in batches
+(``sync.apply``), then write pulled values, the Conflicts sheet, the sync state, a one-line result
+on the Issues sheet and the last-sync time in Settings, and save the workbook once (atomically).
+A dry run stops after the plan: it reads, but sends no write and saves nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from plansync.bookkeeping import load_meta
+from plansync.plan import LoadedPlan, load_plan
+from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
+from plansync.workbook.base import Progress, Workbook
+from sync.apply import Failure, apply_plan
+from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
+from sync.listmap import ListMap
+from sync.state import SyncState, load_state, save_state
+from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
+from validation.keys import assign_keys, duplicate_ref_issues, plan_slug
+from validation.rag import compute_rag
+from validation.schema import validate_actions
+
+# Over this many writes, the next incremental read would have to page through our own writes;
+# the change log is then restarted at "now" right after sending (see docs/sync.md).
+_SKIP_AHEAD_WRITES = 200
+# Fields pushed, never pulled: the plan's name and what plansync computes.
+_DERIVED = ("plan", *COMPUTED_NAMES)
+
+
+@dataclass
+class SyncResult:
+    """What one sync did (or, for a dry run, would do).
+
+    Attributes:
+        plan: the sync plan as carried out.
+        requests: HTTP requests sent to the list.
+        dry_run: nothing was written.
+        failed: rows whose write the list did not accept (tried again next sync).
+        issues: the validation issues (errors are the skipped rows).
+        user: who was signed in.
+        actions: how many rows the sync looked at.
+    """
+
+    plan: SyncPlan
+    requests: int = 0
+    dry_run: bool = False
+    failed: list[Failure] = field(default_factory=list)
+    issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    user: str = ""
+    actions: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` shape (see ``SyncPlan.counts``)."""
+        return self.plan.counts(requests=self.requests)
+
+    @property
+    def summary(self) -> str:
+        """One line in words, e.g. 'Synced 214 actions: 12 created, 3 updated, 1 conflict (see Conflicts sheet)'."""
+        p = self.plan
+        parts = []
+        for count, words in (
+            (len(p.creates), "created"),
+            (len(p.updates), "updated"),
+            (len(p.pulls), "brought in from the list"),
+            (len(p.withdrawals), "withdrawn"),
+        ):
+            if count:
+                parts.append(f"{count} {words}")
+        if p.conflicts:
+            parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
+        if p.refused:
+            parts.append(f"{len(p.refused)} refused (not your {'row' if len(p.refused) == 1 else 'rows'})")
+        if p.skipped_invalid:
+            parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
+        if self.failed:
+            parts.append(f"{len(self.failed)} not accepted by the list (sync again)")
+        if not parts:
+            parts.append("nothing to change")
+        head = f"{'Would sync' if self.dry_run else 'Synced'} {_n(self.actions, 'action')}: "
+        tail = " (dry run: nothing was sent)" if self.dry_run else ""
+        return head + ", ".join(parts) + tail
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _report(progress: Progress | None, message: str, done: float) -> None:
+    if progress is not None:
+        progress(message, done)
+
+
+def sync_workbook(
+    book: Workbook,
+    *,
+    dry_run: bool = False,
+    as_email: str | None = None,
+    site: str | None = None,
+    list_name: str | None = None,
+    graph_url: str | None = None,
+    delete_removed: bool = False,
+    progress: Progress | None = None,
+    client: Any = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> SyncResult:
+    """Sync the workbook's plan with the central list.
+
+    Args:
+        dry_run: plan only; send no write and save nothing.
+        as_email: sign in as this development identity (local list server only).
+        site, list_name, graph_url: override where the list is (else Settings, else the local server).
+        delete_removed: delete the items of rows removed from the workbook (else they are withdrawn).
+        client: a ready ``GraphClient`` (tests, scripts); its server is used as is.
+        today: the date BRAG is computed for (default: Settings' override, else today).
+        now: the time written as last sync (default: now).
+
+    Raises:
+        LayoutNotFound, SettingsError: the plan or its settings cannot be read.
+        SyncError: the list could not be reached or kept refusing (nothing is saved then).
+    """
+    loaded = load_plan(book, progress=None)
+    settings = loaded.require_settings()
+    _report(progress, "Checking the plan", 0.02)
+    frame = _prepare(loaded, today=today)
+
+    with _connected(loaded, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (
+        gc,
+        target,
+    ):
+        listmap = ListMap.default()
+        state = frame.state
+        if state.target.get("where") != target["where"]:
+            state = SyncState(generated=state.generated)  # another list: start afresh there
+        _report(progress, "Reading the list", 0.05)
+        site_id, list_id, remote, delta_link = _read_list(gc, target, state, frame.plan_id, listmap, create=not dry_run)
+
+        resolutions = read_resolutions(book, frame.workbook)
+        user = (getattr(gc, "user", "") or "").lower()
+        support = user in {s.lower() for s in settings.support}
+
+        def replan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
+            rows = frame.workbook.index if keys is None else pd.Index(keys)
+            return plan_sync(
+                frame.workbook.loc[frame.workbook.index.intersection(rows)],
+                state.base.loc[state.base.index.intersection(rows)] if keys is not None else state.base,
+                fresh,
+                fields=frame.fields,
+                derived=frame.derived,
+                owners=frame.owners,
+                user=user,
+                support=support,
+                delete_removed=delete_removed,
+                skip=frame.skip,
+                skipped_invalid=frame.skipped,
+                resolutions=resolutions,
+            )
+
+        plan = replan(remote)
+        result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
+        if dry_run:
+            result.requests = gc.requests
+            return result
+
+        _report(progress, "Sending changes", 0.2)
+        applied = apply_plan(
+            gc,
+            site_id,
+            list_id,
+            plan,
+            to_list=listmap.to_list,
+            from_list=listmap.from_list,
+            key_column=listmap.key_column,
+            replan=lambda fresh: replan(fresh, list(fresh.index)),
+            progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
+        )
+        result.plan, result.failed = applied.plan, applied.failed
+        if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
+            delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
+        new_state = _next_state(state, applied, frame, site_id, list_id, target, _relative(gc, delta_link))
+        result.requests = gc.requests
+
+    _report(progress, "Saving the workbook", 0.95)
+    _write_pulls(book, loaded, frame, result.plan)
+    write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
+    save_state(book, new_state)
+    stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
+    write_sync_line(book, stamp, result.summary)
+    write_last_sync(book, stamp)
+    book.save()
+    _report(progress, result.summary, 1.0)
+    return result
+
+
+@dataclass
+class _Frame:
+    workbook: pd.DataFrame
+    owners: pd.Series
+    fields: list[str]
+    derived: list[str]
+    skip: frozenset[str]
+    skipped: int
+    count: int
+    issues: pd.DataFrame
+    plan_id: str
+    state: SyncState
+    cells: dict[str, tuple[str, int]]  # key -> (sheet, row)
+    layout_columns: dict[str, int]
+
+
+def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
+    """Validate, compute BRAG and key the rows; the workbook side of the merge as text."""
+    settings, actions, layout = loaded.settings, loaded.actions, loaded.layout
+    book = loaded.book
+    meta = load_meta(book)
+    stem = Path(book.path).stem if book.path is not None else layout.sheet
+    # The plan id is fixed at the first sync: renaming the file or the plan must not re-key every row.
+    state = load_state(book)
+    plan_id = str(state.target.get("plan_id") or meta.get("plan_id") or plan_slug(settings.plan_name or stem))
+    keys = assign_keys(actions, plan_id=plan_id, known=state.generated)
+    issues = validate_actions(actions, columns=layout.columns)
+    dup = duplicate_ref_issues(actions, keys["key"], columns=layout.columns)
+    if len(dup) and len(issues):
+        flagged = set(zip(issues.loc[issues["check"] == "duplicate_ref", "sheet"], issues.loc[issues["check"] == "duplicate_ref", "row"]))
+        dup = dup[[(s, r) not in flagged for s, r in zip(dup["sheet"], dup["row"])]]
+    issues = pd.concat([issues, dup], ignore_index=True) if len(dup) else issues
+    errors = issues[issues["severity"] == "error"] if len(issues) else issues
+    bad_rows = set(zip(errors["sheet"], errors["row"])) if len(errors) else set()
+    invalid = pd.Series([(s, r) in bad_rows for s, r in zip(actions[SHEET_COL], actions[ROW_COL])], index=actions.index, dtype=bool)
+    invalid |= keys["key"].duplicated(keep=False)
+
+    rag = compute_rag(actions, today=today or settings.today or date.today(), rules=settings.rag_rules)
+    fields = [f for f in FIELD_NAMES if f in layout.columns and f != "plan"]
+    values = normalise_values(actions, fields)
+    derived = list(_DERIVED)
+    values["plan"] = actions["plan"].map(normalise_value)
+    values["due"] = rag["due"].map(lambda v: "" if pd.isna(v) else v.date().isoformat())
+    values["rag"] = rag["rag"].astype(object)
+    values["overdue"] = rag["overdue"].map(lambda v: "yes" if v else "")
+    values["days_overdue"] = rag["days_overdue"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    values.index = pd.Index(keys["key"], dtype=object)
+
+    owners = _owners(actions, settings)
+    owners.index = values.index
+    skip_keys = frozenset(values.index[invalid.to_numpy()])
+    good = ~invalid.to_numpy()
+    cells = {k: (s, int(r)) for k, s, r in zip(values.index, actions[SHEET_COL], actions[ROW_COL])}
+    generated = keys.loc[keys["generated"], ["key", "fingerprint"]].assign(
+        sheet=actions.loc[keys["generated"], SHEET_COL].astype(str), row=actions.loc[keys["generated"], ROW_COL].astype("int64")
+    )
+    state.generated = generated.reset_index(drop=True)
+    return _Frame(
+        workbook=values[~values.index.duplicated(keep=False) & good],
+        owners=owners[~owners.index.duplicated(keep="first")],
+        fields=fields,
+        derived=derived,
+        skip=skip_keys,
+        skipped=int(invalid.sum()),
+        count=int(len(actions)),
+        issues=issues,
+        plan_id=plan_id,
+        state=state,
+        cells=cells,
+        layout_columns=dict(layout.columns),
+    )
+
+
+def _owners(actions: pd.DataFrame, settings: Any) -> pd.Series:
+    """Who may change each row: its owner sign-ins, else the Settings owners of its lead."""
+    written = actions["owner"].map(normalise_value) if "owner" in actions.columns else pd.Series("", index=actions.index)
+    lead = actions["lead"] if "lead" in actions.columns else pd.Series(None, index=actions.index, dtype=object)
+    by_lead = lead.map(lambda v: "; ".join(settings.owners_for(v)) if v is not None else "")
+    return written.where(written != "", by_lead).astype(object)
+
+
+@contextlib.contextmanager
+def _connected(loaded: LoadedPlan, *, client: Any, as_email, site, list_name, graph_url) -> Iterator[tuple[Any, dict]]:
+    """A signed-in Graph client and where the list is (``where`` identifies it across runs)."""
+    from sync.target import connect, open_target, resolve_target
+
+    target = resolve_target(loaded.settings, site=site, list_name=list_name, graph_url=graph_url)
+    with open_target(target) as opened:
+        gc = client if client is not None else connect(opened, as_email=as_email, manage_lists=True)
+        # The embedded server gets a new port each run: it is identified by its data folder.
+        server = str(opened.home) if opened.embedded else (gc.base_url if client is not None else opened.graph_url)
+        where = {
+            "server": server,
+            "site_host": opened.site_host,
+            "site_path": opened.site_path,
+            "list": opened.list_name,
+        }
+        try:
+            yield gc, {"where": where, "target": opened}
+        finally:
+            if client is None:
+                gc.close()
+
+
+def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: ListMap, *, create: bool):
+    """(site id, list id, this plan's rows in the list now, delta link).
+
+    With the ids and a delta link from the last sync, one delta round brings the changes since;
+    otherwise the site and list are looked up (the list created if missing) and read whole.
+    """
+    from plansync.errors import GraphError
+    from sync.target import find_list
+
+    site_id, list_id = state.target.get("site_id"), state.target.get("list_id")
+    link = state.target.get("delta_link")
+    if site_id and list_id and link:
+        try:
+            result = gc.delta(site_id, list_id, _absolute(gc, link))
+            known = {} if result.resynced else _known(state.remote)
+            return site_id, list_id, _rows(result.items, known, plan_id, listmap), result.delta_link
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+    site_id, lst = find_list(gc, target["target"], create=create)
+    if lst is None:  # a dry run against a list that does not exist yet: everything is new
+        return site_id, "", pd.DataFrame(), None
+    # A list this sync has just created is empty: no need to read it (the answer to the create
+    # carries no columns, a list read does).
+    if "columns" not in lst:
+        return site_id, str(lst["id"]), pd.DataFrame(), None
+    result = gc.delta(site_id, str(lst["id"]), None)
+    return site_id, str(lst["id"]), _rows(result.items, {}, plan_id, listmap), result.delta_link
+
+
+def _latest(gc: Any, site_id: str, list_id: str) -> str:
+    from sync.batching import item_path
+
+    return f"{gc.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest"
+
+
+def _relative(gc: Any, link: str | None) -> str | None:
+    """A delta link without the server's address (the embedded server's port changes per run)."""
+    base = gc.base_url.rstrip("/")
+    return link[len(base) :] if link and link.startswith(base) else link
+
+
+def _absolute(gc: Any, link: str) -> str:
+    return gc.base_url.rstrip("/") + link if link.startswith("/") else link
+
+
+def _rows(items: list[dict], known: dict[str, dict], plan_id: str, listmap: ListMap) -> pd.DataFrame:
+    """This plan's list rows: ``known`` (last seen) updated with ``items`` (changed or deleted)."""
+    rows = dict(known)
+    by_item = {str(r[ITEM_ID]): k for k, r in rows.items()}
+    prefix = plan_id + ":"
+    for item in items:
+        item_id = str(item.get("id", ""))
+        if item.get("deleted"):
+            key = by_item.pop(item_id, None)
+            if key is not None:
+                rows.pop(key, None)
+            continue
+        fields = item.get("fields") or {}
+        key = str(fields.get(listmap.key_column) or "")
+        if not key.startswith(prefix):
+            continue
+        who = ((item.get("lastModifiedBy") or {}).get("user") or {}).get("email", "")
+        etag = item.get("eTag") or fields.get("@odata.etag") or ""
+        rows[key] = {**listmap.from_list(fields), ITEM_ID: item_id, ETAG: etag, MODIFIED_BY: who}
+        by_item[item_id] = key
+    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=object) if rows else pd.DataFrame()
+    return frame.fillna("") if len(frame) else frame
+
+
+def _known(remote: pd.DataFrame) -> dict[str, dict]:
+    return remote.to_dict("index") if len(remote) else {}
+
+
+def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, target: dict, delta_link: str) -> SyncState:
+    """The state to save: the plan's outcome for what was accepted, the old state for what failed."""
+    plan = applied.plan
+    failed = {f.key for f in applied.failed}
+    base, remote = plan.base.copy(), plan.remote.copy()
+    # Keys whose write failed keep what they had.
+    for key in failed:
+        base = base.drop(index=key, errors="ignore")
+        remote = remote.drop(index=key, errors="ignore")
+        if key in state.base.index:
+            base.loc[key] = state.base.loc[key].reindex(base.columns).fillna("")
+        if key in state.remote.index:
+            remote.loc[key] = state.remote.loc[key].reindex(remote.columns).fillna("")
+    # What the list answered for each write: ids and eTags of new and changed items.
+    if len(applied.remote):
+        got = applied.remote
+        deleted = got.index[got.get("_deleted", pd.Series(False, index=got.index)).fillna(False).astype(bool)]
+        base = base.drop(index=deleted, errors="ignore")
+        remote = remote.drop(index=deleted, errors="ignore")
+        live = got.drop(index=deleted)
+        for col in (ITEM_ID, ETAG):
+            if col in live.columns:
+                remote.loc[live.index.intersection(remote.index), col] = live.loc[live.index.intersection(remote.index), col]
+    remote = remote[remote[ITEM_ID].astype(str) != ""] if len(remote) and ITEM_ID in remote.columns else remote
+    return SyncState(
+        base=base.fillna(""),
+        remote=remote.fillna(""),
+        generated=frame.state.generated,
+        target={
+            "where": target["where"],
+            "site_id": site_id,
+            "list_id": list_id,
+            "plan_id": frame.plan_id,
+            "delta_link": delta_link,
+        },
+    )
+
+
+def _write_pulls(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPlan) -> None:
+    """Write values brought in from the list into their cells (dates as dates)."""
+    from validation.fields import FIELD_BY_NAME
+
+    for pull in plan.pulls:
+        sheet, row = frame.cells[pull.key]
+        for name, value in pull.fields.items():
+            col = frame.layout_columns.get(name)
+            if col is None:
+                continue
+            book.write_range(sheet, row, col, [[_cell_value(value, FIELD_BY_NAME[name].kind)]])
+
+
+def _cell_value(text: str, kind: str) -> Any:
+    if text == "":
+        return None
+    if kind == "date":
+        try:
+            return datetime.strptime(text[:10], "%Y-%m-%d") if len(text) == 10 else text
+        except ValueError:
+            return text
+    return text
+
+
+__all__ = sorted(["SyncResult", "sync_workbook"])

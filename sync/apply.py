@@ -1,0 +1,204 @@
+"""Send a sync plan to the list through the Graph client, in JSON batches of 20.
+
+Creates are idempotent because the plan was made against the list as it is (one paged read or
+a delta round): a key the list already has is merged, never created again. Updates and
+withdrawals carry ``If-Match`` with the eTag the plan saw; a 412 means someone changed the item
+meanwhile, so the item is read again and merged again (``replan``), at most a few rounds.
+A create refused as a duplicate (another sync created the key meanwhile) is treated the same way.
+
+What comes back (``Applied``) says, per key, what the list now holds, so the caller can save the
+base and eTags of exactly what was sent; keys whose write failed keep their old state and are
+tried again next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sync.batching import BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
+from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, WITHDRAWN, SyncPlan
+
+# How often a key whose eTag went stale is read and merged again before it is left for next time.
+MAX_REMERGE_ROUNDS = 3
+
+ToList = Callable[[Mapping[str, str]], dict[str, Any]]
+FromList = Callable[[Mapping[str, Any]], dict[str, str]]
+Replan = Callable[[pd.DataFrame], SyncPlan]
+"""Merge again for some keys: given their fresh list rows (fields + _item_id/_etag/_modified_by)."""
+
+
+@dataclass
+class Failure:
+    key: str
+    message: str
+
+
+@dataclass
+class Applied:
+    """The outcome of sending a plan.
+
+    Attributes:
+        plan: the plan as finally carried out (re-merged keys replaced).
+        remote: per key that was written, what the list now holds (fields + item id + eTag).
+        failed: keys whose write was not accepted; their state stays as it was.
+    """
+
+    plan: SyncPlan
+    remote: pd.DataFrame
+    failed: list[Failure] = field(default_factory=list)
+
+
+def apply_plan(
+    client: Any,
+    site_id: str,
+    list_id: str,
+    plan: SyncPlan,
+    *,
+    to_list: ToList,
+    from_list: FromList,
+    key_column: str,
+    replan: Replan | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> Applied:
+    """Carry out ``plan``'s creates, updates and withdrawals.
+
+    Args:
+        client: a ``sync.graph.GraphClient``.
+        to_list / from_list: turn the plan's text values into list ``fields`` and back.
+        key_column: the list column holding the row key.
+        replan: merge again for keys whose item changed meanwhile (412 or duplicate create).
+        progress: called with (message, fraction done).
+    """
+    written: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
+    current = plan
+    pending = _requests(plan, site_id, list_id, to_list, key_column)
+    total = max(len(pending), 1)
+    done = 0
+    for round_no in range(MAX_REMERGE_ROUNDS + 1):
+        if not pending:
+            break
+        stale: dict[str, str | None] = {}  # key -> item id (None: find it by key)
+        for start in range(0, len(pending), 100):
+            chunk = pending[start : start + 100]
+            answers = client.batch([req for _, req in chunk])
+            for (key, req), answer in zip(chunk, answers):
+                if answer.ok:
+                    written[key] = _outcome(req, answer.body, from_list, current)
+                elif answer.status == 412:
+                    stale[key] = req.item_id
+                elif answer.status == 404 and req.method == "DELETE":
+                    written[key] = {"_deleted": True}
+                elif answer.status == 404 and req.method == "PATCH":
+                    stale[key] = None  # the item is gone: merge again (it will be created)
+                elif answer.status == 409 and req.method == "POST":
+                    stale[key] = None  # created meanwhile by another run: merge with it
+                else:
+                    err = answer.error()
+                    failed[key] = str(err) if err else f"HTTP {answer.status}"
+            done += len(chunk)
+            if progress:
+                progress(f"Sent {min(done, total)} of {total} changes", min(done / total, 1.0))
+        if not stale or replan is None or round_no == MAX_REMERGE_ROUNDS:
+            for key in stale:
+                failed[key] = (
+                    f"Row {key}: the list item kept changing while plansync was writing it. Nothing was overwritten; sync again."
+                )
+            break
+        fresh = _reread(client, site_id, list_id, stale, from_list, key_column)
+        again = replan(fresh)
+        current = _merge_plans(current, again, set(stale))
+        pending = _requests(again, site_id, list_id, to_list, key_column)
+        total += len(pending)
+    remote = pd.DataFrame.from_dict(written, orient="index", dtype=object) if written else pd.DataFrame()
+    return Applied(current, remote, [Failure(k, m) for k, m in sorted(failed.items())])
+
+
+def _requests(plan: SyncPlan, site_id: str, list_id: str, to_list: ToList, key_column: str) -> list[tuple[str, BatchRequest]]:
+    out: list[tuple[str, BatchRequest]] = []
+    for c in plan.creates:
+        fields = to_list(c.fields)
+        fields[key_column] = c.key
+        out.append((c.key, create_item_request(f"c{len(out)}", site_id, list_id, fields)))
+    for u in plan.updates:
+        out.append((u.key, update_fields_request(f"u{len(out)}", site_id, list_id, u.item_id, to_list(u.fields), u.etag)))
+    for w in plan.withdrawals:
+        if w.delete:
+            out.append((w.key, delete_item_request(f"d{len(out)}", site_id, list_id, w.item_id, w.etag)))
+        else:
+            req = update_fields_request(f"w{len(out)}", site_id, list_id, w.item_id, to_list({WITHDRAWN: "yes"}), w.etag)
+            out.append((w.key, req))
+    return out
+
+
+def _outcome(req: BatchRequest, body: Any, from_list: FromList, plan: SyncPlan) -> dict[str, Any]:
+    """What the list holds for the key after a successful write."""
+    if req.method == "DELETE":
+        return {"_deleted": True}
+    body = body or {}
+    if req.method == "POST":  # a listItem: id, eTag, fields
+        fields = body.get("fields") or {}
+        etag = body.get("eTag") or fields.get("@odata.etag") or ""
+        return {**from_list(fields), ITEM_ID: str(body.get("id", fields.get("id", ""))), ETAG: etag, MODIFIED_BY: ""}
+    # PATCH .../fields answers with the flat fieldValueSet (GRAPH.md §11.1).
+    etag = body.get("@odata.etag") or body.get("eTag") or ""
+    return {**from_list(body), ITEM_ID: str(req.item_id or body.get("id", "")), ETAG: etag, MODIFIED_BY: ""}
+
+
+def _reread(
+    client: Any, site_id: str, list_id: str, stale: dict[str, str | None], from_list: FromList, key_column: str
+) -> pd.DataFrame:
+    """The current list rows of the stale keys, read in batches (by id, or by key when unknown)."""
+    reqs: list[BatchRequest] = []
+    for n, (key, item_id) in enumerate(stale.items()):
+        if item_id:
+            url = item_path(site_id, list_id, item_id) + "?$expand=fields"
+        else:
+            quoted = key.replace("'", "''")
+            url = item_path(site_id, list_id) + f"?$expand=fields&$filter=fields/{key_column} eq '{quoted}'"
+        reqs.append(BatchRequest(f"r{n}", "GET", url))
+    rows: dict[str, dict[str, Any]] = {}
+    for key, answer in zip(stale, client.batch(reqs)):
+        if not answer.ok:
+            continue  # gone: the replan creates it again
+        body = answer.body or {}
+        items = body.get("value") if "value" in body else [body]
+        for item in items or []:
+            fields = item.get("fields") or {}
+            who = ((item.get("lastModifiedBy") or {}).get("user") or {}).get("email", "")
+            rows[key] = {**from_list(fields), ITEM_ID: str(item.get("id", "")), ETAG: item.get("eTag") or "", MODIFIED_BY: who}
+    return pd.DataFrame.from_dict(rows, orient="index", dtype=object) if rows else pd.DataFrame()
+
+
+def _merge_plans(old: SyncPlan, new: SyncPlan, keys: set[str]) -> SyncPlan:
+    """``old`` with the entries of ``keys`` replaced by those of ``new``."""
+
+    def keep(items: list) -> list:
+        return [i for i in items if i.key not in keys]
+
+    def take(items: list) -> list:
+        return [i for i in items if i.key in keys]
+
+    merged = SyncPlan(
+        creates=keep(old.creates) + take(new.creates),
+        updates=keep(old.updates) + take(new.updates),
+        pulls=keep(old.pulls) + take(new.pulls),
+        conflicts=keep(old.conflicts) + take(new.conflicts),
+        refused=keep(old.refused) + take(new.refused),
+        withdrawals=keep(old.withdrawals) + take(new.withdrawals),
+        unchanged=sorted((set(old.unchanged) - keys) | (set(new.unchanged) & keys)),
+        skipped_invalid=old.skipped_invalid,
+    )
+    idx = pd.Index(sorted(keys), dtype=object)
+    merged.base = pd.concat([old.base.drop(index=idx, errors="ignore"), new.base.loc[new.base.index.intersection(idx)]]).sort_index()
+    merged.remote = pd.concat(
+        [old.remote.drop(index=idx, errors="ignore"), new.remote.loc[new.remote.index.intersection(idx)]]
+    ).sort_index()
+    return merged
+
+
+__all__ = sorted(["Applied", "Failure", "MAX_REMERGE_ROUNDS", "apply_plan"])
