@@ -70,16 +70,14 @@ def write_conflicts(book: Workbook, plan: SyncPlan, cells: dict[str, tuple[str, 
     book.replace_sheet(CONFLICTS_SHEET, rows)
 
 
-def write_sync_line(book: Workbook, when: datetime, summary: str) -> None:
-    """Put one line with the sync result at the bottom of the Issues sheet (replacing the last one)."""
-    values: list[list[Any]] = []
-    if ISSUES_SHEET in book.sheet_names():
-        values = [list(r) for r in book.read_sheet(ISSUES_SHEET).values]
-    values = [r for r in values if not (r and r[0] == SYNC_LINE_LABEL)]
-    while values and all(v is None or v == "" for v in values[-1]):
-        values.pop()
-    values.append([SYNC_LINE_LABEL, f"{when:%d/%m/%Y %H:%M}: {summary}"])
-    book.replace_sheet(ISSUES_SHEET, values)
+def write_sync_line(book: Workbook, when: datetime, summary: str, issues: pd.DataFrame) -> None:
+    """Rewrite the Issues sheet: this sync's validation issues (the skipped rows), then one result line."""
+    from plansync.commands.validate import issues_sheet_rows
+
+    rows = issues_sheet_rows(issues)
+    rows.append([])
+    rows.append([SYNC_LINE_LABEL, f"{when:%d/%m/%Y %H:%M}: {summary}"])
+    book.replace_sheet(ISSUES_SHEET, rows)
 
 
 def write_last_sync(book: Workbook, when: datetime) -> None:

@@ -197,7 +197,7 @@ def sync_workbook(
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
     stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
-    write_sync_line(book, stamp, result.summary)
+    write_sync_line(book, stamp, result.summary, frame.issues)
     write_last_sync(book, stamp)
     book.save()
     _report(progress, result.summary, 1.0)

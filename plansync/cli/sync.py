@@ -1,0 +1,94 @@
+"""``plansync sync``: bring the workbook and the central list together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from plansync.cli import main
+from plansync.cli._errors import reports_errors
+from plansync.cli._progress import progress_bar
+from plansync.commands.sync import SyncResult, sync_workbook
+from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+
+
+def render_plan(result: SyncResult) -> list[str]:
+    """The plan in words, one line per row that is (or would be) created, changed, refused or in conflict."""
+    p = result.plan
+    verb = "Would" if result.dry_run else ""
+    lines = []
+    for c in p.creates:
+        lines.append(f"{verb + ' create' if verb else 'Created'} {c.key}")
+    for u in p.updates:
+        changed = ", ".join(sorted(u.fields))
+        lines.append(f"{verb + ' update' if verb else 'Updated'} {u.key} ({changed})")
+    for pull in p.pulls:
+        changed = ", ".join(sorted(pull.fields))
+        lines.append(f"{verb + ' bring in' if verb else 'Brought in'} {pull.key} from the list ({changed})")
+    for w in p.withdrawals:
+        action = "delete" if w.delete else "withdraw"
+        done = "Deleted" if w.delete else "Withdrew"
+        lines.append(f"{verb} {action} {w.key}" if verb else f"{done} {w.key}")
+    for c in p.conflicts:
+        lines.append(
+            f"Conflict {c.key} {c.field}: workbook {c.workbook!r}, list {c.list!r}"
+            f"{' (changed by ' + c.changed_by + ')' if c.changed_by else ''}. Choose on the Conflicts sheet."
+        )
+    for r in p.refused:
+        lines.append(f"Refused {r.key}: {r.reason}")
+    for f in result.failed:
+        lines.append(f"Not accepted {f.key}: {f.message}")
+    return lines
+
+
+@main.command("sync")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be created, updated, refused and in conflict; send nothing.")
+@click.option("--as", "as_email", metavar="EMAIL", help="Sign in as this development identity (local list server only).")
+@click.option("--site", help="SharePoint site, e.g. https://contoso.sharepoint.com/sites/improvement (else Settings).")
+@click.option("--list", "list_name", help="The list's name (else Settings, else 'Actions').")
+@click.option("--graph-url", help="Graph address (else Settings, else the embedded local list server).")
+@click.option("--delete-removed", is_flag=True, help="Delete the list items of rows removed from the workbook (asks first).")
+@click.option("--yes", is_flag=True, help="Do not ask before deleting with --delete-removed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts, refusals and conflicts as JSON.")
+@reports_errors
+def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url, delete_removed: bool, yes: bool, as_json: bool) -> None:
+    """Sync the plan in the workbook at PATH with the central list.
+
+    Validates first (invalid rows are reported on the Issues sheet and skipped), recomputes BRAG,
+    then creates new rows, updates changed ones, brings in changes made in the list, and lists
+    fields changed on both sides on the Conflicts sheet. Rows you do not own are refused unless you
+    have the support role. Rows removed from the workbook are marked withdrawn in the list.
+    Exit code: 0 synced, 1 some rows were not accepted by the list, 2 the file cannot be read or saved.
+
+    Example:
+
+        plansync sync plan.xlsx --dry-run
+    """
+    options = dict(as_email=as_email, site=site, list_name=list_name, graph_url=graph_url)
+    if delete_removed and not dry_run and not yes:
+        preview = sync_workbook(OpenpyxlWorkbook.open(path), dry_run=True, delete_removed=True, **options)
+        doomed = [w.key for w in preview.plan.withdrawals if w.delete]
+        if doomed and not click.confirm(
+            f"Delete {len(doomed)} list {'item' if len(doomed) == 1 else 'items'} whose rows were removed from the workbook "
+            f"({', '.join(doomed[:5])}{', ...' if len(doomed) > 5 else ''})? This cannot be undone",
+            err=True,
+        ):
+            click.echo("Nothing was sent. Sync without --delete-removed to mark those items withdrawn instead.", err=True)
+            raise SystemExit(1)
+    book = OpenpyxlWorkbook.open(path, write=not dry_run)
+    with progress_bar("Syncing", enabled=not as_json) as progress:
+        result = sync_workbook(book, dry_run=dry_run, delete_removed=delete_removed, progress=progress, **options)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        for line in render_plan(result):
+            click.echo(line)
+        click.echo(result.summary)
+    if result.failed:
+        raise SystemExit(1)
+
+
+__all__ = ["render_plan", "sync_command"]
