@@ -2,3 +2,9 @@
 
 One line per module: add yours here.
 """
+from plansync.cli import new  # noqa: E402,F401
+from plansync.cli import validate  # noqa: E402,F401
+from plansync.cli import rag  # noqa: E402,F401
+from plansync.cli import serve  # noqa: E402,F401
+from plansync.cli import sync  # noqa: E402,F401
+from plansync.cli import auth  # noqa: E402,F401
