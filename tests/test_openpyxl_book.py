@@ -168,9 +168,9 @@ def test_load_plan_finds_the_header_and_fills_the_plan_name_from_the_file_name(t
     plan = load_plan(OpenpyxlWorkbook.open(_user_workbook(tmp_path / "rotherham.xlsx")))
     assert ("Action Plan", [3]) == (plan.layout.sheet, plan.layout.header_rows)
     assert {"ref": 1, "action": 2, "target": 3, "lead": 4, "progress": 5} == plan.layout.columns
-    assert ["1.1", "1.2"] == plan.actions["ref"].tolist()[1:]
+    assert ["1.1", "1.2"] == plan.actions["ref"].tolist()
     assert {"rotherham"} == set(plan.actions["plan"])
-    assert [4, 5, 6] == plan.actions["_row"].tolist()
+    assert [5, 6] == plan.actions["_row"].tolist()
 
 
 def test_load_plan_prefers_settings_column_overrides(tmp_path):

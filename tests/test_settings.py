@@ -31,7 +31,7 @@ FULL = _grid(
     ["Last sync", None],
     [],
     ["Owners"],
-    ["Lead (as written in the plan)", "Sign-in email(s), separated by commas"],
+    ["Lead (as written in the plan)", "Sign-in email(s); separate several with ;"],
     ["Head of QA", "qa.head@york.example"],
     ["Head of MASH, Head of QA", "mash.head@york.example, qa.head@york.example"],
     [],
@@ -100,7 +100,7 @@ def test_rows_are_found_by_label_wherever_a_person_moved_them():
         (["Amber window (days)", "3O"], "Settings!B1: Amber window '3O' is not a number of days plansync can use. Write a whole number of days from 0 to 365, e.g. 30."),
         (["Amber window (days)", 400], "Settings!B1: Amber window '400' is not a number of days plansync can use. Write a whole number of days from 0 to 365, e.g. 30."),
         (["Today (override)", "31/02/2022"], "Settings!B1: Today (override) '31/02/2022' is not a date. Write a date such as 31/07/2022, or leave it empty to use the real date."),
-        (["Support role sign-ins", "Business Support"], "Settings!B1: Support role sign-ins has 'Business', which is not an email address. Write sign-in emails, e.g. jane.smith@council.gov.uk, separated by commas."),
+        (["Support role sign-ins", "Business Support"], "Settings!B1: Support role sign-ins has 'Business', which is not an email address. Write sign-in emails, e.g. jane.smith@council.gov.uk (separate several with ;)."),
         (["Graph URL", "graph.microsoft.com"], "Settings!B1: Graph URL 'graph.microsoft.com' is not a web address. Write it like https://graph.microsoft.com/v1.0, or leave it empty."),
     ],
 )

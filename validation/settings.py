@@ -38,7 +38,7 @@ SETTINGS_SHEET = "Settings"
 
 # key -> the label the template writes in column A (first) and other labels people may use.
 SETTING_LABELS: dict[str, tuple[str, ...]] = {
-    "plan_name": ("Plan name", "plan", "plan title"),
+    "plan_name": ("Plan name", "plan title"),
     "amber_days": ("Amber window (days)", "amber window", "amber days", "amber"),
     "today": ("Today (override)", "today", "today override"),
     "support": ("Support role sign-ins", "support role", "support", "support role emails", "support sign-ins"),
@@ -54,7 +54,7 @@ SECTION_LABELS: dict[str, tuple[str, ...]] = {
 }
 # The header row the template writes under each section heading (skipped when read).
 SECTION_HEADERS: dict[str, tuple[str, str]] = {
-    "owners": ("Lead (as written in the plan)", "Sign-in email(s), separated by commas"),
+    "owners": ("Lead (as written in the plan)", "Sign-in email(s); separate several with ;"),
     "keywords": ("Status", "Words and phrases that mean it, separated by commas"),
     "columns": ("Field", "Column letter (leave empty to let plansync find it)"),
 }
@@ -96,7 +96,7 @@ def _index(labels: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _SETTING_BY_LABEL = _index(SETTING_LABELS)
 _SECTION_BY_LABEL = _index(SECTION_LABELS)
-_SECTION_HEADER_LABELS = {normalise_label(a) for a, _ in SECTION_HEADERS.values()}
+_SECTION_HEADER_LABELS = {section: normalise_label(a) for section, (a, _) in SECTION_HEADERS.items()}
 
 
 def keyword_fields() -> tuple[str, ...]:
@@ -284,12 +284,15 @@ def read_settings(grid: SheetGrid | None) -> tuple[Settings, list[SettingsProble
         if name in _SECTION_BY_LABEL:
             section = _SECTION_BY_LABEL[name]
             continue
+        if section == "columns" and name in _FIELD_BY_LABEL:
+            _read_column(row, label, name, value, values, columns, problem)
+            continue
         if name in _SETTING_BY_LABEL:
             section = None
             key = _SETTING_BY_LABEL[name]
             _read_setting(key, row, label, value, values, problem)
             continue
-        if name in _SECTION_HEADER_LABELS or section is None:
+        if section is None or name == _SECTION_HEADER_LABELS[section]:
             continue  # a table's own header row, or a note a person added
         if section == "owners":
             if _text(value) is None:
@@ -299,7 +302,7 @@ def read_settings(grid: SheetGrid | None) -> tuple[Settings, list[SettingsProble
                 problem(
                     row, label, value,
                     f"Owner sign-in for '{label}' has '{bad[0]}', which is not an email address.",
-                    "Write the sign-in email, e.g. jane.smith@council.gov.uk; separate several with commas.",
+                    "Write the sign-in email, e.g. jane.smith@council.gov.uk (separate several with ;).",
                 )
             owners[str(label).strip()] = good
         elif section == "keywords":
@@ -367,7 +370,7 @@ def _read_setting(key: str, row: int, label: object, value: object, values: dict
             problem(
                 row, label, value,
                 f"Support role sign-ins has '{bad[0]}', which is not an email address.",
-                "Write sign-in emails, e.g. jane.smith@council.gov.uk, separated by commas.",
+                "Write sign-in emails, e.g. jane.smith@council.gov.uk (separate several with ;).",
             )
         values[key] = good
     elif key == "graph_url":

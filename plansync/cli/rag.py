@@ -1,0 +1,61 @@
+"""``plansync rag``: compute due dates, BRAG and overdue flags and write them into the workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from plansync.cli import main
+from plansync.cli._errors import reports_errors
+from plansync.cli._progress import progress_bar
+from plansync.commands.rag import RagResult, refresh_rag, summary_line
+from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+
+_REC_MAX = 40
+
+
+def render_table(result: RagResult) -> list[str]:
+    """One aligned line per action: Ref, Due, RAG, Overdue, Recommendation."""
+    rows = [("Ref", "Due", "RAG", "Overdue", "Recommendation")]
+    for a in result.actions.to_dict("records"):
+        due = a["due"].strftime("%d/%m/%Y") if a["due"] is not None else ""
+        overdue = f"{a['days_overdue']} days" if a["overdue"] else ""
+        rec = " ".join(str(a["recommendation"] or "").split())
+        rec = rec if len(rec) <= _REC_MAX else rec[: _REC_MAX - 1] + "…"
+        rows.append((str(a["ref"] or ""), due, a["rag"], overdue, rec))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return ["  ".join([*(r[i].ljust(widths[i]) for i in range(4)), r[4]]).rstrip() for r in rows]
+
+
+@main.command("rag")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Rate the plan as if today were this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"actions": [...]} instead of a table.')
+@reports_errors
+def rag_command(path: Path, today, as_json: bool) -> None:
+    """Work out each action's due date, BRAG (Blue/Red/Amber/Green) and overdue days.
+
+    The results are written into the Due, RAG, Overdue and Days overdue columns of the
+    workbook at PATH, where conditional formatting colours them. The amber window, status
+    keywords and a 'today' date can be set on the Settings sheet; --today wins over it.
+
+    Example:
+
+        plansync rag plan.xlsx --today 2022-07-31
+    """
+    book = OpenpyxlWorkbook.open(path, write=True)
+    with progress_bar("Rating", enabled=not as_json) as progress:
+        result = refresh_rag(book, today=today.date() if today else None, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    for line in render_table(result):
+        click.echo(line)
+    click.echo("")
+    click.echo(summary_line(result))
+    click.echo(f"Written to {result.written}.")
+
+
+__all__ = ["rag_command", "render_table"]

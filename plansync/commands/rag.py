@@ -1,0 +1,147 @@
+"""``rag``: compute due date, BRAG, overdue and days overdue, and write them back as values.
+
+The four values go to the computed columns (``layout.computed_col`` onwards: Due, RAG, Overdue,
+Days overdue) in one bulk write covering the header row down to the last row of the sheet, so
+values left from rows since deleted are cleared too. Colours come from the conditional
+formatting the template (or adoption) installed.
+
+    >>> result = refresh_rag(OpenpyxlWorkbook.open("plan.xlsx", write=True), today=date(2022, 7, 31))  # doctest: +SKIP
+    >>> result.counts()                                                                                 # doctest: +SKIP
+    {'Blue': 9, 'Green': 35, 'Amber': 3, 'Red': 17}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from plansync.plan import load_plan
+from plansync.workbook.base import Progress, Workbook
+from validation.fields import COMPUTED, RAG_VALUES, ROW_COL
+from validation.rag import compute_rag
+from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
+
+
+@dataclass
+class RagResult:
+    """What ``refresh_rag`` computed and wrote.
+
+    Attributes:
+        actions: one row per action: ``ref, recommendation, due`` (date or None), ``rag``,
+            ``overdue`` (bool), ``days_overdue`` (int or None), ``sheet``, ``row``.
+        today: the date the plan was rated on.
+        written: the range written, e.g. ``Actions!M1:P65``.
+    """
+
+    actions: pd.DataFrame
+    today: date
+    written: str
+
+    def counts(self) -> dict[str, int]:
+        """Actions per BRAG value, in Blue, Green, Amber, Red order."""
+        found = self.actions["rag"].value_counts()
+        return {value: int(found.get(value, 0)) for value in RAG_VALUES}
+
+    @property
+    def overdue(self) -> int:
+        return int(self.actions["overdue"].sum())
+
+    def to_json(self) -> dict[str, Any]:
+        keys = ["ref", "recommendation", "due", "rag", "overdue", "days_overdue"]
+        out = []
+        for row in self.actions[keys].to_dict("records"):
+            out.append(
+                {
+                    "ref": _plain(row["ref"]),
+                    "recommendation": _plain(row["recommendation"]),
+                    "due": row["due"].isoformat() if row["due"] is not None else None,
+                    "rag": row["rag"],
+                    "overdue": bool(row["overdue"]),
+                    "days_overdue": row["days_overdue"],
+                }
+            )
+        return {"actions": out}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _dates(values: pd.Series) -> list[date | None]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+
+
+def _ints(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> RagResult:
+    """Rate every action and write Due / RAG / Overdue / Days overdue back to the workbook, then save.
+
+    ``today`` wins over the Settings sheet's "Today (override)", which wins over the real date.
+
+    Raises:
+        SettingsError: a Settings value the rules need cannot be used.
+        LayoutNotFound: no plan table could be found.
+        WorkbookLocked: the workbook cannot be saved (nothing is changed).
+    """
+    plan = load_plan(book, progress=progress)
+    settings = plan.require_settings()
+    when = today or settings.today or date.today()
+    if progress is not None:
+        progress("Rating actions", 0.7)
+    rated = compute_rag(plan.actions, today=when, rules=settings.rag_rules)
+
+    due = _dates(rated["due"])
+    days = _ints(rated["days_overdue"])
+    overdue = [bool(v) for v in rated["overdue"]]
+    actions = pd.DataFrame(
+        {
+            "ref": plan.actions["ref"].to_numpy(dtype=object),
+            "recommendation": plan.actions["recommendation"].to_numpy(dtype=object),
+            "due": pd.Series(due, dtype=object).to_numpy(),
+            "rag": rated["rag"].astype(object).to_numpy(),
+            "overdue": overdue,
+            "days_overdue": pd.Series(days, dtype=object).to_numpy(),
+            "sheet": plan.layout.sheet,
+            "row": plan.actions[ROW_COL].to_numpy(),
+        }
+    )
+
+    # One block from the first header row to the last row of the sheet: labels on header rows,
+    # values on action rows, empty elsewhere (heading rows, blank rows, rows since deleted).
+    layout = plan.layout
+    first = min(layout.header_rows)
+    last = max(plan.grid.max_row, first, *(actions["row"].tolist() or [first]))
+    block: list[list[Any]] = [[None] * len(COMPUTED) for _ in range(last - first + 1)]
+    for header in layout.header_rows:
+        block[header - first] = [f.label for f in COMPUTED]
+    for r, d, g, o, n in zip(actions["row"], due, actions["rag"], overdue, days):
+        block[int(r) - first] = [d, g, OVERDUE_YES if o else OVERDUE_NO, n]
+    book.write_range(layout.sheet, first, layout.computed_col, block)
+
+    from validation.grid import cell_address, column_letter
+
+    written = f"{cell_address(layout.sheet, first, layout.computed_col)}:{column_letter(layout.computed_col + len(COMPUTED) - 1)}{last}"
+    result = RagResult(actions=actions, today=when, written=written)
+    book.status(summary_line(result))
+    if progress is not None:
+        progress("Saving", 0.9)
+    book.save()
+    return result
+
+
+def summary_line(result: RagResult) -> str:
+    """'Blue 9, Green 35, Amber 3, Red 17; 17 overdue (as at 31/07/2022).'"""
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
+    return f"{counts}; {result.overdue} overdue (as at {result.today:%d/%m/%Y})."
+
+
+__all__ = sorted(["RagResult", "refresh_rag", "summary_line"])

@@ -1,0 +1,143 @@
+"""``validate``: check every action row and list each problem at its cell, on the Issues sheet.
+
+    >>> book = OpenpyxlWorkbook.open("plan.xlsx", write=True)   # doctest: +SKIP
+    >>> result = validate_workbook(book)                         # doctest: +SKIP
+    >>> result.ok, len(result.errors)                            # doctest: +SKIP
+    (False, 2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from plansync.plan import load_plan
+from plansync.workbook.base import Progress, Workbook
+from validation.schema import validate_actions
+from validation.settings import SETTINGS_SHEET, SettingsProblem
+from workbook_templates.template import ISSUES_HEADER, ISSUES_SHEET
+
+ISSUE_COLUMNS = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
+
+
+@dataclass
+class ValidateResult:
+    """What ``validate_workbook`` found.
+
+    Attributes:
+        rows: how many action rows were checked.
+        issues: the issues frame (``sheet, cell, row, column, field, value, check, message, fix,
+            severity``), errors first, Settings problems included.
+    """
+
+    rows: int
+    issues: pd.DataFrame
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] != "error"]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed)."""
+        return self.errors.empty
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"rows": N, "errors": [...], "warnings": [...]}`` with the documented keys per problem."""
+        keys = ["sheet", "cell", "row", "column", "value", "check", "message"]
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{k: _json_value(row[k]) for k in keys} for row in frame.to_dict("records")]
+
+        return {"rows": self.rows, "errors": records(self.errors), "warnings": records(self.warnings)}
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _settings_issues(problems: list[SettingsProblem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "sheet": SETTINGS_SHEET,
+                "cell": p.cell,
+                "row": p.row,
+                "column": p.setting,
+                "field": "settings",
+                "value": None if p.value is None else str(p.value),
+                "check": "settings",
+                "message": p.problem,
+                "fix": p.fix,
+                "severity": "error",
+            }
+            for p in problems
+        ],
+        columns=ISSUE_COLUMNS,
+    )
+
+
+def issues_sheet_rows(issues: pd.DataFrame) -> list[list[Any]]:
+    """The Issues sheet: a header, then one row per problem (sheet, cell, column, value, problem, what to do)."""
+    rows: list[list[Any]] = [list(ISSUES_HEADER)]
+    for issue in issues.to_dict("records"):
+        value = _json_value(issue["value"])
+        rows.append(
+            [issue["sheet"], issue["cell"], issue["column"], value, issue["message"], issue["fix"], issue["severity"]]
+        )
+    return rows
+
+
+def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> ValidateResult:
+    """Validate the plan, rewrite the Issues sheet, and save the workbook.
+
+    Raises:
+        LayoutNotFound: no plan table could be found.
+        WorkbookLocked: the workbook cannot be saved (nothing is changed).
+    """
+    plan = load_plan(book, progress=progress)
+    if progress is not None:
+        progress("Checking actions", 0.7)
+    found = validate_actions(plan.actions, columns=plan.layout.columns)
+    parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS)) if not frame.empty]
+    issues = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
+    order = issues["severity"].ne("error").to_numpy()
+    issues = issues.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+    book.replace_sheet(ISSUES_SHEET, issues_sheet_rows(issues))
+    if not issues.empty:
+        # As the Excel button does: open the Issues sheet at the first problem.
+        book.select(ISSUES_SHEET, 2, 2)
+    book.status(summary_line(len(plan.actions), issues))
+    if progress is not None:
+        progress("Saving", 0.9)
+    book.save()
+    return ValidateResult(rows=len(plan.actions), issues=issues)
+
+
+def summary_line(rows: int, issues: pd.DataFrame) -> str:
+    """One line for the status bar and the terminal: how many errors and warnings."""
+    errors = int(issues["severity"].eq("error").sum())
+    warnings = len(issues) - errors
+    if not len(issues):
+        return f"No problems found in {rows} actions."
+    return (
+        f"{errors} {'error' if errors == 1 else 'errors'}, {warnings} {'warning' if warnings == 1 else 'warnings'} "
+        f"in {rows} actions; the list is on the Issues sheet."
+    )
+
+
+__all__ = sorted(["ValidateResult", "issues_sheet_rows", "summary_line", "validate_workbook"])
