@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import xlwings as xw
 
 from addin.xlwings_book import XlwingsWorkbook
 from plansync.errors import LayoutNotFound, PlansyncError
+from validation.grid import column_index
 
 TITLE = "plansync"
 
@@ -118,35 +121,32 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
 # --- the buttons ----------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+_CELL = re.compile(r"^(?:'?(?P<sheet>.+?)'?!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)$")
+
+
+def _first_bad_cell(issues: pd.DataFrame) -> tuple[str, int, int] | None:
+    """(sheet, row, col) of the first issue (errors come first), from its cell address."""
+    for issue in issues.to_dict("records"):
+        match = _CELL.match(str(issue.get("cell") or ""))
+        if match:
+            return (match["sheet"] or str(issue["sheet"]), int(match["row"]), column_index(match["col"]))
+    return None
 
 
 def _validate(wb: XlwingsWorkbook) -> Outcome:
-    from plansync.commands.validate import validate_workbook
+    from plansync.commands.validate import summary_line, validate_workbook
 
     result = validate_workbook(wb, progress=_progress(wb))
-    issues = result.issues
-    rows = result.rows if isinstance(result.rows, int) else len(result.rows)
-    if len(issues) == 0:
-        return Outcome(f"Validated {_plural(rows, 'action')}: no problems found.")
-    severity = issues["severity"] if "severity" in issues.columns else None
-    errors = int((severity == "error").sum()) if severity is not None else len(issues)
-    warnings = len(issues) - errors
-    parts = [_plural(errors, "problem")] + ([_plural(warnings, "warning")] if warnings else [])
-    first = issues.iloc[0]
-    where = (str(first["sheet"]), int(first["row"]), int(first["column"]))
-    return Outcome(f"Validated {_plural(rows, 'action')}: {' and '.join(parts)}, see the Issues sheet.", where)
+    # The command has listed the problems on the Issues sheet; take the person to the first one.
+    return Outcome(f"Validated: {summary_line(result.rows, result.issues)}", _first_bad_cell(result.issues))
 
 
 def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
-    from plansync.commands.rag import refresh_rag
+    from plansync.commands.rag import refresh_rag, summary_line
 
-    actions = refresh_rag(wb, progress=_progress(wb)).actions
-    counts = actions["rag"].value_counts() if "rag" in actions.columns else {}
-    colours = ", ".join(f"{int(counts.get(c, 0))} {c}" for c in ("Red", "Amber", "Green", "Blue"))
-    overdue = int(actions["overdue"].fillna(False).astype(bool).sum()) if "overdue" in actions.columns else 0
-    return Outcome(f"Refreshed RAG for {_plural(len(actions), 'action')}: {colours}; {overdue} overdue.")
+    result = refresh_rag(wb, progress=_progress(wb))
+    n = len(result.actions)
+    return Outcome(f"RAG refreshed for {n} {'action' if n == 1 else 'actions'}: {summary_line(result)}")
 
 
 def _summary(wb: XlwingsWorkbook) -> Outcome:
@@ -162,12 +162,11 @@ def _summary(wb: XlwingsWorkbook) -> Outcome:
 def _sync(wb: XlwingsWorkbook) -> Outcome:
     from plansync.commands.sync import sync_workbook
 
+    # as_email=None: the person signed in with the Sign in button is who the list records.
     result = sync_workbook(wb, progress=_progress(wb))
-    message = getattr(result, "message", None) or str(result)
-    conflicts = getattr(result, "conflicts", None)
-    if conflicts and "Conflicts" in wb.sheet_names():
-        return Outcome(message, ("Conflicts", 1, 1))
-    return Outcome(message)
+    if result.plan.conflicts and "Conflicts" in wb.sheet_names():
+        return Outcome(result.summary, ("Conflicts", 1, 1))
+    return Outcome(result.summary)
 
 
 def _settings(wb: XlwingsWorkbook) -> Outcome:
@@ -175,9 +174,12 @@ def _settings(wb: XlwingsWorkbook) -> Outcome:
         return Outcome(
             "This workbook has no Settings sheet yet. Click 'Adopt this workbook' on the plansync tab to add one."
         )
+    grid = wb.read_sheet("Settings")
+    # The first value sits under the "Setting | Value" heading (row 5 in the template).
+    heading = next((r for r in range(grid.origin[0], grid.max_row + 1) if grid.cell(r, 1) == "Setting"), 0)
     return Outcome(
         "Settings: change the values in column B (plan name, amber days, SharePoint list), then click Validate.",
-        ("Settings", 1, 2),
+        ("Settings", heading + 1, 2),
     )
 
 

@@ -1,0 +1,149 @@
+"""Clicking the ribbon buttons on a workbook open in 'Excel' (xlwings' remote engine).
+
+Each test builds a plan with ``plansync new --demo`` (64 actions), hands it to Excel as the
+Excel client would, clicks one button function from addin/buttons.py, and looks at what Excel
+was asked to do: cells written, sheet and cell selected, status-bar line, message boxes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin_remote_excel import RemoteExcel
+import addin.buttons as buttons
+from plansync.commands.new import new_workbook
+
+TODAY = date(2022, 7, 31)
+
+
+def _demo(tmp_path: Path, *, rows: int | None = None, bad_target: str | None = None) -> Path:
+    """The demo plan, optionally cut or grown to ``rows`` actions, optionally with one bad target date."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "plan.xlsx"
+    new_workbook(path, demo=True, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B7"] = datetime(2022, 7, 31)  # Today (override): ratings as at TODAY
+    ws = wb["Actions"]
+    if rows is not None:
+        template = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=ws.max_row)]
+        ws.delete_rows(2, ws.max_row)
+        for i in range(rows):
+            line = list(template[i % len(template)])
+            line[2] = f"{i // 10 + 1}.{i % 10 + 1}"  # Ref: unique per row
+            ws.append(line)
+    if bad_target is not None:
+        ws["G10"] = bad_target
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("PLANSYNC_HOME", str(folder))
+    return folder
+
+
+def test_validate_lists_the_problem_and_selects_the_bad_cell(tmp_path, home):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path, bad_target="Sept-ish 2022"))
+    outcome = excel.click(buttons.validate)
+    assert "Validated: 1 error, 0 warnings in 64 actions; the list is on the Issues sheet." == outcome.message
+    assert ("Actions", 10, 7) == excel.selected
+    issues = excel.values("Issues")
+    assert ["Actions!G10", "Sept-ish 2022"] == [issues[1][1], issues[1][3]]
+    assert [] == excel.alerts
+
+
+def test_validate_on_a_clean_plan_says_so_and_selects_nothing(tmp_path, home):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.validate)
+    assert "Validated: No problems found in 64 actions." == outcome.message
+    assert excel.selected is None
+
+
+def test_a_click_turns_screen_updating_off_then_on_again(tmp_path, home):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    excel.click(buttons.validate)
+    assert [False, True] == excel.screen_updating_calls()
+
+
+@pytest.mark.parametrize("button", [buttons.validate, buttons.refresh_rag])
+def test_a_click_costs_the_same_few_bulk_calls_for_10_or_2000_actions(tmp_path, home, button):
+    small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
+    large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=2000))
+    small.click(button)
+    large.click(button)
+    assert (small.reads, small.writes) == (large.reads, large.writes)
+    assert small.reads + small.writes <= 4
+
+
+def test_refresh_rag_writes_the_ratings_into_excel(tmp_path, home):
+    path = _demo(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Actions"]["N2"] = None  # RAG of the first action, cleared
+    wb.save(path)
+    excel = RemoteExcel.from_xlsx(path)
+    outcome = excel.click(buttons.refresh_rag)
+    assert "RAG refreshed for 64 actions: Blue 9, Green 35, Amber 3, Red 17; 17 overdue (as at 31/07/2022)." == outcome.message
+    actions = excel.values("Actions")
+    assert ["Due", "RAG", "Overdue", "Days overdue"] == actions[0][12:16]
+    assert [datetime(2022, 4, 30), "Blue", "No", None] == actions[1][12:16]
+
+
+def test_a_workbook_without_a_plan_gets_a_plain_message_pointing_at_adopt(tmp_path, home):
+    excel = RemoteExcel.from_grids("notes.xlsx", {"Sheet1": [["Shopping list"], ["eggs"]]})
+    outcome = excel.click(buttons.validate)
+    assert outcome.message.endswith(" In Excel: click 'Adopt this workbook' on the plansync tab.")
+    assert outcome.message.startswith("No sheet in this workbook has a header row plansync recognises")
+    assert [outcome.message] == excel.alerts
+
+
+def test_an_unexpected_failure_shows_a_plain_message_and_logs_the_details(tmp_path, home, monkeypatch):
+    import plansync.commands.validate
+
+    def broken(book, *, progress=None):
+        raise RuntimeError("boom in the command")
+
+    monkeypatch.setattr(plansync.commands.validate, "validate_workbook", broken)
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.validate)
+    log = home / "logs" / "addin.log"
+    assert (
+        "plansync could not finish 'Validate' because of an unexpected problem. "
+        "Nothing else in your workbook was changed by this click. "
+        f"The details are in {log}: send that file to your support officer."
+    ) == outcome.message
+    assert [outcome.message] == excel.alerts
+    assert "Traceback" not in outcome.message
+    text = log.read_text(encoding="utf-8")
+    assert "button Validate failed on plan.xlsx" in text
+    assert "RuntimeError: boom in the command" in text and "Traceback (most recent call last)" in text
+
+
+def test_settings_selects_the_first_setting_value(tmp_path, home):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.settings)
+    assert (
+        "Settings: change the values in column B (plan name, amber days, SharePoint list), then click Validate."
+        == outcome.message
+    )
+    assert ("Settings", 5, 2) == excel.selected
+
+
+def test_settings_without_a_settings_sheet_points_at_adopt(tmp_path, home):
+    excel = RemoteExcel.from_grids("notes.xlsx", {"Sheet1": [["Shopping list"]]})
+    outcome = excel.click(buttons.settings)
+    assert (
+        "This workbook has no Settings sheet yet. Click 'Adopt this workbook' on the plansync tab to add one."
+        == outcome.message
+    )
+
+
+def test_the_log_goes_to_the_per_user_data_folder_without_plansync_home():
+    path = buttons.log_path({})
+    assert ("plansync", "logs", "addin.log") == (path.parent.parent.name, path.parent.name, path.name)
+    assert Path("/x/logs/addin.log") == buttons.log_path({"PLANSYNC_HOME": "/x"})
