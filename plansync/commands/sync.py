@@ -291,10 +291,12 @@ def _connected(loaded: LoadedPlan, *, client: Any, as_email, site, list_name, gr
     from sync.target import connect, open_target, resolve_target
 
     target = resolve_target(loaded.settings, site=site, list_name=list_name, graph_url=graph_url)
-    with open_target(target) as opened:
+    # A client given by the caller already knows its server: nothing to start.
+    opening = open_target(target) if client is None else contextlib.nullcontext(target)
+    with opening as opened:
         gc = client if client is not None else connect(opened, as_email=as_email, manage_lists=True)
         # The embedded server gets a new port each run: it is identified by its data folder.
-        server = str(opened.home) if opened.embedded else (gc.base_url if client is not None else opened.graph_url)
+        server = gc.base_url if client is not None else (str(opened.home) if opened.embedded else opened.graph_url)
         where = {
             "server": server,
             "site_host": opened.site_host,
@@ -341,7 +343,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: L
 def _latest(gc: Any, site_id: str, list_id: str) -> str:
     from sync.batching import item_path
 
-    return f"{gc.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest"
+    return f"{gc.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest&$expand=fields"
 
 
 def _relative(gc: Any, link: str | None) -> str | None:
