@@ -1,0 +1,58 @@
+"""Injected throttling and failures (GRAPH.md §7, §11.10): 429/503 with Retry-After, seeded, Graph bodies."""
+
+from __future__ import annotations
+
+import pytest
+from _local_server_support import client_for
+
+from sync.local_server import create_app
+
+
+def _statuses(seed: int, count: int = 40, **options) -> list[int]:
+    app = create_app(seed=seed, **options)
+    client = client_for(app)
+    statuses = [client.get("/v1.0/sites/root").status_code for _ in range(count)]
+    app.close()
+    return statuses
+
+
+def test_throttled_calls_get_429_or_503_with_retry_after_and_a_graph_body():
+    app = create_app(throttle_rate=1.0, seed=1, retry_after=2.128)
+    client = client_for(app)
+    responses = [client.get("/v1.0/sites/root") for _ in range(12)]
+    assert {429, 503} == {r.status_code for r in responses}
+    assert {"2.128"} == {r.headers["Retry-After"] for r in responses}
+    throttled = next(r for r in responses if r.status_code == 429).json()["error"]
+    assert ("activityLimitReached", "The request has been throttled", "throttledRequest") == (
+        throttled["code"], throttled["message"], throttled["innerError"]["code"])
+    busy = next(r for r in responses if r.status_code == 503).json()["error"]
+    assert ("serviceNotAvailable", "Server Too Busy") == (busy["code"], busy["message"])
+    app.close()
+
+
+def test_failures_are_503_or_500_without_retry_after():
+    app = create_app(fail_rate=1.0, seed=2)
+    client = client_for(app)
+    responses = [client.get("/v1.0/sites/root") for _ in range(12)]
+    assert {500, 503} == {r.status_code for r in responses}
+    assert not any("Retry-After" in r.headers for r in responses)
+    assert {"generalException", "serviceNotAvailable"} == {r.json()["error"]["code"] for r in responses}
+    app.close()
+
+
+def test_the_same_seed_throttles_the_same_calls():
+    first = _statuses(5, throttle_rate=0.3)
+    assert first == _statuses(5, throttle_rate=0.3)
+    assert 200 in first and (429 in first or 503 in first)
+
+
+def test_sign_in_is_never_throttled():
+    app = create_app(throttle_rate=1.0, fail_rate=0.0, seed=1)
+    client_for(app)  # signs in: would fail on a 429
+    app.close()
+
+
+@pytest.mark.parametrize("rate", [-0.1, 1.5])
+def test_rates_outside_0_to_1_are_refused(rate):
+    with pytest.raises(ValueError, match=f"throttle_rate must be between 0 and 1, got {rate}"):
+        create_app(throttle_rate=rate)
