@@ -30,7 +30,7 @@ import pandas as pd
 import xlwings as xw
 
 from addin.xlwings_book import XlwingsWorkbook
-from plansync.errors import LayoutNotFound, PlansyncError
+from plansync.errors import AuthError, LayoutNotFound, PlansyncError
 from validation.grid import column_index
 
 TITLE = "plansync"
@@ -87,6 +87,12 @@ def _log_failure(button: str, book: xw.Book, exc: BaseException) -> Path:
     return path
 
 
+def _with_hint(exc: Exception, hint: str) -> str:
+    # The commands' messages name the CLI command that fixes things; add the button that does.
+    text = str(exc).rstrip()
+    return f"{text}{'' if text.endswith(('.', '!', '?')) else '.'} {hint}"
+
+
 def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: xw.Book | None = None) -> Outcome:
     """Run one click of ``button`` on ``book`` (default: the workbook that called RunPython)."""
     book = book if book is not None else xw.Book.caller()
@@ -99,7 +105,9 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
             wb.status(outcome.message)
         return outcome
     except LayoutNotFound as exc:
-        message = f"{exc} In Excel: click 'Adopt this workbook' on the plansync tab."
+        message = _with_hint(exc, "In Excel: click 'Adopt this workbook' on the plansync tab.")
+    except AuthError as exc:
+        message = _with_hint(exc, "In Excel: click 'Sign in' on the plansync tab.")
     except PlansyncError as exc:
         message = str(exc)
     except Exception as exc:  # noqa: BLE001 - the one place every unexpected failure ends up
@@ -185,14 +193,21 @@ def _settings(wb: XlwingsWorkbook) -> Outcome:
 
 def _sign_in(wb: XlwingsWorkbook) -> Outcome:
     from sync.auth import login
-    from sync.target import resolve_target
+    from sync.target import open_target, resolve_target
     from validation.settings import Settings
 
     grid = wb.read_sheet("Settings") if "Settings" in wb.sheet_names() else None
     target = resolve_target(Settings.from_grid(grid))
-    user = login(target)
-    who = getattr(user, "user", user)
-    return Outcome(f"Signed in as {who}. Sync will record your name on every change." if who else "Signed in.")
+
+    def show(message: str) -> None:
+        # The device code: on the status bar, and in a message box the person reads and closes
+        # before going to the web page (sign-in then completes in the browser).
+        wb.status(message)
+        _alert(wb.book, message)
+
+    with open_target(target) as opened:
+        signed = login(opened, echo=show)
+    return Outcome(f"Signed in as {signed.user} to {signed.where}. Sync will record your name on every change.")
 
 
 def _adopt(wb: XlwingsWorkbook) -> Outcome:

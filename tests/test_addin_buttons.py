@@ -147,3 +147,62 @@ def test_the_log_goes_to_the_per_user_data_folder_without_plansync_home():
     path = buttons.log_path({})
     assert ("plansync", "logs", "addin.log") == (path.parent.parent.name, path.parent.name, path.name)
     assert Path("/x/logs/addin.log") == buttons.log_path({"PLANSYNC_HOME": "/x"})
+
+
+@pytest.fixture
+def signed_in(home, tmp_path, monkeypatch):
+    """A development identity signed in to the embedded local list server, as Sign in leaves it."""
+    from sync.auth import login
+    from sync.target import open_target, resolve_target
+    from validation.settings import Settings
+
+    monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
+    with open_target(resolve_target(Settings.from_grid(None))) as target:
+        login(target, as_email="business.support@york.example", echo=lambda message: None)
+    return "business.support@york.example"
+
+
+def test_sync_without_sign_in_says_to_click_sign_in(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.sync)
+    assert outcome.message.startswith("Nobody is signed in to the local list server")
+    assert outcome.message.endswith(". In Excel: click 'Sign in' on the plansync tab.")
+    assert [outcome.message] == excel.alerts
+
+
+def test_sync_sends_the_plan_then_has_nothing_left_to_send(tmp_path, signed_in):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path, rows=10))
+    assert "Synced 10 actions: 10 created" == excel.click(buttons.sync).message
+    assert "Synced 10 actions: nothing to change" == excel.click(buttons.sync).message
+    assert [] == excel.alerts
+
+
+def test_sync_costs_the_same_bulk_calls_for_10_or_200_actions(tmp_path, signed_in):
+    small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
+    large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=200))
+    small.click(buttons.sync)
+    large.click(buttons.sync)
+    assert (small.reads, small.writes) == (large.reads, large.writes)
+
+
+def test_sign_in_shows_the_device_code_and_who_signed_in(tmp_path, home, monkeypatch):
+    import sync.auth
+
+    seen = {}
+
+    def fake_login(target, as_email=None, *, echo=print, **kwargs):
+        # The real device-code flow needs a person at a browser; this stands in for msal.
+        seen["graph_url"] = target.graph_url
+        echo("To sign in, open https://127.0.0.1/devicelogin and enter the code ABCD-1234.")
+        return sync.auth.SignIn("jo@council.gov.uk", "the local list server", None)
+
+    monkeypatch.setattr(sync.auth, "login", fake_login)
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.sign_in)
+    assert seen["graph_url"].startswith("https://127.0.0.1:")  # the embedded server was running
+    assert ["To sign in, open https://127.0.0.1/devicelogin and enter the code ABCD-1234."] == excel.alerts
+    assert (
+        "Signed in as jo@council.gov.uk to the local list server. Sync will record your name on every change."
+        == outcome.message
+    )
