@@ -29,7 +29,7 @@ def render_table(issues: pd.DataFrame) -> list[str]:
     rows = [("Cell", "Column", "Value", "Problem")]
     for issue in issues.to_dict("records"):
         problem = issue["message"] if issue["severity"] == "error" else f"Warning: {issue['message']}"
-        rows.append((str(issue["cell"]), str(issue["column"]), _shown(issue["value"]), problem))
+        rows.append((str(issue["cell"]), str(issue.get("heading") or issue["column"]), _shown(issue["value"]), problem))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return ["  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]]).rstrip() for r in rows]
 

@@ -30,7 +30,8 @@ class ValidateResult:
     Attributes:
         rows: how many action rows were checked.
         issues: the issues frame (``sheet, cell, row, column, field, value, check, message, fix,
-            severity``), errors first, Settings problems included.
+            severity``, plus ``heading``: the column's heading in the workbook), errors first,
+            Settings problems included.
     """
 
     rows: int
@@ -80,7 +81,7 @@ def _settings_issues(problems: list[SettingsProblem]) -> pd.DataFrame:
                 "field": "settings",
                 "value": None if p.value is None else str(p.value),
                 "check": "settings",
-                "message": p.problem,
+                "message": f"{p.problem} {p.fix}",
                 "fix": p.fix,
                 "severity": "error",
             }
@@ -96,7 +97,7 @@ def issues_sheet_rows(issues: pd.DataFrame) -> list[list[Any]]:
     for issue in issues.to_dict("records"):
         value = _json_value(issue["value"])
         rows.append(
-            [issue["sheet"], issue["cell"], issue["column"], value, issue["message"], issue["fix"], issue["severity"]]
+            [issue["sheet"], issue["cell"], issue.get("heading") or issue["column"], value, issue["message"], issue["fix"], issue["severity"]]
         )
     return rows
 
@@ -114,6 +115,7 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
     found = validate_actions(plan.actions, columns=plan.layout.columns)
     parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS)) if not frame.empty]
     issues = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
+    issues["heading"] = _headings(issues, plan)
     order = issues["severity"].ne("error").to_numpy()
     issues = issues.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
@@ -126,6 +128,25 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
         progress("Saving", 0.9)
     book.save()
     return ValidateResult(rows=len(plan.actions), issues=issues)
+
+
+def _headings(issues: pd.DataFrame, plan) -> list[str]:
+    """The column's heading as the workbook shows it ('Target End Date'), else the field's label."""
+    from validation.fields import FIELD_BY_NAME
+
+    header = max(plan.layout.header_rows)
+    by_field = {}
+    for name, col in plan.layout.columns.items():
+        text = plan.grid.cell(header, col)
+        by_field[name] = " ".join(str(text).split()) if text is not None else FIELD_BY_NAME[name].label
+    out = []
+    for issue in issues.to_dict("records"):
+        if issue["sheet"] == SETTINGS_SHEET:
+            out.append(str(issue["column"]))
+        else:
+            name = issue["field"]
+            out.append(by_field.get(name) or (FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else str(issue["column"])))
+    return out
 
 
 def summary_line(rows: int, issues: pd.DataFrame) -> str:
