@@ -76,7 +76,6 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 
-_FORMULA_RE = re.compile(r"^\s*=")
 # "complete" as a statement of fact: not "to be completed", not "complete by March".
 _COMPLETE_RE = re.compile(r"\b(?:action\s+)?complete(?:d)?\b", re.IGNORECASE)
 _NOT_COMPLETE_RE = re.compile(
@@ -95,7 +94,10 @@ _RECURRING_RE = re.compile(
     re.IGNORECASE,
 )
 # "Monthly from July 2022": a recurring action that starts on a date, not one due on it.
-_FROM_DATE_RE = re.compile(r"\b(?:from|starting|commencing|beginning)\s+(?:in\s+|on\s+)?$", re.IGNORECASE)
+_FROM_DATE_RE = re.compile(
+    rf"\b(?:from|starting|commencing|beginning)\s+(?:in\s+|on\s+)?(?:\d{{1,2}}[/.\-]\d|\d{{1,2}}{_ORD}\s+{_MONTH}|{_MONTH}|q[1-4])",
+    re.IGNORECASE,
+)
 
 _NAT = pd.NaT
 
@@ -119,9 +121,13 @@ def _month_end(year: int, month: int) -> pd.Timestamp:
     return pd.Timestamp(year, month, calendar.monthrange(year, month)[1])
 
 
+# Years plansync reads; outside them a "date" is a typing slip (0022, 20222), never guessed.
+_FIRST_YEAR, _LAST_YEAR = 1900, 2199
+
+
 def _year(text: str) -> int:
     y = int(text)
-    # Two-digit years are this century: councils plans do not reach back to the 1900s.
+    # Two-digit years are this century: council plans do not reach back to the 1900s.
     return 2000 + y if len(text) <= 2 else y
 
 
@@ -130,24 +136,28 @@ def _match_date(m: re.Match) -> pd.Timestamp | None:
     g = m.groupdict()
     try:
         if g["nd"]:
-            return pd.Timestamp(_year(g["ny"]), int(g["nm"]), int(g["nd"]))
-        if g["iy"]:
-            return pd.Timestamp(int(g["iy"]), int(g["im"]), int(g["id"]))
-        if g["dd"]:
-            return pd.Timestamp(int(g["dy"]), _MONTHS[g["dm"].lower()], int(g["dd"]))
-        if g["md"]:
-            return pd.Timestamp(int(g["mdy"]), _MONTHS[g["md"].lower()], int(g["mdd"]))
-        if g["mm"]:
-            return _month_end(int(g["my"]), _MONTHS[g["mm"].lower()])
-        if g["sm"]:
-            return _month_end(_year(g["sy"]), _MONTHS[g["sm"].lower()])
-        q = int(g["q"])
-        y = int(g["qy"])
-        if g["qfy"]:
-            # Financial year (April to March): Q1 ends June, Q4 ends March of the next year.
-            month = q * 3 + 3
-            return _month_end(y + 1, month - 12) if month > 12 else _month_end(y, month)
-        return _month_end(y, q * 3)
+            y, mo, d = _year(g["ny"]), int(g["nm"]), int(g["nd"])
+        elif g["iy"]:
+            y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+        elif g["dd"]:
+            y, mo, d = int(g["dy"]), _MONTHS[g["dm"].lower()], int(g["dd"])
+        elif g["md"]:
+            y, mo, d = int(g["mdy"]), _MONTHS[g["md"].lower()], int(g["mdd"])
+        elif g["mm"]:
+            y, mo, d = int(g["my"]), _MONTHS[g["mm"].lower()], 0
+        elif g["sm"]:
+            y, mo, d = _year(g["sy"]), _MONTHS[g["sm"].lower()], 0
+        else:
+            q, y, d = int(g["q"]), int(g["qy"]), 0
+            mo = q * 3
+            if g["qfy"]:
+                # Financial year (April to March): Q1 ends June, Q4 ends March of the next year.
+                mo += 3
+                if mo > 12:
+                    y, mo = y + 1, mo - 12
+        if not _FIRST_YEAR <= y <= _LAST_YEAR:
+            return None
+        return _month_end(y, mo) if d == 0 else pd.Timestamp(y, mo, d)
     except ValueError:
         return None
 
@@ -162,11 +172,11 @@ def _kind_of_match(m: re.Match) -> str:
 
 
 def _dates_in(text: str) -> tuple[pd.Timestamp | None, str, bool]:
-    """(latest date, its kind, whether any written date was impossible) for a piece of text."""
-    best: pd.Timestamp | None = None
-    best_kind = ""
-    explicit: pd.Timestamp | None = None
-    explicit_kind = ""
+    """(latest date, its kind, whether any written date was impossible) for a piece of text.
+
+    An explicit day or month wins over a quarter written next to it.
+    """
+    found: list[tuple[bool, pd.Timestamp, str]] = []
     bad = False
     for m in _DATE_RE.finditer(text):
         when = _match_date(m)
@@ -174,34 +184,23 @@ def _dates_in(text: str) -> tuple[pd.Timestamp | None, str, bool]:
             bad = True
             continue
         kind = _kind_of_match(m)
-        if kind == "quarter":
-            if best is None or when > best:
-                best, best_kind = when, kind
-        elif explicit is None or when > explicit:
-            explicit, explicit_kind = when, kind
-    if explicit is not None:
-        # An explicit day or month wins over a quarter written next to it.
-        return explicit, explicit_kind, bad
-    return best, best_kind, bad
+        found.append((kind != "quarter", when, kind))
+    if not found:
+        return None, "", bad
+    _, when, kind = max(found, key=lambda f: (f[0], f[1]))
+    return when, kind, bad
 
 
 def _parse_text(text: str) -> ParsedDate:
     text = " ".join(text.split())
     if not text:
         return ParsedDate(_NAT, "blank")
-    if _FORMULA_RE.match(text):
+    if text.startswith("="):
         return ParsedDate(_NAT, "formula")
-    says_complete = False
-    for m in _COMPLETE_RE.finditer(text):
-        says_complete = True
-        break
-    if says_complete and _NOT_COMPLETE_RE.search(text):
-        says_complete = False
-    if says_complete:
-        m = _COMPLETE_RE.search(text)
-        before, after = text[: m.start()], text[m.end():]
-        due, _, bad_before = _dates_in(before)
-        done, _, bad_after = _dates_in(after)
+    first = _COMPLETE_RE.search(text)
+    if first is not None and not _NOT_COMPLETE_RE.search(text):
+        due, _, bad_before = _dates_in(text[: first.start()])
+        done, _, bad_after = _dates_in(text[first.end():])
         if bad_before or bad_after:
             return ParsedDate(_NAT, "unreadable")
         return ParsedDate(_NAT if due is None else due, "complete", _NAT if done is None else done)
@@ -209,10 +208,8 @@ def _parse_text(text: str) -> ParsedDate:
     if bad:
         return ParsedDate(_NAT, "unreadable")
     if due is not None:
-        if _RECURRING_RE.search(text):
-            first = _DATE_RE.search(text)
-            if first is not None and _FROM_DATE_RE.search(text[: first.start()]):
-                return ParsedDate(_NAT, "recurring")
+        if _RECURRING_RE.search(text) and _FROM_DATE_RE.search(text):
+            return ParsedDate(_NAT, "recurring")
         return ParsedDate(due, kind)
     if _TBC_RE.search(text):
         return ParsedDate(_NAT, "tbc")
@@ -221,31 +218,220 @@ def _parse_text(text: str) -> ParsedDate:
     return ParsedDate(_NAT, "unreadable")
 
 
+def _timestamp(value: date | datetime | np.datetime64) -> pd.Timestamp | None:
+    """A date cell as a midnight timestamp, or None outside the years plansync reads."""
+    ts = pd.Timestamp(value)
+    if ts is pd.NaT:
+        return None
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    if not _FIRST_YEAR <= ts.year <= _LAST_YEAR:
+        return None
+    return ts.normalize().as_unit("ns")
+
+
 def parse_date(value: object) -> ParsedDate:
-    """Read one cell value as a council date.
+    """Read one cell value as a council date (the same rules as ``parse_dates``).
 
     >>> parse_date("End of April 2013").due
     Timestamp('2013-04-30 00:00:00')
     >>> parse_date("Jully 2022").kind
     'unreadable'
     """
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return ParsedDate(_NAT, "blank")
     if isinstance(value, (bool, np.bool_)):
         return ParsedDate(_NAT, "unreadable")
     if isinstance(value, (datetime, date, np.datetime64)):
-        ts = pd.Timestamp(value)
-        if ts is pd.NaT:
+        if isinstance(value, np.datetime64) and np.isnat(value):
             return ParsedDate(_NAT, "blank")
-        return ParsedDate(ts.normalize().tz_localize(None) if ts.tzinfo else ts.normalize(), "date")
+        ts = _timestamp(value)
+        return ParsedDate(_NAT, "unreadable") if ts is None else ParsedDate(ts, "date")
     if isinstance(value, (float, np.floating)) and np.isnan(value):
         return ParsedDate(_NAT, "blank")
     if isinstance(value, str):
         return _parse_text(value)
-    if value is pd.NA:
-        return ParsedDate(_NAT, "blank")
-    # Numbers are Excel serials that lost their date format, or years: never guessed.
+    # Numbers are Excel serials that lost their date format, or bare years: never guessed.
     return ParsedDate(_NAT, "unreadable")
+
+
+# ---- vectorised reading of a column -------------------------------------------------------------
+
+_NUMERIC_DAY = ("nd", "id", "dd", "mdd")
+_YEAR_GROUPS = ("ny", "iy", "dy", "mdy", "my", "sy", "qy")
+_NAME_MONTHS = ("dm", "md", "mm", "sm")
+
+
+def _first(cols: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
+    """Per match, the first of these groups that matched (None when none did)."""
+    out = cols[names[0]].copy()
+    for name in names[1:]:
+        missing = pd.isna(out)
+        out[missing] = cols[name][missing]
+    return out
+
+
+def _to_int(texts: np.ndarray) -> np.ndarray:
+    """Digit strings (None where a group did not match) as int64, 0 for None."""
+    present = ~pd.isna(texts)
+    out = np.zeros(len(texts), dtype="int64")
+    if present.any():
+        out[present] = np.asarray(texts[present], dtype=str).astype("int64")
+    return out
+
+
+def _build_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """datetime64[ns] for each (year, month, day); day 0 means the month's last day; NaT when impossible."""
+    valid = (year >= _FIRST_YEAR) & (year <= _LAST_YEAR) & (month >= 1) & (month <= 12)
+    months = np.where(valid, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    start = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - start).astype("int64")
+    valid &= (day >= 0) & (day <= length)
+    when = start + np.where(day == 0, length - 1, day - 1).astype("timedelta64[D]")
+    return np.where(valid, when.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
+
+
+def _dates_vec(texts: pd.Series) -> pd.DataFrame:
+    """For each text: latest date (explicit day/month before quarter), its kind, and whether a
+    written date was impossible. Columns ``due``, ``kind`` ('' when none), ``bad``."""
+    n = len(texts)
+    due_out = np.full(n, np.datetime64("NaT", "ns"))
+    kind_out = np.full(n, "", dtype=object)
+    bad_out = np.zeros(n, dtype=bool)
+    if n:
+        m = texts.reset_index(drop=True).str.extractall(_DATE_RE)
+    if not n or m.empty:
+        return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
+    owner = m.index.get_level_values(0).to_numpy()
+    cols = {name: m[name].to_numpy(dtype=object) for name in m.columns}
+    year_text = _first(cols, _YEAR_GROUPS)
+    year = _to_int(year_text)
+    year = np.where(np.fromiter(map(len, year_text), dtype="int64", count=len(year_text)) <= 2, year + 2000, year)
+    month_name = _first(cols, _NAME_MONTHS)
+    named = ~pd.isna(month_name)
+    month = _to_int(_first(cols, ("nm", "im")))
+    if named.any():
+        month[named] = [_MONTHS[name.lower()] for name in month_name[named]]
+    is_q = ~pd.isna(cols["q"])
+    q_month = _to_int(cols["q"]) * 3 + np.where(~pd.isna(cols["qfy"]), 3, 0)
+    year = np.where(is_q & (q_month > 12), year + 1, year)
+    month = np.where(is_q, np.where(q_month > 12, q_month - 12, q_month), month)
+    day_text = _first(cols, _NUMERIC_DAY)
+    has_day = ~pd.isna(day_text)
+    day = _to_int(day_text)
+    # A numeric day of 0 ("00/07/2022") is impossible; 0 is reserved for "last day of the month".
+    day = np.where(has_day & (day == 0), 99, day)
+    due = _build_dates(year, month, day)
+    kind = np.where(has_day, "date", np.where(is_q, "quarter", "month")).astype(object)
+    bad = np.isnat(due)
+
+    np.logical_or.at(bad_out, owner, bad)
+    good = ~bad
+    if good.any():
+        # Latest explicit date wins; quarters only when no explicit date: sort, keep each text's last.
+        order = np.lexsort((due[good].astype("int64"), ~is_q[good], owner[good]))
+        g_owner = owner[good][order]
+        last = np.r_[g_owner[1:] != g_owner[:-1], True]
+        due_out[g_owner[last]] = due[good][order][last]
+        kind_out[g_owner[last]] = kind[good][order][last]
+    return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
+
+
+_SPLIT_COMPLETE_RE = re.compile(r"^(?P<before>.*?)\b(?:action\s+)?complete(?:d)?\b(?P<after>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _parse_texts(texts: pd.Series) -> pd.DataFrame:
+    """``parse_date`` for many distinct texts at once: regex extraction with pandas ``.str``."""
+    t = texts.str.replace(r"\s+", " ", regex=True).str.strip()
+    n = len(t)
+    blank = t.eq("").to_numpy(dtype=bool)
+    formula = t.str.startswith("=").to_numpy(dtype=bool)
+    complete = t.str.contains(_COMPLETE_RE).to_numpy(dtype=bool) & ~t.str.contains(_NOT_COMPLETE_RE).to_numpy(dtype=bool)
+    complete &= ~blank & ~formula
+
+    due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    done = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    kind = np.full(n, "unreadable", dtype=object)
+
+    if complete.any():
+        parts = t[complete].str.extract(_SPLIT_COMPLETE_RE)
+        before = _dates_vec(parts["before"])
+        after = _dates_vec(parts["after"])
+        spoilt = (before["bad"] | after["bad"]).to_numpy()
+        due[complete] = np.where(spoilt, np.datetime64("NaT"), before["due"].to_numpy())
+        done[complete] = np.where(spoilt, np.datetime64("NaT"), after["due"].to_numpy())
+        kind[complete] = np.where(spoilt, "unreadable", "complete")
+
+    rest = ~blank & ~formula & ~complete
+    if rest.any():
+        rt = t[rest]
+        found = _dates_vec(rt)
+        bad = found["bad"].to_numpy()
+        has = ~bad & (found["kind"].to_numpy() != "")
+        recurring = rt.str.contains(_RECURRING_RE).to_numpy(dtype=bool)
+        tbc = rt.str.contains(_TBC_RE).to_numpy(dtype=bool)
+        from_date = rt.str.contains(_FROM_DATE_RE).to_numpy(dtype=bool) if recurring.any() else np.zeros(len(rt), dtype=bool)
+        sub_kind = np.select(
+            [bad, has & recurring & from_date, has, tbc, recurring],
+            ["unreadable", "recurring", found["kind"].to_numpy(dtype=object), "tbc", "recurring"],
+            default="unreadable",
+        )
+        due[rest] = np.where((sub_kind != "recurring") & has, found["due"].to_numpy(), np.datetime64("NaT"))
+        kind[rest] = sub_kind
+    kind[blank] = "blank"
+    kind[formula & ~blank] = "formula"
+    return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=texts.index)
+
+
+def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
+    """Read distinct cell values of any type."""
+    n = len(uniques)
+    due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    done = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    kind = np.full(n, "unreadable", dtype=object)
+    types = np.fromiter(map(type, uniques), dtype=object, count=n)
+    type_kind = {t: _type_kind(t) for t in set(types)}
+    tk = np.fromiter(map(type_kind.__getitem__, types), dtype=object, count=n)
+    is_text = tk == "text"
+    if is_text.any():
+        parsed = _parse_texts(pd.Series(uniques[is_text], dtype=object))
+        due[is_text] = parsed["due"].to_numpy()
+        done[is_text] = parsed["completed"].to_numpy()
+        kind[is_text] = parsed["kind"].to_numpy()
+    is_date = tk == "date"
+    if is_date.any():
+        when = _timestamps(uniques[is_date])
+        due[is_date] = when
+        kind[is_date] = np.where(np.isnat(when), "unreadable", "date")
+    # Float NaN and NaT are caught by factorize; anything else (numbers, yes/no) stays unreadable.
+    return pd.DataFrame({"due": due, "kind": kind, "completed": done})
+
+
+def _timestamps(values: np.ndarray) -> np.ndarray:
+    """Date cells as midnight datetime64[ns]; NaT outside the years plansync reads."""
+    try:
+        read = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
+        if isinstance(read.dtype, pd.DatetimeTZDtype):
+            raise TypeError("time zones are read one by one, as the wall-clock date")
+        when = read.to_numpy(dtype="datetime64[ns]")
+    except (ValueError, TypeError, OverflowError):
+        # Time zones and the like: one by one (rare; Excel dates have no zone).
+        stamps = [_timestamp(v) for v in values]
+        return np.array([np.datetime64("NaT", "ns") if s is None else s.to_datetime64() for s in stamps], dtype="datetime64[ns]")
+    day = when.astype("datetime64[D]")
+    years = day.astype("datetime64[Y]").astype("int64") + 1970
+    ok = ~np.isnat(when) & (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
+    return np.where(ok, day.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
+
+
+def _type_kind(t: type) -> str:
+    if issubclass(t, (bool, np.bool_)):
+        return "other"
+    if issubclass(t, str):
+        return "text"
+    if issubclass(t, (datetime, date, np.datetime64)):
+        return "date"
+    return "other"
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
@@ -253,21 +439,17 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
 
     Returns a frame index-aligned with ``values``: ``due`` (datetime64, NaT when none),
     ``kind`` (one of ``KINDS``) and ``completed`` (datetime64, NaT when none).
+
+    >>> parse_dates(pd.Series(["Q3 2013", "Ongoing"]))["kind"].tolist()
+    ['quarter', 'recurring']
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    parsed = [parse_date(v) for v in uniques]
-    parsed.append(ParsedDate(_NAT, "blank"))  # code -1: missing
-    due = pd.DatetimeIndex([p.due for p in parsed], dtype="datetime64[ns]")
-    done = pd.DatetimeIndex([p.completed for p in parsed], dtype="datetime64[ns]")
-    kind = np.array([p.kind for p in parsed], dtype=object)
-    return pd.DataFrame(
-        {
-            "due": due.take(codes),
-            "kind": kind.take(codes),
-            "completed": done.take(codes),
-        },
-        index=values.index,
-    )
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    parsed = _parse_uniques(np.asarray(uniques, dtype=object))
+    # Code -1 (a missing value) reads as blank.
+    due = np.append(parsed["due"].to_numpy(), np.datetime64("NaT", "ns")).take(codes)
+    done = np.append(parsed["completed"].to_numpy(), np.datetime64("NaT", "ns")).take(codes)
+    kind = np.append(parsed["kind"].to_numpy(dtype=object), "blank").take(codes)
+    return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=values.index)
 
 
 _REVISED_RE = re.compile(
