@@ -57,10 +57,7 @@ def log_path(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
 
 
 def _progress(wb: XlwingsWorkbook) -> Callable[[str, float], None]:
-    def report(message: str, done: float) -> None:
-        wb.status(f"plansync: {message} ({done:.0%})")
-
-    return report
+    return wb.progress
 
 
 def _alert(book: xw.Book, message: str) -> None:
@@ -160,11 +157,9 @@ def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
 def _summary(wb: XlwingsWorkbook) -> Outcome:
     from plansync.commands.report import report_workbook
 
-    result = report_workbook(wb)
-    message = getattr(result, "message", None) or "Wrote the Summary sheet."
-    if "Summary" in wb.sheet_names():
-        return Outcome(message, ("Summary", 1, 1))
-    return Outcome(message)
+    report_workbook(wb, progress=_progress(wb))
+    # The command's own line: "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)."
+    return Outcome(wb.last_status or "Wrote the Summary sheet.", ("Summary", 1, 1))
 
 
 def _sync(wb: XlwingsWorkbook) -> Outcome:
@@ -211,11 +206,20 @@ def _sign_in(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _adopt(wb: XlwingsWorkbook) -> Outcome:
+    from addin.formatting import install_rag_formatting
     from plansync.commands.adopt import adopt_workbook
+    from workbook_templates.formatting import DEFAULT_LAST_ROW
 
-    result = adopt_workbook(wb)
-    message = getattr(result, "message", None) or "Adopted this workbook: plansync found the plan."
-    return Outcome(message)
+    result = adopt_workbook(wb, progress=_progress(wb))
+    line = wb.last_status or f"Adopted {result.layout.sheet}: {result.actions} actions."
+    # Adoption colours the computed columns itself only in .xlsx files; in Excel we do it.
+    layout = result.layout
+    last = max(DEFAULT_LAST_ROW, wb.read_sheet(layout.sheet).max_row + 1000)
+    install_rag_formatting(wb.book, layout.sheet, computed_col=layout.computed_col, first_row=min(layout.header_rows) + 1, last_row=last)
+    if result.unplaced:
+        n = len(result.unplaced)
+        line += f" {n} {'row' if n == 1 else 'rows'} could not be placed: run Validate to see where."
+    return Outcome(f"{line} Click Refresh RAG to rate the actions.", (layout.sheet, min(layout.header_rows), layout.computed_col))
 
 
 def validate(book: xw.Book | None = None) -> Outcome:

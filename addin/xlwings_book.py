@@ -143,6 +143,14 @@ class XlwingsWorkbook:
             # xlwings' remote engine has no status bar: the message stays in last_status.
             pass
 
+    def progress(self, message: str, done: float) -> None:
+        """A ``Progress`` callback: shows how far a long command is, on the status bar only
+        (``last_status`` keeps the command's own result line)."""
+        try:
+            self.book.app.status_bar = f"plansync: {message} ({done:.0%})"
+        except NotImplementedError:
+            pass
+
     def save(self) -> None:
         """Nothing to do: the person saves the workbook in Excel, as with any edit."""
 

@@ -83,6 +83,7 @@ class RemoteExcel:
         self.actions: list[dict] = []
         self.selected: tuple[str, int, int] | None = None
         self.alerts: list[str] = []
+        self.formats: list[tuple] = []
 
     @classmethod
     def from_grids(cls, name: str, grids: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> "RemoteExcel":
@@ -139,6 +140,8 @@ class RemoteExcel:
                 self.selected = (sheets[position]["name"], action["start_row"] + 1, action["start_column"] + 1)
             elif func == "alert":
                 self.alerts.append(action["args"][0])
+            elif func in ("clearConditionalFormats", "addConditionalFormat", "setNumberFormat"):
+                self.formats.append(_format_record(sheets[position]["name"], action))
             elif func == "setScreenUpdating":
                 pass
             else:
@@ -159,6 +162,17 @@ class RemoteExcel:
 
     def screen_updating_calls(self) -> list[bool]:
         return [a["args"][0] for a in self.actions if a["func"] == "setScreenUpdating"]
+
+
+def _format_record(sheet: str, action: dict) -> tuple:
+    """(what, range, details) for a formatting action, e.g. ("add", "Actions!N2:N5000", {...})."""
+    from validation.grid import column_letter
+
+    top, left = action["start_row"] + 1, action["start_column"] + 1
+    bottom, right = top + action["row_count"] - 1, left + action["column_count"] - 1
+    where = f"{sheet}!{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+    what = {"clearConditionalFormats": "clear", "addConditionalFormat": "add", "setNumberFormat": "number format"}
+    return (what[action["func"]], where, action["args"][0] if action["args"] else None)
 
 
 def _from_json(value: object) -> object:

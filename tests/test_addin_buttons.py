@@ -206,3 +206,34 @@ def test_sign_in_shows_the_device_code_and_who_signed_in(tmp_path, home, monkeyp
         "Signed in as jo@council.gov.uk to the local list server. Sync will record your name on every change."
         == outcome.message
     )
+
+
+def test_adopt_finds_a_council_plan_adds_plansyncs_sheets_and_colours_the_rag_column(home):
+    excel = RemoteExcel.from_xlsx(Path(__file__).parent / "fixtures" / "york_ofsted_2022.xlsx")
+    outcome = excel.click(buttons.adopt)
+    assert "Adopted Plan: 31 actions under 7 recommendations. Click Refresh RAG to rate the actions." == outcome.message
+    assert ["Plan", "Version control", "_plansync", "Settings", "Issues", "Summary"] == excel.sheet_names()
+    assert excel.hidden("_plansync")
+    assert ["Due", "RAG", "Overdue", "Days overdue"] == excel.values("Plan")[0][5:9]
+    assert ("Plan", 1, 6) == excel.selected
+    rag_rules = [(f[2]["formula1"], f[2]["fill_color"]) for f in excel.formats if f[:2] == ("add", "Plan!G2:G5000")]
+    assert [('"Blue"', "#bdd7ee"), ('"Green"', "#c6efce"), ('"Amber"', "#ffeb9c"), ('"Red"', "#ffc7ce")] == rag_rules
+    assert ("number format", "Plan!F2:F5000", "dd/mm/yyyy") in excel.formats
+
+
+def test_after_adoption_refresh_rag_rates_the_council_plan(home):
+    excel = RemoteExcel.from_xlsx(Path(__file__).parent / "fixtures" / "york_ofsted_2022.xlsx")
+    excel.click(buttons.adopt)
+    excel.click(buttons.refresh_rag)
+    plan = excel.values("Plan")
+    rated = [row[6] for row in plan[1:] if len(row) > 6 and row[6] is not None]
+    assert 31 == len(rated) and set(rated) <= {"Blue", "Green", "Amber", "Red"}
+    assert (3, 1) == (excel.reads, excel.writes)
+
+
+def test_summary_writes_the_board_summary_and_opens_it(tmp_path, home):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.summary)
+    assert "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)." == outcome.message
+    assert ("Summary", 1, 1) == excel.selected
+    assert ["Rotherham ILACS action plan: summary for the board"] == excel.values("Summary")[0][:1]
