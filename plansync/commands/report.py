@@ -1,0 +1,174 @@
+"""``report``: the Summary sheet a board reads, and the same summary as JSON.
+
+The Summary sheet shows the number of recommendations and actions, actions by BRAG, complete
+actions, the recommendations whose actions are all complete, the overdue actions (ref, lead,
+days overdue, where) and a native Excel bar chart of BRAG by recommendation. The chart is
+installed once over a data block at a fixed place (H4 onwards); later runs write values only,
+and the chart is rebuilt only when the number of recommendations changes.
+
+    >>> book = OpenpyxlWorkbook.open("plan.xlsx", write=True)          # doctest: +SKIP
+    >>> report_workbook(book, today=date(2022, 11, 14)).summary.actions  # doctest: +SKIP
+    33
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from plansync.bookkeeping import load_meta, update_meta
+from plansync.plan import load_plan
+from plansync.workbook.base import Progress, Workbook
+from validation.fields import RAG_VALUES
+
+from validation.rag import compute_rag
+from validation.summary import BoardSummary, board_summary
+
+SUMMARY_SHEET = "Summary"
+CHART_TITLE = "Actions by BRAG, per recommendation"
+# The chart's data block: header at H4, one row per recommendation below it.
+CHART_ROW, CHART_COL = 4, 8
+BRAG_ROW = 4  # "BRAG | Actions" header; Blue..Red on rows 5-8, where the template colours column A
+_META_KEY = "summary_chart"
+
+
+@dataclass
+class ReportResult:
+    """What ``report_workbook`` wrote.
+
+    Attributes:
+        summary: the board summary.
+        today: the date the BRAG and overdue days were computed for.
+        plan: the plan's name.
+    """
+
+    summary: BoardSummary
+    today: date
+    plan: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.summary.to_json()
+
+
+def report_workbook(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> ReportResult:
+    """Compute the board summary, write the Summary sheet (and its chart), and save the workbook.
+
+    ``today`` wins over the Settings sheet's "Today (override)", which wins over the real date.
+
+    Raises:
+        LayoutNotFound: no plan table could be found.
+        WorkbookLocked: the workbook cannot be saved (nothing is changed).
+    """
+    plan = load_plan(book, progress=progress)
+    when = today or plan.settings.today or date.today()
+    if progress is not None:
+        progress("Summarising", 0.7)
+    rated = compute_rag(plan.actions, today=when, rules=plan.settings.rag_rules)
+    summary = board_summary(plan.actions, rated)
+    name = str(plan.actions["plan"].iloc[0]) if len(plan.actions) else (plan.settings.plan_name or plan.layout.sheet)
+
+    book.replace_sheet(SUMMARY_SHEET, summary_rows(summary, today=when, plan=name))
+    _install_chart(book, len(summary.by_recommendation))
+    book.status(
+        f"Summary: {summary.actions} actions, {summary.complete} complete, {len(summary.overdue)} overdue "
+        f"(as at {when:%d/%m/%Y})."
+    )
+    if progress is not None:
+        progress("Saving", 0.9)
+    book.save()
+    return ReportResult(summary=summary, today=when, plan=name)
+
+
+def summary_rows(summary: BoardSummary, *, today: date, plan: str) -> list[list[Any]]:
+    """The Summary sheet's values from A1, the chart's data block included (columns H to L)."""
+    done = summary.fully_complete_recommendations
+    rows: list[list[Any]] = [
+        [f"{plan}: summary for the board"],
+        [f"As at {today:%d/%m/%Y}. Made by plansync report; run it again to bring it up to date."],
+        [],
+        ["BRAG", "Actions"],
+        *[[value, summary.by_rag[value]] for value in RAG_VALUES],
+        [],
+        ["Recommendations", summary.recommendations],
+        ["Actions", summary.actions],
+        ["Complete actions", summary.complete],
+        ["Recommendations with every action complete", ", ".join(str(n) for n in done) if done else "None yet"],
+        ["Overdue actions", len(summary.overdue)],
+        [],
+        ["Overdue actions, most overdue first"],
+        ["Ref", "Recommendation", "Lead", "Days overdue", "Where"],
+    ]
+    for item in summary.overdue:
+        where = f"{item['_sheet']}, row {item['_row']}"
+        rows.append([item["ref"], item["recommendation"], item["lead"], item["days_overdue"], where])
+    if not summary.overdue:
+        rows.append(["None"])
+    block = [["Recommendation", *RAG_VALUES]] + [
+        [label, *(int(counts[v]) for v in RAG_VALUES)] for label, counts in summary.by_recommendation.iterrows()
+    ]
+    height = max(len(rows), CHART_ROW - 1 + len(block))
+    grid: list[list[Any]] = []
+    for r in range(height):
+        line = list(rows[r]) if r < len(rows) else []
+        line += [None] * (CHART_COL - 1 - len(line))
+        b = r - (CHART_ROW - 1)
+        if 0 <= b < len(block):
+            line = line[: CHART_COL - 1] + block[b]
+        grid.append(line)
+    return grid
+
+
+def _install_chart(book: Workbook, recommendations: int) -> None:
+    """Add the bar chart over the data block once; rebuild it only when the block's size changed."""
+    wb = getattr(book, "wb", None)
+    if wb is None:
+        return  # in Excel the add-in draws the same chart
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.styles import Font
+
+    from workbook_templates.formatting import RAG_COLOURS, install_rag_formatting
+
+    ws = wb[SUMMARY_SHEET]
+    ours = [c for c in ws._charts if _title(c) == CHART_TITLE]
+    if ours and load_meta(book).get(_META_KEY) == {"recommendations": recommendations}:
+        return
+    for chart in ours:
+        ws._charts.remove(chart)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = CHART_TITLE
+    chart.y_axis.title = "Actions"
+    chart.x_axis.title = "Recommendation"
+    last = CHART_ROW + max(recommendations, 1)
+    data = Reference(ws, min_col=CHART_COL + 1, max_col=CHART_COL + len(RAG_VALUES), min_row=CHART_ROW, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=CHART_COL, min_row=CHART_ROW + 1, max_row=last))
+    for series, value in zip(chart.series, RAG_VALUES):
+        series.graphicalProperties = GraphicalProperties(solidFill=RAG_COLOURS[value][0])
+    chart.width, chart.height = 18, 9
+    ws.add_chart(chart, f"H{last + 3}")
+    ws["A1"].font = Font(bold=True, size=14)
+    for cell in ("A4", "B4", "A16", "A17", "B17", "C17", "D17", "E17"):
+        ws[cell].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["C"].width = 40
+    install_rag_formatting(ws, rag_col=1, first_row=BRAG_ROW + 1, last_row=BRAG_ROW + len(RAG_VALUES))
+    update_meta(book, **{_META_KEY: {"recommendations": recommendations}})
+
+
+def _title(chart: Any) -> str | None:
+    """The text of a chart's title (charts read back from a file keep it as rich text)."""
+    title = getattr(chart, "title", None)
+    if title is None or isinstance(title, str):
+        return title
+    try:
+        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+    except AttributeError:
+        return None
+
+
+__all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "report_workbook", "summary_rows"])

@@ -1,0 +1,134 @@
+"""What a board asks of a plan: counts, BRAG, what is complete, and what is overdue (pure).
+
+``board_summary(actions, rag)`` takes the actions frame and ``compute_rag``'s frame for it and
+returns a ``BoardSummary``; ``plansync report`` lays it out on the Summary sheet and prints it as
+JSON. Recommendations are named by their number: the number their text starts with
+(``1. Consideration ...``, ``Recommendation No. 3``), else their refs' prefix (``2.13`` -> 2),
+else their order in the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from validation.detect_rows import recommendation_number, ref_prefix
+from validation.fields import RAG_VALUES, ROW_COL, SHEET_COL
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """A plan's summary for a board.
+
+    Attributes:
+        recommendations: how many recommendations have actions.
+        actions: how many actions.
+        complete: how many actions are complete (Blue).
+        by_rag: action count per BRAG value, in the order Blue, Green, Amber, Red.
+        fully_complete_recommendations: numbers of recommendations whose actions are all complete.
+        overdue: one dict per overdue action (``ref``, ``recommendation``, ``lead``, ``days_overdue``,
+            and where it is: ``_sheet``, ``_row``), most overdue first.
+        by_recommendation: action count per recommendation (index: ``Rec 1``..., or ``<plan>: 1`` when
+            the workbook holds several plans) and BRAG value (columns), in number order.
+    """
+
+    recommendations: int
+    actions: int
+    complete: int
+    by_rag: dict[str, int]
+    fully_complete_recommendations: list[int]
+    overdue: list[dict]
+    by_recommendation: pd.DataFrame
+
+    def to_json(self) -> dict:
+        """The summary as ``plansync report --json`` prints it."""
+        return {
+            "recommendations": self.recommendations,
+            "actions": self.actions,
+            "complete": self.complete,
+            "by_rag": dict(self.by_rag),
+            "fully_complete_recommendations": list(self.fully_complete_recommendations),
+            "overdue": [{k: v for k, v in o.items() if not k.startswith("_")} for o in self.overdue],
+        }
+
+
+def recommendation_numbers(actions: pd.DataFrame) -> pd.Series:
+    """Each action's recommendation number (Int64; NA when it has no recommendation nor ref prefix)."""
+    blank = pd.Series(None, index=actions.index, dtype=object)
+    text = actions["recommendation"] if "recommendation" in actions else blank
+    refs = actions["ref"] if "ref" in actions else blank
+    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=True)
+    numbers = pd.Series([recommendation_number(u) for u in uniques], dtype="Int64")
+    prefix = pd.to_numeric(refs.map(ref_prefix), errors="coerce").astype("Int64")
+    # Unnumbered recommendations take the next free numbers, in the order the plan lists them.
+    missing = numbers.isna()
+    if missing.any():
+        known = pd.concat([numbers.dropna(), prefix.dropna()])
+        start = int(known.max()) if len(known) else 0
+        numbers[missing] = range(start + 1, start + 1 + int(missing.sum()))
+    by_text = numbers.reindex(codes).to_numpy()
+    result = pd.Series(pd.array(by_text, dtype="Int64"), index=actions.index)
+    result[codes < 0] = pd.NA
+    return result.fillna(prefix)
+
+
+def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
+    """Summarise the plan (``rag`` is ``compute_rag(actions, ...)``, index-aligned).
+
+    A workbook holding several plans (a ``plan`` column) counts each plan's recommendations
+    apart: York's recommendation 1 is not Rotherham's.
+    """
+    number = recommendation_numbers(actions)
+    plans = actions["plan"].astype(object).where(actions["plan"].notna(), "") if "plan" in actions else pd.Series("", index=actions.index, dtype=object)
+    several = plans.nunique() > 1
+    colour = rag["rag"].astype(object)
+    complete = rag["complete"].astype(bool)
+    by_rag = {value: int(colour.eq(value).sum()) for value in RAG_VALUES}
+
+    keyed = pd.DataFrame({"plan": plans, "number": number, "rag": colour, "complete": complete}).dropna(subset=["number"])
+    groups = keyed.groupby(["plan", "number"], sort=False)
+    per_rec = pd.crosstab([keyed["plan"], keyed["number"]], keyed["rag"]).reindex(columns=list(RAG_VALUES), fill_value=0)
+    per_rec = per_rec.astype(int).sort_index()
+    per_rec.index = [f"{plan}: {int(n)}" if several else f"Rec {int(n)}" for plan, n in per_rec.index]
+    per_rec.index.name = "recommendation"
+    per_rec.columns.name = None
+    all_done = groups["complete"].all()
+
+    late = rag["overdue"].astype(bool).to_numpy()
+    # Filter every part first: assigning to an empty frame would adopt the assigned Series' index.
+    overdue_rows = actions.loc[late].assign(_days=rag.loc[late, "days_overdue"], _number=number[late])
+    order = overdue_rows.sort_values(["_days", ROW_COL], ascending=[False, True], kind="stable")
+    overdue = [
+        {
+            "ref": _text(row["ref"]),
+            "recommendation": None if pd.isna(row["_number"]) else int(row["_number"]),
+            "lead": _text(row["lead"]),
+            "days_overdue": int(row["_days"]),
+            "_sheet": row.get(SHEET_COL),
+            "_row": int(row[ROW_COL]),
+        }
+        for _, row in order.iterrows()
+    ]
+    return BoardSummary(
+        recommendations=int(groups.ngroups),
+        actions=len(actions),
+        complete=int(complete.sum()),
+        by_rag=by_rag,
+        fully_complete_recommendations=sorted(int(n) for (_, n), done in all_done.items() if done),
+        overdue=overdue,
+        by_recommendation=per_rec,
+    )
+
+
+def _text(value: object) -> str | None:
+    """A cell value as a board reads it: ``1.1`` -> ``'1.1'``, ``3.0`` -> ``'3'``, blank -> None."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+__all__ = sorted(["BoardSummary", "board_summary", "recommendation_numbers"])
