@@ -8,4 +8,6 @@ from plansync.cli import rag  # noqa: E402,F401
 from plansync.cli import serve  # noqa: E402,F401
 from plansync.cli import sync  # noqa: E402,F401
 from plansync.cli import auth  # noqa: E402,F401
+from plansync.cli import adopt  # noqa: E402,F401
+from plansync.cli import report  # noqa: E402,F401
 from plansync.cli import addin  # noqa: E402,F401
