@@ -216,7 +216,24 @@ def status(
         )
     else:
         report.lines.append(f"Python: {python} (this Python)")
+    if python and Path(python).exists() and platform.startswith("win"):
+        report.ok = _check_dll(Path(python), report) and report.ok
     return report
+
+
+def _check_dll(python: Path, report: AddinReport) -> bool:
+    # xlwings' VBA loads its DLL from the interpreter's folder or the one above (a virtualenv).
+    names = [f"xlwings64-{_xlwings_version()}.dll", f"xlwings32-{_xlwings_version()}.dll"]
+    for folder in (python.parent, python.parent.parent):
+        for name in names:
+            if (folder / name).exists():
+                report.lines.append(f"xlwings DLL: {folder / name}")
+                return True
+    report.lines.append(
+        f"xlwings DLL: {names[0]} is not beside {python} nor one folder up, so Excel cannot start Python. "
+        "Reinstall xlwings in that Python: pip install --force-reinstall xlwings"
+    )
+    return False
 
 
 def remove(

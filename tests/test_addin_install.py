@@ -105,8 +105,11 @@ def test_status_before_and_after_install_and_after_remove(tmp_path):
         f"Settings: missing ({where.settings}). Run: plansync addin install",
     ] == before.lines
 
+    from importlib.metadata import version
+
     python = tmp_path / "python3"
     python.write_bytes(b"")
+    (tmp_path / f"xlwings64-{version('xlwings')}.dll").write_bytes(b"")
     install(environ=env, platform="win32", home=tmp_path, executable=str(python))
     after = status(environ=env, platform="win32", home=tmp_path, executable=str(python))
     assert after.ok
@@ -160,3 +163,25 @@ def test_the_cli_and_the_installer_run_without_loading_xlwings():
 
     code = "import sys, plansync.cli, addin.install; print('xlwings' in sys.modules)"
     assert "False" == subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_status_on_windows_checks_the_xlwings_dll_excel_loads(tmp_path):
+    from importlib.metadata import version
+
+    env = _windows(tmp_path)
+    scripts = tmp_path / "venv" / "Scripts"
+    scripts.mkdir(parents=True)
+    python = scripts / "pythonw.exe"
+    python.write_bytes(b"")
+    install(environ=env, platform="win32", home=tmp_path, executable=str(python))
+    missing = status(environ=env, platform="win32", home=tmp_path, executable=str(python))
+    dll = f"xlwings64-{version('xlwings')}.dll"
+    assert not missing.ok
+    assert (
+        f"xlwings DLL: {dll} is not beside {python} nor one folder up, so Excel cannot start Python. "
+        "Reinstall xlwings in that Python: pip install --force-reinstall xlwings"
+    ) == missing.lines[-1]
+    (tmp_path / "venv" / dll).write_bytes(b"")  # where pip puts it in a virtualenv
+    found = status(environ=env, platform="win32", home=tmp_path, executable=str(python))
+    assert found.ok
+    assert f"xlwings DLL: {tmp_path / 'venv' / dll}" == found.lines[-1]
