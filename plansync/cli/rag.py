@@ -45,8 +45,9 @@ def rag_command(path: Path, today, as_json: bool) -> None:
 
         plansync rag plan.xlsx --today 2022-07-31
     """
-    book = OpenpyxlWorkbook.open(path, write=True)
     with progress_bar("Rating", enabled=not as_json) as progress:
+        # Loading a large workbook is the slow part: it counts towards showing the bar.
+        book = OpenpyxlWorkbook.open(path, write=True)
         result = refresh_rag(book, today=today.date() if today else None, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -48,8 +48,9 @@ def validate_command(path: Path, as_json: bool) -> None:
 
         plansync validate plan.xlsx --json
     """
-    book = OpenpyxlWorkbook.open(path, write=True)
     with progress_bar("Validating", enabled=not as_json) as progress:
+        # Loading a large workbook is the slow part: it counts towards showing the bar.
+        book = OpenpyxlWorkbook.open(path, write=True)
         result = validate_workbook(book, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

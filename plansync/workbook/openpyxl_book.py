@@ -4,7 +4,7 @@ openpyxl loads the whole workbook and writes it back whole, so what we keep is w
 keeps: cell values, formulas (read as their ``"=..."`` text, never evaluated), styles, number
 formats, merged cells, data validation, conditional formatting, tables, column widths,
 frozen panes, defined names and every other sheet. plansync writes only the cells it owns.
-(openpyxl drops pictures and charts it did not create; see docs/cli.md.)
+(openpyxl may drop drawn shapes, slicers and, without Pillow, pictures; see docs/cli.md.)
 
 This module is the one place where openpyxl's and the file system's exceptions become
 ``WorkbookUnreadable`` / ``WorkbookLocked``.
