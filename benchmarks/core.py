@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from validation.dates import _REVISED_RE, _DATE_RE, _match_date, parse_date
+from validation.dates import _revised_in, parse_date
 from validation.fields import COMPLETE_STATUSES, FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter
 from validation.messages import WORDING, shown
@@ -165,18 +165,6 @@ def _infer(progress, target) -> str | None:
     if (_DONE_RES[0].search(t) or _DONE_RES[1].search(t)) and not _NOT_COMPLETE.search(t) and status != "Signed off":
         status = "Complete"
     return status
-
-
-def _revised_in(text):
-    if not isinstance(text, str):
-        return pd.NaT
-    for m in _REVISED_RE.finditer(text):
-        found = _DATE_RE.search(text[m.end():][:80])
-        if found is not None:
-            when = _match_date(found)
-            if when is not None:
-                return when
-    return pd.NaT
 
 
 def loop(actions: pd.DataFrame) -> tuple[list[dict], list[dict]]:

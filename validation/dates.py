@@ -291,9 +291,12 @@ def _build_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.nda
     return np.where(valid, when.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
 
 
-def _dates_vec(texts: pd.Series) -> pd.DataFrame:
-    """For each text: latest date (explicit day/month before quarter), its kind, and whether a
-    written date was impossible. Columns ``due``, ``kind`` ('' when none), ``bad``."""
+def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
+    """For each text: the date it names, its kind, and whether a written date was impossible.
+
+    ``pick="latest"``: the latest explicit day or month, else the latest quarter (a due date).
+    ``pick="first"``: the first date written, NaT when that one is impossible (a revised date).
+    Columns ``due``, ``kind`` ('' when none), ``bad``."""
     n = len(texts)
     due_out = np.full(n, np.datetime64("NaT", "ns"))
     kind_out = np.full(n, "", dtype=object)
@@ -326,6 +329,12 @@ def _dates_vec(texts: pd.Series) -> pd.DataFrame:
     bad = np.isnat(due)
 
     np.logical_or.at(bad_out, owner, bad)
+    if pick == "first":
+        starts = np.r_[True, owner[1:] != owner[:-1]]
+        keep = starts & ~bad
+        due_out[owner[keep]] = due[keep]
+        kind_out[owner[keep]] = kind[keep]
+        return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
     good = ~bad
     if good.any():
         # Latest explicit date wins; quarters only when no explicit date: sort, keep each text's last.
@@ -452,21 +461,25 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=values.index)
 
 
+# Words that announce a revised target; the date must follow within about 80 characters, same line.
 _REVISED_RE = re.compile(
     r"\b(?:revised\s+(?:target|timescale|deadline|date|completion\s+date|end\s+date)s?"
     r"|(?:timescale|deadline|target(?:\s+date)?|completion(?:\s+date)?)\s+(?:is\s+)?(?:likely\s+)?(?:now|revised|extended|moved|changed)"
-    r"|now\s+(?:expected|due|anticipated|likely)|extended\s+(?:to|until))\b"
-    r"[^.;\n]*?",
+    r"|now\s+(?:expected|due|anticipated|likely)|extended\s+(?:to|until))\b",
     re.IGNORECASE,
 )
+_TAIL = r".{0,80}\S*"
+_TAIL_RE = re.compile(_TAIL)
+_REVISED_TAIL_RE = re.compile(_REVISED_RE.pattern + rf"(?=(?P<tail>{_TAIL}))", re.IGNORECASE)
 
 
 def _revised_in(text: object) -> pd.Timestamp | type(pd.NaT):
+    """The per-value reference of ``find_revised_date``: the first announcement followed by a date."""
     if not isinstance(text, str):
         return _NAT
     for m in _REVISED_RE.finditer(text):
-        rest = text[m.end():]
-        found = _DATE_RE.search(rest[:80])
+        tail = _TAIL_RE.match(text, m.end()).group(0)
+        found = _DATE_RE.search(tail)
         if found is not None:
             when = _match_date(found)
             if when is not None:
@@ -478,12 +491,25 @@ def find_revised_date(text: pd.Series) -> pd.Series:
     """The revised target a progress text announces, or NaT.
 
     ``Revised timescale of January 2014`` -> 31/01/2014; ``Timescale likely now to be March 2014``
-    -> 31/03/2014.
+    -> 31/03/2014. The first announcement followed (on the same line) by a readable date counts.
     """
-    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=True)
-    found = [_revised_in(v) for v in uniques]
-    found.append(_NAT)
-    return pd.Series(pd.DatetimeIndex(found, dtype="datetime64[ns]").take(codes), index=text.index, name="revised_target")
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    found = np.full(len(uniques) + 1, np.datetime64("NaT", "ns"))
+    is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
+    texts = pd.Series(uniques[is_text], index=np.flatnonzero(is_text), dtype=object)
+    if len(texts):
+        tails = texts.str.extractall(_REVISED_TAIL_RE)["tail"]
+        if len(tails):
+            first = _dates_vec(tails.reset_index(drop=True), pick="first")
+            due = first["due"].to_numpy()
+            owner = tails.index.get_level_values(0).to_numpy()
+            good = ~np.isnat(due)
+            # The first announcement (in text order) whose date is readable.
+            g_owner, g_due = owner[good], due[good]
+            keep = np.r_[True, g_owner[1:] != g_owner[:-1]] if len(g_owner) else np.zeros(0, dtype=bool)
+            found[g_owner[keep]] = g_due[keep]
+    return pd.Series(found.take(codes), index=text.index, name="revised_target")
 
 
 __all__ = sorted(["KINDS", "ParsedDate", "UNDATED_KINDS", "find_revised_date", "parse_date", "parse_dates"])

@@ -96,7 +96,7 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     )
     has_revised = revised.notna().to_numpy()
     due = revised.where(has_revised, target["due"])
-    due_kind = np.where(has_revised, revised_given["kind"].where(revised_given["due"].notna(), "month").to_numpy(), target["kind"].to_numpy())
+    due_kind = np.where(has_revised, revised_given["kind"].where(revised_given["due"].notna(), "date").to_numpy(), target["kind"].to_numpy())
 
     due_ns = due.to_numpy()
     dated = ~np.isnat(due_ns)
