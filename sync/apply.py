@@ -14,12 +14,13 @@ tried again next time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from sync.batching import BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
+from sync.batching import MAX_BATCH, BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, WITHDRAWN, SyncPlan
 
 # How often a key whose eTag went stale is read and merged again before it is left for next time.
@@ -63,6 +64,7 @@ def apply_plan(
     key_column: str,
     replan: Replan | None = None,
     progress: Callable[[str, float], None] | None = None,
+    workers: int = 4,
 ) -> Applied:
     """Carry out ``plan``'s creates, updates and withdrawals.
 
@@ -72,6 +74,7 @@ def apply_plan(
         key_column: the list column holding the row key.
         replan: merge again for keys whose item changed meanwhile (412 or duplicate create).
         progress: called with (message, fraction done).
+        workers: batches in flight at once.
     """
     written: dict[str, dict[str, Any]] = {}
     failed: dict[str, str] = {}
@@ -83,26 +86,28 @@ def apply_plan(
         if not pending:
             break
         stale: dict[str, str | None] = {}  # key -> item id (None: find it by key)
-        for start in range(0, len(pending), 100):
-            chunk = pending[start : start + 100]
-            answers = client.batch([req for _, req in chunk])
-            for (key, req), answer in zip(chunk, answers):
-                if answer.ok:
-                    written[key] = _outcome(req, answer.body, from_list, current)
-                elif answer.status == 412:
-                    stale[key] = req.item_id
-                elif answer.status == 404 and req.method == "DELETE":
-                    written[key] = {"_deleted": True}
-                elif answer.status == 404 and req.method == "PATCH":
-                    stale[key] = None  # the item is gone: merge again (it will be created)
-                elif answer.status == 409 and req.method == "POST":
-                    stale[key] = None  # created meanwhile by another run: merge with it
-                else:
-                    err = answer.error()
-                    failed[key] = str(err) if err else f"HTTP {answer.status}"
-            done += len(chunk)
-            if progress:
-                progress(f"Sent {min(done, total)} of {total} changes", min(done / total, 1.0))
+        chunks = [pending[start : start + MAX_BATCH] for start in range(0, len(pending), MAX_BATCH)]
+        # Batches go out a few at a time: each waits mostly on the network, and the order of
+        # independent writes does not matter (every key is written at most once per round).
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chunks)))) as pool:
+            for chunk, answers in zip(chunks, pool.map(lambda c: client.batch([req for _, req in c]), chunks)):
+                for (key, req), answer in zip(chunk, answers):
+                    if answer.ok:
+                        written[key] = _outcome(req, answer.body, from_list, current)
+                    elif answer.status == 412:
+                        stale[key] = req.item_id
+                    elif answer.status == 404 and req.method == "DELETE":
+                        written[key] = {"_deleted": True}
+                    elif answer.status == 404 and req.method == "PATCH":
+                        stale[key] = None  # the item is gone: merge again (it will be created)
+                    elif answer.status == 409 and req.method == "POST":
+                        stale[key] = None  # created meanwhile by another run: merge with it
+                    else:
+                        err = answer.error()
+                        failed[key] = str(err) if err else f"HTTP {answer.status}"
+                done += len(chunk)
+                if progress:
+                    progress(f"Sent {min(done, total)} of {total} changes", min(done / total, 1.0))
         if not stale or replan is None or round_no == MAX_REMERGE_ROUNDS:
             for key in stale:
                 failed[key] = (

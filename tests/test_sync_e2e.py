@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import ssl
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -283,13 +284,16 @@ class CrashingTransport(httpx.BaseTransport):
     def __init__(self, ca_path, at: int, after: bool) -> None:
         self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
         self.at, self.after, self.seen = at, after, 0
+        self.lock = threading.Lock()  # batches go out from several threads
 
     def handle_request(self, request):
-        self.seen += 1
-        if self.seen == self.at and not self.after:
+        with self.lock:
+            self.seen += 1
+            number = self.seen
+        if number == self.at and not self.after:
             raise Crash()
         response = self.inner.handle_request(request)
-        if self.seen == self.at:
+        if number == self.at:
             response.read()
             raise Crash()
         return response
