@@ -59,6 +59,7 @@ def test_failed_requests_keep_their_own_status_and_the_batch_is_200(server):
     assert (200, {"1": 201, "2": 201, "3": 409, "4": 404, "5": 204}) == (response.status_code, statuses)
     deleted = next(r for r in response.json()["responses"] if r["id"] == "5")
     assert deleted["body"] is None
+    assert ["2"] == [i["id"] for i in client.get(f"/v1.0{items}").json()["value"]]
 
 
 def test_dependents_of_a_failed_request_get_424(server):

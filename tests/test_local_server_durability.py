@@ -71,7 +71,25 @@ def test_kill_9_during_a_burst_of_writes_keeps_every_acknowledged_write(tmp_path
                 except httpx.HTTPError:
                     return
 
+    def write_batches() -> None:
+        with httpx.Client(base_url=lines["graph"] + "/", verify=context, headers=headers, timeout=10) as graph:
+            for n in range(100_000):
+                keys = [f"b{n}-{i}" for i in range(10)]
+                requests = [{"id": key, "method": "POST", "url": "/" + items, "headers": {
+                    "Content-Type": "application/json"}, "body": {"fields": _expected(key, 2)}} for key in keys]
+                try:
+                    answer = graph.post("$batch", json={"requests": requests})
+                except httpx.HTTPError:
+                    return
+                if answer.status_code != 200:
+                    return
+                with lock:
+                    for entry in answer.json()["responses"]:
+                        if entry["status"] == 201:
+                            acknowledged[entry["id"]] = (entry["body"]["id"], 2)
+
     threads = [threading.Thread(target=write, args=(w,)) for w in range(WRITERS)]
+    threads.append(threading.Thread(target=write_batches))
     for thread in threads:
         thread.start()
     enough.wait(120)
@@ -95,4 +113,5 @@ def test_kill_9_during_a_burst_of_writes_keeps_every_acknowledged_write(tmp_path
     behind = [k for k, (item_id, version) in acknowledged.items()
               if k in stored and (stored[k][0] != item_id or stored[k][1] not in [_expected(k, v) for v in range(version, 3)])]
     torn = [k for k, (_, fields) in stored.items() if fields not in (_expected(k, 1), _expected(k, 2))]
+    assert any(k.startswith("b") for k in acknowledged) and any(k.startswith("w") for k in acknowledged)
     assert ([], [], []) == (lost, behind, torn)

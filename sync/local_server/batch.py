@@ -88,7 +88,17 @@ def _body_bytes(body: object) -> bytes | None:
 def run_batch(app, outer: Call) -> Result:
     requests = _check(outer.json())
     statuses: dict[str, int] = {}
-    responses = []
+    responses: list[dict] = []
+    # One commit for the whole batch (one fsync instead of twenty). Each request still runs in its
+    # own savepoint, so a failed one changes nothing and the others keep their writes, as Graph
+    # batches are not atomic. Nothing is acknowledged before this commit.
+    with app.store.transaction():
+        _run_all(app, outer, requests, statuses, responses)
+    app.shuffle(responses)
+    return Result(200, {"responses": responses})
+
+
+def _run_all(app, outer: Call, requests: list[dict], statuses: dict[str, int], responses: list[dict]) -> None:
     for entry in _order(requests):
         failed = [d for d in entry.get("dependsOn") or [] if statuses[d] >= 400]
         headers = {k.lower(): str(v) for k, v in (entry.get("headers") or {}).items()}
@@ -114,5 +124,3 @@ def run_batch(app, outer: Call) -> Result:
         if result.body is not None:
             entry_headers.setdefault("Content-Type", "application/json")
         responses.append({"id": entry["id"], "status": result.status, "headers": entry_headers, "body": result.body})
-    app.shuffle(responses)
-    return Result(200, {"responses": responses})

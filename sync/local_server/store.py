@@ -87,6 +87,7 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._depth = 0
+        self._columns: dict[str, list[dict]] = {}  # list id -> definitions; read on every item call
         target = str(path) if path is not None else ":memory:"
         self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
@@ -105,12 +106,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic block: commits on success, rolls back on any exception."""
+        """One atomic block: commits on success, rolls back on any exception.
+
+        Nested blocks are savepoints, so a failing inner block (one request of a ``$batch``)
+        undoes only its own writes while the outer block still commits the rest.
+        """
         with self._lock:
             if self._depth:
+                name = f"sp{self._depth}"
+                self._db.execute(f"SAVEPOINT {name}")
                 self._depth += 1
                 try:
                     yield self._db
+                except BaseException:
+                    self._columns.clear()  # the cache may hold definitions this rollback undoes
+                    self._db.execute(f"ROLLBACK TO {name}")
+                    self._db.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self._db.execute(f"RELEASE {name}")
                 finally:
                     self._depth -= 1
                 return
@@ -119,6 +133,7 @@ class Store:
             try:
                 yield self._db
             except BaseException:
+                self._columns.clear()
                 self._db.execute("ROLLBACK")
                 raise
             else:
@@ -220,11 +235,14 @@ class Store:
             return _list_row(db.execute("SELECT * FROM lists WHERE id = ?", (list_id,)).fetchone())
 
     def columns(self, list_id: str) -> list[dict]:
+        """The list's column definitions (callers must not modify them)."""
         with self.transaction() as db:
-            rows = db.execute(
-                "SELECT definition FROM columns WHERE list_id = ? ORDER BY position", (list_id,)
-            ).fetchall()
-        return [json.loads(r["definition"]) for r in rows]
+            if list_id not in self._columns:
+                rows = db.execute(
+                    "SELECT definition FROM columns WHERE list_id = ? ORDER BY position", (list_id,)
+                ).fetchall()
+                self._columns[list_id] = [json.loads(r["definition"]) for r in rows]
+            return list(self._columns[list_id])
 
     def add_column(self, list_id: str, column: dict) -> dict:
         with self.transaction() as db:
@@ -241,6 +259,7 @@ class Store:
                 (list_id, column["name"], position, json.dumps(column)),
             )
             db.execute("UPDATE lists SET modified = ? WHERE id = ?", (now_iso(), list_id))
+            self._columns.pop(list_id, None)
         return column
 
     # -- items ----------------------------------------------------------------------------
