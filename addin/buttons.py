@@ -60,15 +60,24 @@ def _progress(wb: XlwingsWorkbook) -> Callable[[str, float], None]:
     return wb.progress
 
 
-def _alert(book: xw.Book, message: str) -> None:
+def _alert(book: xw.Book, message: str, mode: str = "info") -> None:
     try:
-        book.app.alert(message, title=TITLE)
+        book.app.alert(message, title=TITLE, mode=mode)
     except Exception:  # noqa: BLE001 - a message box that cannot open must not hide the result
         pass
 
 
 def _log_failure(button: str, book: xw.Book, exc: BaseException) -> Path:
-    path = log_path()
+    try:
+        return _write_log(log_path(), button, book, exc)
+    except OSError:
+        # The data folder is not writable (roaming profile, policy): the temp folder always is.
+        import tempfile
+
+        return _write_log(Path(tempfile.gettempdir()) / "plansync-addin.log", button, book, exc)
+
+
+def _write_log(path: Path, button: str, book: xw.Book, exc: BaseException) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger("plansync.addin")
     handler = logging.FileHandler(path, encoding="utf-8")
@@ -93,6 +102,7 @@ def _with_hint(exc: Exception, hint: str) -> str:
 def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: xw.Book | None = None) -> Outcome:
     """Run one click of ``button`` on ``book`` (default: the workbook that called RunPython)."""
     book = book if book is not None else xw.Book.caller()
+    mode = "info"
     try:
         with XlwingsWorkbook.session(book) as wb:
             wb.status(f"plansync: {button}…")
@@ -110,16 +120,16 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
     except Exception as exc:  # noqa: BLE001 - the one place every unexpected failure ends up
         path = _log_failure(button, book, exc)
         message = (
-            f"plansync could not finish '{button}' because of an unexpected problem. "
-            f"Nothing else in your workbook was changed by this click. "
+            f"plansync could not finish '{button}' because of an unexpected problem, and did not save your workbook. "
             f"The details are in {path}: send that file to your support officer."
         )
+        mode = "critical"
     outcome = Outcome(message)
     try:
         XlwingsWorkbook(book).status(message)
     except Exception:  # noqa: BLE001 - Excel busy or closed: the message box still says it
         pass
-    _alert(book, message)
+    _alert(book, message, mode)
     return outcome
 
 

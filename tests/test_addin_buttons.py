@@ -113,8 +113,7 @@ def test_an_unexpected_failure_shows_a_plain_message_and_logs_the_details(tmp_pa
     outcome = excel.click(buttons.validate)
     log = home / "logs" / "addin.log"
     assert (
-        "plansync could not finish 'Validate' because of an unexpected problem. "
-        "Nothing else in your workbook was changed by this click. "
+        "plansync could not finish 'Validate' because of an unexpected problem, and did not save your workbook. "
         f"The details are in {log}: send that file to your support officer."
     ) == outcome.message
     assert [outcome.message] == excel.alerts
@@ -237,3 +236,19 @@ def test_summary_writes_the_board_summary_and_opens_it(tmp_path, home):
     assert "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)." == outcome.message
     assert ("Summary", 1, 1) == excel.selected
     assert ["Rotherham ILACS action plan: summary for the board"] == excel.values("Summary")[0][:1]
+
+
+def test_when_the_data_folder_cannot_be_written_the_log_goes_to_the_temp_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    import plansync.commands.validate
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("PLANSYNC_HOME", str(blocker))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(plansync.commands.validate, "validate_workbook", lambda book, progress=None: 1 / 0)
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path))
+    outcome = excel.click(buttons.validate)
+    assert outcome.message.endswith(f"The details are in {tmp_path / 'plansync-addin.log'}: send that file to your support officer.")
+    assert "ZeroDivisionError: division by zero" in (tmp_path / "plansync-addin.log").read_text(encoding="utf-8")

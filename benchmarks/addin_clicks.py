@@ -1,0 +1,78 @@
+"""Benchmark: one ribbon click (Validate, Refresh RAG) on plans of growing size, through xlwings.
+
+Run: ``python benchmarks/addin_clicks.py [ROWS ...]`` (default 64 1000 5000). For each size it
+prints the best-of-3 time of a click through ``addin.buttons`` on a workbook served by xlwings'
+remote engine (tests/addin_remote_excel.py: real xlwings code, no Excel), the bulk reads and
+writes the click sent to "Excel", and, as the baseline measured in the same run, the same command
+on the same plan through the .xlsx adapter (``OpenpyxlWorkbook``, saving switched off), with the
+ratio of the two. In real Excel each bulk call adds a round trip (tens of milliseconds over COM),
+which is why the number of calls must stay constant.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import openpyxl  # noqa: E402
+from addin_remote_excel import RemoteExcel  # noqa: E402
+
+import addin.buttons as buttons  # noqa: E402
+from plansync.commands.new import new_workbook  # noqa: E402
+from plansync.commands.rag import refresh_rag  # noqa: E402
+from plansync.commands.validate import validate_workbook  # noqa: E402
+from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
+
+
+class _Unsaved(OpenpyxlWorkbook):
+    def save(self) -> None:  # the baseline times the command, not the disk
+        pass
+
+
+def plan(folder: Path, rows: int) -> Path:
+    path = folder / f"plan_{rows}.xlsx"
+    new_workbook(path, demo=True, today=date(2022, 7, 31), force=True)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B7"] = datetime(2022, 7, 31)
+    ws = wb["Actions"]
+    template = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=ws.max_row)]
+    ws.delete_rows(2, ws.max_row)
+    for i in range(rows):
+        line = list(template[i % len(template)])
+        line[2] = f"{i // 10 + 1}.{i % 10 + 1}"
+        ws.append(line)
+    wb.save(path)
+    return path
+
+
+def best(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(sizes: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"{'button':<12} {'actions':>7} {'xlwings click':>14} {'calls (r+w)':>12} {'xlsx baseline':>14} {'ratio':>6}")
+        for rows in sizes:
+            path = plan(folder, rows)
+            for label, button, command in (("Validate", buttons.validate, validate_workbook), ("Refresh RAG", buttons.refresh_rag, refresh_rag)):
+                excel = RemoteExcel.from_xlsx(path)
+                clicked = best(lambda: excel.click(button))
+                file_book = _Unsaved.open(path)
+                baseline = best(lambda: command(file_book))
+                calls = f"{excel.reads}+{excel.writes}"
+                print(f"{label:<12} {rows:>7} {clicked:>13.3f}s {calls:>12} {baseline:>13.3f}s {clicked / baseline:>6.2f}")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [64, 1000, 5000])
