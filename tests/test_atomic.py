@@ -130,3 +130,13 @@ def test_a_folder_that_refuses_new_files_is_reported_and_the_workbook_left_untou
         "Nothing was changed."
     ) == str(caught.value)
     assert before == _digest(path)
+
+
+def test_a_workbook_open_in_libreoffice_is_refused_too(tmp_path):
+    path = _workbook(tmp_path / "plan.xlsx")
+    (tmp_path / ".~lock.plan.xlsx#").write_text("Sam Patel,PC-042,sam,25.11.2026 09:12,file:///home/sam/.config/libreoffice/4;")
+    with pytest.raises(WorkbookLocked) as caught:
+        OpenpyxlWorkbook.open(path, write=True)
+    assert str(caught.value).startswith(
+        "plan.xlsx is open in LibreOffice by Sam Patel, so plansync cannot save it. Close it in LibreOffice (or ask Sam Patel to)"
+    )

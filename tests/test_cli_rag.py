@@ -168,3 +168,22 @@ def test_rag_on_an_adopted_layout_writes_to_the_right_of_the_teams_table(tmp_pat
         (None, "Green", "No", None),
     ] == [tuple(c.value for c in row) for row in ws.iter_rows(min_col=6, max_col=9)]
     assert ["Recommendation", "Action", "Lead", "Deadline", "Progress"] == [c.value for c in ws[1]][:5]
+
+
+def test_a_council_workbook_as_it_is_gets_its_columns_and_keeps_its_merged_headings(tmp_path):
+    from pathlib import Path
+
+    path = tmp_path / "rotherham.xlsx"
+    # The fixture file is read-only; copy its bytes into a writable file.
+    path.write_bytes((Path(__file__).parent / "fixtures" / "rotherham_ilacs_2022.xlsx").read_bytes())
+    result = CliRunner().invoke(main, ["rag", str(path), "--today", "2022-11-14"])
+    assert 0 == result.exit_code
+    assert [
+        "Blue 5, Green 24, Amber 2, Red 2; 2 overdue (as at 14/11/2022).",
+        "Written to 'Action Plan'!F4:I41.",
+    ] == result.output.splitlines()[-2:]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Action Plan"]
+    assert {"A5:E5", "A11:E11", "A25:E25", "A35:E35"} == {str(r) for r in ws.merged_cells.ranges}
+    assert ("2.1", "September 2022", "Red", "Yes", 45) == (ws["A12"].value, ws["C12"].value, ws["G12"].value, ws["H12"].value, ws["I12"].value)
+    assert ["Action Plan"] == wb.sheetnames

@@ -197,3 +197,14 @@ def test_load_plan_says_what_to_do_when_no_header_is_found(tmp_path):
         "'Action', 'Lead', 'Target date'). Run: plansync adopt, or fill in 'Plan sheet', 'Header row' and the "
         "columns under Column overrides on the Settings sheet."
     ) == str(caught.value)
+
+
+def test_a_password_protected_or_old_xls_file_is_named_as_such(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504)
+    with pytest.raises(WorkbookUnreadable) as caught:
+        OpenpyxlWorkbook.open(path)
+    assert (
+        "plan.xlsx is password-protected or in the old .xls format, which plansync cannot read. Open it in Excel, "
+        "remove the password (File > Info > Protect Workbook) or save it as 'Excel Workbook (*.xlsx)', then try again."
+    ) == str(caught.value)

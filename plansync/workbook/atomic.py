@@ -29,24 +29,37 @@ def owner_file(path: Path) -> Path:
     return path.with_name("~$" + path.name)
 
 
+def libreoffice_lock_file(path: Path) -> Path:
+    """The lock file LibreOffice creates beside a workbook it has open: ``.~lock.plan.xlsx#``."""
+    return path.with_name(f".~lock.{path.name}#")
+
+
 def lock_owner(path: Path) -> str | None:
-    """Who has the workbook open in Excel, from its owner file; None when there is no owner file.
+    """Who has the workbook open, from Excel's owner file (or LibreOffice's lock file); None when neither exists.
 
     Excel writes the user's name as one length byte followed by that many ANSI characters
-    (padded with spaces), then the same name again in UTF-16. An unreadable owner file still
-    means "open", with an unknown name ("").
+    (padded with spaces), then the same name again in UTF-16. LibreOffice writes one CSV line
+    starting with the user's name. An unreadable lock file still means "open", with an unknown
+    name ("").
     """
-    lock = owner_file(path)
     try:
-        data = lock.read_bytes()
+        data = owner_file(path).read_bytes()
+    except FileNotFoundError:
+        data = None
+    except OSError:
+        return ""
+    if data is not None:
+        if not data:
+            return ""
+        name = data[1 : 1 + data[0]].decode("cp1252", errors="replace").strip()
+        return name if name.isprintable() else ""
+    try:
+        text = libreoffice_lock_file(path).read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
     except OSError:
         return ""
-    if not data:
-        return ""
-    size = data[0]
-    name = data[1 : 1 + size].decode("cp1252", errors="replace").strip()
+    name = text.split(",", 1)[0].strip()
     return name if name.isprintable() else ""
 
 
@@ -59,10 +72,12 @@ def check_writable(path: Path) -> None:
     who = lock_owner(path)
     if who is not None:
         by = f" by {who}" if who else ""
+        excel = owner_file(path).exists()
+        app, lock = ("Excel", owner_file(path)) if excel else ("LibreOffice", libreoffice_lock_file(path))
         raise WorkbookLocked(
-            f"{path.name} is open in Excel{by}, so plansync cannot save it. "
-            f"Close it in Excel (or ask {who or 'whoever has it open'} to), then run the command again. "
-            f"If nobody has it open, delete the leftover lock file {owner_file(path).name} beside it. "
+            f"{path.name} is open in {app}{by}, so plansync cannot save it. "
+            f"Close it in {app} (or ask {who or 'whoever has it open'} to), then run the command again. "
+            f"If nobody has it open, delete the leftover lock file {lock.name} beside it. "
             "Nothing was changed.",
             path=str(path),
         )
@@ -128,4 +143,4 @@ def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
             temp.unlink()
 
 
-__all__ = sorted(["atomic_save", "check_writable", "lock_owner", "owner_file"])
+__all__ = sorted(["atomic_save", "check_writable", "libreoffice_lock_file", "lock_owner", "owner_file"])

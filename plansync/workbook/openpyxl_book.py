@@ -30,6 +30,7 @@ from validation.grid import CellValue, Grid, SheetGrid
 # Dates plansync writes into a cell that has no date format yet: UK day-first, as DESIGN §3.
 DATE_FORMAT = "dd/mm/yyyy"
 _MACRO_SUFFIXES = {".xlsm", ".xltm"}
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
 def _plain(value: object) -> CellValue:
@@ -78,6 +79,16 @@ class OpenpyxlWorkbook:
             raise WorkbookUnreadable(f"{path} is a folder, not a workbook. Give the path of an .xlsx file.", path=str(path))
         if write:
             check_writable(path)
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+        if magic == _OLE_MAGIC:
+            # .xlsx files are zip archives; an OLE compound file is an encrypted workbook or an old .xls.
+            raise WorkbookUnreadable(
+                f"{path.name} is password-protected or in the old .xls format, which plansync cannot read. "
+                "Open it in Excel, remove the password (File > Info > Protect Workbook) or save it as "
+                "'Excel Workbook (*.xlsx)', then try again.",
+                path=str(path),
+            )
         try:
             with warnings.catch_warnings():
                 # openpyxl warns about parts it does not understand (slicers, extensions); those
