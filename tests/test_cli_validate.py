@@ -102,7 +102,9 @@ def test_the_issues_sheet_is_rewritten_on_each_run(tmp_path):
             "error",
         ),
     ] == issues_sheet(path)
-    assert "Issues" == openpyxl.load_workbook(path).active.title
+    wb = openpyxl.load_workbook(path)
+    assert "Issues" == wb.active.title
+    assert wb["Issues"]["A1"].font.bold  # the header keeps the template's styling
 
 
 def test_json_lists_errors_and_warnings_with_the_documented_keys(tmp_path):

@@ -41,6 +41,7 @@ _LONG = {"recommendation", "action", "progress", "lead", "owner", "target"}
 _DATE_FIELDS = ("target", "revised_target", "updated", "completed", "due")
 _COMPUTED_FILL = PatternFill(fill_type="solid", start_color="EDEDED", end_color="EDEDED")
 _BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
 
 
 def _actions_sheet(wb: openpyxl.Workbook, rows: list[dict[str, Any]]) -> None:
@@ -78,6 +79,9 @@ def _actions_sheet(wb: openpyxl.Workbook, rows: list[dict[str, Any]]) -> None:
 def _issues_sheet(wb: openpyxl.Workbook) -> None:
     ws = wb.create_sheet(ISSUES_SHEET)
     ws.append(ISSUES_HEADER)
+    for cell in ws[1]:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
     for col, width in zip("ABCDEFG", (12, 14, 18, 30, 70, 60, 10)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"

@@ -146,8 +146,11 @@ class OpenpyxlWorkbook:
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         if name in self.wb.sheetnames:
             ws = self.wb[name]
-            if ws.max_row:
-                ws.delete_rows(1, ws.max_row)
+            # Row 1 is the sheet's header: keep its styling (bold, fill), clear everything else.
+            if ws.max_row > 1:
+                ws.delete_rows(2, ws.max_row - 1)
+            for cell in ws[1]:
+                cell.value = None
             for rng in list(ws.merged_cells.ranges):
                 ws.unmerge_cells(str(rng))
         else:
