@@ -165,9 +165,11 @@ def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _summary(wb: XlwingsWorkbook) -> Outcome:
+    from addin.formatting import draw_summary_chart
     from plansync.commands.report import report_workbook
 
-    report_workbook(wb, progress=_progress(wb))
+    result = report_workbook(wb, progress=_progress(wb))
+    draw_summary_chart(wb.book, len(result.summary.by_recommendation))
     # The command's own line: "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)."
     return Outcome(wb.last_status or "Wrote the Summary sheet.", ("Summary", 1, 1))
 

@@ -1,8 +1,8 @@
-"""Conditional formatting for the computed columns, installed in Excel through xlwings.
+"""What Excel shows beyond values: RAG conditional formatting and the Summary chart, via xlwings.
 
-Adoption installs these rules itself when it works on an .xlsx file (openpyxl); in Excel it
-leaves them to the add-in, which installs the same rules, with the same colours
-(``workbook_templates.formatting``), through xlwings' conditional-format API. Installed once;
+Adoption and the report add these themselves when they work on an .xlsx file (openpyxl); in
+Excel they leave them to the add-in, which adds the same rules, colours
+(``workbook_templates.formatting``) and chart through xlwings' own APIs. Installed once;
 plansync then writes values only and Excel colours them.
 """
 
@@ -40,4 +40,32 @@ def install_rag_formatting(book: xw.Book, sheet: str, *, computed_col: int, firs
     return [rng.address.replace("$", "") for rng in (rag, overdue, days)]
 
 
-__all__ = ["install_rag_formatting"]
+CHART_NAME = "plansync BRAG chart"
+
+
+def draw_summary_chart(book: xw.Book, recommendations: int) -> None:
+    """The Summary sheet's stacked column chart over its data block (actions by BRAG per
+    recommendation), replacing the one drawn before, as the .xlsx report draws it."""
+    from plansync.commands.report import CHART_COL, CHART_ROW, CHART_TITLE, SUMMARY_SHEET
+    from validation.fields import RAG_VALUES
+
+    sheet = book.sheets[SUMMARY_SHEET]
+    for chart in reversed(list(sheet.charts)):  # from the end: deleting shifts later indexes
+        if chart.name == CHART_NAME:
+            chart.delete()
+    last = CHART_ROW + max(recommendations, 1)
+    source = sheet.range((CHART_ROW, CHART_COL), (last, CHART_COL + len(RAG_VALUES)))
+    chart = sheet.charts.add(
+        chart_type="column_stacked", source=source, name=CHART_NAME, anchor=sheet.range((last + 3, CHART_COL)), width=510, height=255
+    )
+    chart.title = CHART_TITLE
+    try:
+        for i, value in enumerate(RAG_VALUES):
+            chart.series[i].fill_color = f"#{RAG_COLOURS[value][0]}"
+    except NotImplementedError:
+        # xlwings' remote engine cannot address series before Excel has drawn the chart;
+        # desktop Excel can, so there the bars take the BRAG colours.
+        pass
+
+
+__all__ = ["CHART_NAME", "draw_summary_chart", "install_rag_formatting"]

@@ -57,6 +57,7 @@ def _sheet(name: str, rows: list[list[object]], hidden: bool = False) -> dict:
         "visibility": "Hidden" if hidden else "Visible",
         "pictures": [],
         "tables": [],
+        "charts": [],
     }
 
 
@@ -142,6 +143,14 @@ class RemoteExcel:
                 self.alerts.append(action["args"][0])
             elif func in ("clearConditionalFormats", "addConditionalFormat", "setNumberFormat"):
                 self.formats.append(_format_record(sheets[position]["name"], action))
+            elif func == "addChart":
+                name, chart_type, _, source = action["args"][:4]
+                sheets[position]["charts"].append({"name": name, "chart_type": chart_type, "source": source})
+            elif func == "setChartTitle":
+                index, title = action["args"]
+                sheets[position]["charts"][index]["title"] = title
+            elif func == "deleteChart":
+                del sheets[position]["charts"][action["args"][0]]
             elif func == "setScreenUpdating":
                 pass
             else:
@@ -159,6 +168,10 @@ class RemoteExcel:
 
     def hidden(self, name: str) -> bool:
         return next(s for s in self.state["sheets"] if s["name"] == name)["visibility"] != "Visible"
+
+    def charts(self, name: str) -> list[dict]:
+        """The charts on a sheet: name, chart type, source range and title."""
+        return next(s for s in self.state["sheets"] if s["name"] == name)["charts"]
 
     def screen_updating_calls(self) -> list[bool]:
         return [a["args"][0] for a in self.actions if a["func"] == "setScreenUpdating"]

@@ -236,6 +236,10 @@ def test_summary_writes_the_board_summary_and_opens_it(tmp_path, home):
     assert "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)." == outcome.message
     assert ("Summary", 1, 1) == excel.selected
     assert ["Rotherham ILACS action plan: summary for the board"] == excel.values("Summary")[0][:1]
+    chart = {"name": "plansync BRAG chart", "chart_type": "ColumnStacked", "source": "$H$4:$L$15", "title": "Actions by BRAG, per recommendation"}
+    assert [chart] == excel.charts("Summary")
+    excel.click(buttons.summary)
+    assert [chart] == excel.charts("Summary")  # drawn again, not twice
 
 
 def test_when_the_data_folder_cannot_be_written_the_log_goes_to_the_temp_folder(tmp_path, monkeypatch):
