@@ -108,7 +108,9 @@ def _xlwings_package_dir() -> Path:
 def vba_modules(xlwings_dir: Path | None = None) -> list[VbaModule]:
     """The modules of the add-in's VBA project, in the order the VBA editor lists them."""
     xlwings_dir = xlwings_dir or _xlwings_package_dir()
-    modules = [VbaModule("ThisWorkbook", "workbook"), VbaModule("Sheet1", "worksheet")]
+    workbook_code = VBA_DIR / "ThisWorkbook.cls"
+    code = strip_module_header(workbook_code.read_text(encoding="cp1252")) if workbook_code.exists() else ""
+    modules = [VbaModule("ThisWorkbook", "workbook", code), VbaModule("Sheet1", "worksheet")]
     for path in sorted(VBA_DIR.glob("*.bas")):
         modules.append(VbaModule(path.stem, "standard", strip_module_header(path.read_text(encoding="cp1252"))))
     runpython = (xlwings_dir / "xlwings_custom_addin.bas").read_text(encoding="cp1252")

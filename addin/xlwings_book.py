@@ -70,15 +70,7 @@ class XlwingsWorkbook:
     def _read(self, sheet: xw.Sheet) -> SheetGrid:
         used = sheet.used_range
         values = used.options(ndim=2).value  # the one bulk read of the sheet
-        formulas = self._formulas(used)
-        rows: Grid = []
-        for r, line in enumerate(values):
-            row = [_clean(v) for v in line]
-            if formulas is not None:
-                for c, text in enumerate(formulas[r]):
-                    if isinstance(text, str) and text.startswith("="):
-                        row[c] = text
-            rows.append(row)
+        rows = merge_formulas(values, self._formulas(used))
         if all(v is None for row in rows for v in row):
             rows = []
         origin = (used.row, used.column) if rows else (1, 1)
@@ -155,6 +147,21 @@ class XlwingsWorkbook:
         """Nothing to do: the person saves the workbook in Excel, as with any edit."""
 
 
+def merge_formulas(values: list[list[object]], formulas: list[list[object]] | None) -> Grid:
+    """Cell values as the seam promises them: formulas as their '=...' text, numbers as openpyxl
+    reads them. ``formulas`` is Excel's Range.Formula grid (constants come back as text there,
+    so only cells starting with '=' are taken from it)."""
+    rows: Grid = []
+    for r, line in enumerate(values):
+        row = [_clean(v) for v in line]
+        if formulas is not None:
+            for c, text in enumerate(formulas[r]):
+                if isinstance(text, str) and text.startswith("="):
+                    row[c] = text
+        rows.append(row)
+    return rows
+
+
 def _path_of(book: xw.Book) -> Path | None:
     fullname = book.fullname or ""
     if "://" in fullname or ("/" not in fullname and "\\" not in fullname):
@@ -218,4 +225,4 @@ def _patched(grid: SheetGrid, row: int, col: int, values: Grid) -> SheetGrid:
     return SheetGrid(grid.name, rows, list(grid.merged), grid.hidden, origin)
 
 
-__all__ = ["XlwingsWorkbook"]
+__all__ = ["XlwingsWorkbook", "merge_formulas"]

@@ -212,3 +212,12 @@ def test_compound_file_directory_is_a_valid_red_black_tree():
         if entry is not None and entry.sid_child != olefile.NOSTREAM:
             assert BLACK == entries[entry.sid_child].color
             black_height(entry.sid_child)
+
+
+def test_switching_workbooks_makes_the_ribbon_recheck_adopt(modules):
+    workbook = modules["ThisWorkbook.cls"]
+    assert "Private WithEvents XlApp As Application" in workbook
+    _, body = _subs(workbook)["XlApp_WorkbookActivate"]
+    assert "PlansyncRibbon.PlansyncRefreshAdopt" == body.strip()
+    _, refresh = _subs(modules["PlansyncRibbon.bas"])["PlansyncRefreshAdopt"]
+    assert 'If Not gRibbon Is Nothing Then gRibbon.InvalidateControl "plansyncAdopt"' == refresh.strip()

@@ -170,3 +170,13 @@ def test_select_makes_the_cell_active_on_its_sheet(probe):
 def test_status_shows_the_message(probe):
     probe.book.status("Validated 2 actions: no problems found.")
     assert "Validated 2 actions: no problems found." == probe.last_status()
+
+
+def test_on_desktop_excel_formulas_arrive_as_their_text_like_openpyxl_reads_them():
+    from addin.xlwings_book import merge_formulas
+
+    # What Excel's Range.Value and Range.Formula give for: 3 | =A1*2 | 31/07/2022 | blank
+    values = [[3.0, 6.0, datetime(2022, 7, 31), None]]
+    formulas = [["3", "=A1*2", "44773", ""]]
+    assert [[3, "=A1*2", datetime(2022, 7, 31), None]] == merge_formulas(values, formulas)
+    assert [[3, 6, datetime(2022, 7, 31), None]] == merge_formulas(values, None)

@@ -65,5 +65,10 @@ End Function
 
 ' Ask the ribbon to re-read getVisible after a click that may have found the plan.
 Private Sub PlansyncRefresh()
+    PlansyncRefreshAdopt
+End Sub
+
+' Also called by ThisWorkbook when another workbook comes to the front.
+Public Sub PlansyncRefreshAdopt()
     If Not gRibbon Is Nothing Then gRibbon.InvalidateControl "plansyncAdopt"
 End Sub
