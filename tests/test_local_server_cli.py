@@ -44,3 +44,15 @@ def test_home_defaults_to_plansync_home(tmp_path):
     from sync.local_server.__main__ import default_home
 
     assert tmp_path == default_home({"PLANSYNC_HOME": str(tmp_path)})
+
+
+def test_a_port_in_use_is_reported_with_what_to_do(tmp_path):
+    from click.testing import CliRunner
+
+    from plansync.cli import main
+    from sync.local_server import serve_in_thread
+
+    with serve_in_thread(tmp_path / "first") as first:
+        result = CliRunner().invoke(main, ["serve", "--home", str(tmp_path / "second"), "--port", str(first.port)])
+    assert (1, f"Error: Port {first.port} on 127.0.0.1 is already in use (perhaps another plansync serve). Stop that "
+            "server, or choose another port with --port (0 picks a free one).\n") == (result.exit_code, result.output)

@@ -124,3 +124,13 @@ def test_restart_keeps_the_data_the_certificate_and_valid_tokens(tmp_path):
             assert site == graph.get("sites/localhost:/sites/plansync").json()["id"]
             item = graph.get(f"sites/{site}/lists/Kept/items/1?expand=fields").json()
     assert "survives" == item["fields"]["Title"]
+
+
+def test_restart_on_the_same_port_straight_after_stopping(tmp_path):
+    with serve_in_thread(tmp_path / "home") as first:
+        token = _password_token(first)
+        with _graph(first, token) as graph:
+            assert 200 == graph.get("sites/root").status_code
+        port = first.port
+    with serve_in_thread(tmp_path / "home", port=port) as second, _graph(second, token) as graph:
+        assert (port, 200) == (second.port, graph.get("sites/root").status_code)

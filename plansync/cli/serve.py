@@ -30,7 +30,11 @@ def serve_command(home: Path | None, port: int, latency_ms: float, throttle_rate
 
         plansync serve --port 8443
     """
-    from sync.local_server.__main__ import default_home, run_forever
+    from sync.local_server.__main__ import default_home, run_forever, start_problem
 
-    run_forever(home or default_home(), port=port, echo=click.echo, latency_ms=latency_ms,
-                throttle_rate=throttle_rate, fail_rate=fail_rate)
+    home = home or default_home()
+    try:
+        run_forever(home, port=port, echo=click.echo, latency_ms=latency_ms, throttle_rate=throttle_rate,
+                    fail_rate=fail_rate)
+    except OSError as exc:
+        raise click.ClickException(start_problem(exc, port=port, home=home)) from exc

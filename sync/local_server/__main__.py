@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-__all__ = ["default_home", "main", "run_forever"]
+__all__ = ["default_home", "main", "run_forever", "start_problem"]
 
 
 def default_home(environ: Mapping[str, str] = os.environ) -> Path:
@@ -25,6 +25,19 @@ def default_home(environ: Mapping[str, str] = os.environ) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("plansync", appauthor=False))
+
+
+def start_problem(exc: OSError, *, port: int, home: Path) -> str:
+    """What went wrong when the server could not start, and what to do, for the person running it."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return (f"Port {port} on 127.0.0.1 is already in use (perhaps another plansync serve). "
+                "Stop that server, or choose another port with --port (0 picks a free one).")
+    if exc.errno in (errno.EACCES, errno.EPERM) and port and port < 1024:
+        return f"Port {port} needs administrator rights; choose a port above 1023 with --port."
+    return (f"The local list server could not start with its data folder {home}: {exc.strerror or exc}. "
+            "Check that the folder can be written, or choose another with --home.")
 
 
 def run_forever(home: Path, *, port: int = 0, echo: Callable[[str], None] = print,
@@ -65,9 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", type=int, default=200, help="items per page when no $top is given")
     parser.add_argument("--seed", type=int, default=None, help="seed for throttling and batch order")
     args = parser.parse_args(argv)
-    run_forever(args.home or default_home(), port=args.port, latency_ms=args.latency_ms,
-                throttle_rate=args.throttle_rate, fail_rate=args.fail_rate, retry_after=args.retry_after,
-                token_lifetime=args.token_lifetime, page_size=args.page_size, seed=args.seed)
+    home = args.home or default_home()
+    try:
+        run_forever(home, port=args.port, latency_ms=args.latency_ms, throttle_rate=args.throttle_rate,
+                    fail_rate=args.fail_rate, retry_after=args.retry_after, token_lifetime=args.token_lifetime,
+                    page_size=args.page_size, seed=args.seed)
+    except OSError as exc:
+        print(f"Error: {start_problem(exc, port=args.port, home=home)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -58,9 +60,22 @@ class RunningServer:
         files = ensure_certificates(cert_home)
         self.ca_path = files.ca_path
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = make_server("127.0.0.1", port, self.app, threaded=True, request_handler=_QuietHandler,
-                                   ssl_context=server_context(files))
-        self.port = self._server.server_port
+        # Bind here rather than in werkzeug, which prints and exits on a port in use: the caller
+        # gets the OSError and can say what to do.
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if os.name != "nt":  # restart on the same port at once (TIME_WAIT); on Windows it would allow sharing
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind(("127.0.0.1", port))
+            listener.listen(128)
+            self._server = make_server("127.0.0.1", port, self.app, threaded=True, request_handler=_QuietHandler,
+                                       ssl_context=server_context(files), fd=listener.fileno())
+        except BaseException:
+            self.app.close()
+            raise
+        finally:
+            listener.close()  # werkzeug works on its own duplicate of the socket
+        self.port = self._server.port
         self.graph_url = f"https://127.0.0.1:{self.port}/v1.0"
         self.authority = f"https://127.0.0.1:{self.port}/{TENANT}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"plansync-server-{self.port}",
