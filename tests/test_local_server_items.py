@@ -208,3 +208,39 @@ def test_filter_on_a_non_indexed_field_is_refused_without_the_prefer_header(serv
     allowed = client.get(f"{items}?$filter=fields/Title eq 'same'",
                          headers={"Prefer": "HonorNonIndexedQueriesWarningMayFailRandomly"})
     assert ["1"] == [i["id"] for i in allowed.json()["value"]]
+
+
+def test_next_links_keep_the_filter_and_the_server_accepts_them_back():
+    app, client = new_server(page_size=2)
+    items = make_list(client)
+    for n in range(5):
+        client.post(items, json={"fields": {"RowKey": f"R{n}", "Status": "At risk" if n % 2 else "On track"}})
+    url, ids = f"{items}?$filter=startswith(fields/RowKey,'R') and fields/Status eq 'On track'", []
+    headers = {"Prefer": "HonorNonIndexedQueriesWarningMayFailRandomly"}
+    while url:
+        body = client.get(url, headers=headers).json()
+        ids += [i["id"] for i in body["value"]]
+        url = body.get("@odata.nextLink")
+        assert url is None or "$filter=startswith(fields/RowKey,%27R%27)%20and%20fields/Status%20eq%20%27On%20track%27" in url
+    assert ["1", "3", "5"] == ids
+    app.close()
+
+
+def test_a_damaged_skiptoken_is_refused_with_what_to_do(server):
+    _, client, items = server
+    assert (400, "invalidRequest", "The $skiptoken is not valid; follow @odata.nextLink exactly as the server gave "
+            "it.") == error_code(client.get(f"{items}?$skiptoken=abc"))
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("fields/DaysOverdue gt 3", ["2"]),
+    ("fields/DaysOverdue le 3", ["1"]),
+    ("fields/Overdue eq true", ["2"]),
+    ("fields/RowKey ne 'A'", ["2"]),
+])
+def test_filter_operators_compare_typed_values(server, query, expected):
+    _, client, items = server
+    client.post(items, json={"fields": {"RowKey": "A", "DaysOverdue": 3, "Overdue": False}})
+    client.post(items, json={"fields": {"RowKey": "B", "DaysOverdue": 10, "Overdue": True}})
+    response = client.get(f"{items}?$filter={query}", headers={"Prefer": "HonorNonIndexedQueriesWarningMayFailRandomly"})
+    assert expected == [i["id"] for i in response.json()["value"]]
