@@ -184,6 +184,14 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
     return Outcome(result.summary)
 
 
+def _pull(wb: XlwingsWorkbook) -> Outcome:
+    from plansync.commands.pull import pull_consolidated
+
+    # Into the reporting workbook in front (the command refuses a team's own plan).
+    result = pull_consolidated(wb, progress=_progress(wb))
+    return Outcome(result.line, ("Summary", 1, 1) if "Summary" in wb.sheet_names() else None)
+
+
 def _settings(wb: XlwingsWorkbook) -> Outcome:
     if "Settings" not in wb.sheet_names():
         return Outcome(
@@ -254,6 +262,11 @@ def sync(book: xw.Book | None = None) -> Outcome:
     return run_button("Sync", _sync, book)
 
 
+def pull(book: xw.Book | None = None) -> Outcome:
+    """Pull consolidated: every plan's actions from the list into this reporting workbook."""
+    return run_button("Pull consolidated", _pull, book)
+
+
 def settings(book: xw.Book | None = None) -> Outcome:
     """Settings: show the Settings sheet."""
     return run_button("Settings", _settings, book)
@@ -270,5 +283,5 @@ def adopt(book: xw.Book | None = None) -> Outcome:
 
 
 __all__ = sorted(
-    ["Outcome", "adopt", "log_path", "refresh_rag", "run_button", "settings", "sign_in", "summary", "sync", "validate"]
+    ["Outcome", "adopt", "log_path", "pull", "refresh_rag", "run_button", "settings", "sign_in", "summary", "sync", "validate"]
 )

@@ -256,3 +256,29 @@ def test_when_the_data_folder_cannot_be_written_the_log_goes_to_the_temp_folder(
     outcome = excel.click(buttons.validate)
     assert outcome.message.endswith(f"The details are in {tmp_path / 'plansync-addin.log'}: send that file to your support officer.")
     assert "ZeroDivisionError: division by zero" in (tmp_path / "plansync-addin.log").read_text(encoding="utf-8")
+
+
+def test_pull_consolidated_brings_every_synced_plan_into_the_reporting_workbook(tmp_path, signed_in):
+    from workbook_templates.consolidated import build_reporting_workbook
+
+    plan = RemoteExcel.from_xlsx(_demo(tmp_path / "team", rows=10))
+    plan.click(buttons.sync)
+    build_reporting_workbook().save(tmp_path / "board.xlsx")
+    board = RemoteExcel.from_xlsx(tmp_path / "board.xlsx")
+    outcome = board.click(buttons.pull)
+    # The demo's 2022 deadlines are long past: the 5 open actions stay overdue whatever today is.
+    assert "Pulled 10 actions from 1 plan: 5 overdue (see Summary)" == outcome.message
+    assert ("Summary", 1, 1) == board.selected
+    assert 11 == len(board.values("Consolidated"))
+    assert [] == board.alerts
+
+
+def test_pull_into_a_teams_own_plan_is_refused_in_plain_words(tmp_path, signed_in):
+    plan = RemoteExcel.from_xlsx(_demo(tmp_path, rows=10))
+    plan.click(buttons.sync)
+    outcome = plan.click(buttons.pull)
+    assert (
+        "This workbook holds a team's plan (it is synced with the list), so plansync did not pull into it. "
+        "Pull into a reporting workbook of its own, e.g. plansync pull consolidated.xlsx. Nothing was changed."
+    ) == outcome.message
+    assert [outcome.message] == plan.alerts

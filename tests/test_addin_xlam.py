@@ -36,6 +36,7 @@ BUTTONS = {
     "plansyncRefreshRag": ("Refresh RAG", "PlansyncRefreshRag", "refresh_rag"),
     "plansyncSummary": ("Summary", "PlansyncSummary", "summary"),
     "plansyncSync": ("Sync", "PlansyncSync", "sync"),
+    "plansyncPull": ("Pull consolidated", "PlansyncPull", "pull"),
     "plansyncSignIn": ("Sign in", "PlansyncSignIn", "sign_in"),
     "plansyncSettings": ("Settings", "PlansyncSettings", "settings"),
     "plansyncAdopt": ("Adopt this workbook", "PlansyncAdopt", "adopt"),

@@ -35,6 +35,11 @@ Public Sub PlansyncSettings(control As IRibbonControl)
     PlansyncRefresh
 End Sub
 
+Public Sub PlansyncPull(control As IRibbonControl)
+    RunPython "import addin.buttons; addin.buttons.pull()"
+    PlansyncRefresh
+End Sub
+
 Public Sub PlansyncSignIn(control As IRibbonControl)
     RunPython "import addin.buttons; addin.buttons.sign_in()"
     PlansyncRefresh
