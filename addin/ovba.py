@@ -82,7 +82,9 @@ class VbaModule:
                 "Attribute VB_GlobalNameSpace = False",
                 "Attribute VB_Creatable = False",
                 "Attribute VB_PredeclaredId = False",
-                "Attribute VB_Exposed = False",
+                "Attribute VB_Exposed = True",
+                "Attribute VB_TemplateDerived = False",
+                "Attribute VB_Customizable = False",
             ]
         elif self.kind != "standard":
             raise ValueError(f"module kind must be standard, class, workbook or worksheet (got {self.kind!r})")
@@ -314,7 +316,8 @@ def build_vba_project(
     streams = {
         "PROJECT": project_stream(project_id, project_name, modules, seed),
         "PROJECTwm": _name_map(modules),
-        "VBA/_VBA_PROJECT": bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x00, 0x00]),
+        # 0x61CC, version 0xFFFF (no p-code cache), then the bytes xlwings' own add-ins carry.
+        "VBA/_VBA_PROJECT": bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x01, 0x00]),
         "VBA/dir": compress(dir_stream(project_name, modules)),
     }
     for module in modules:

@@ -174,7 +174,7 @@ def test_the_project_is_unprotected_and_visible(xlam):
     assert b"\xff" == decrypt(project["GC"].strip('"'))
     assert '"plansync"' == project["Name"]
     # Version 0xFFFF: no compiled cache, so Office compiles the source when it opens the add-in.
-    assert bytes.fromhex("cc61ffff000000") == ole.openstream("VBA/_VBA_PROJECT").read()
+    assert bytes.fromhex("cc61ffff000100") == ole.openstream("VBA/_VBA_PROJECT").read()
 
 
 @pytest.mark.parametrize(
