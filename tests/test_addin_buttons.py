@@ -71,7 +71,7 @@ def test_a_click_turns_screen_updating_off_then_on_again(tmp_path, home):
     assert [False, True] == excel.screen_updating_calls()
 
 
-@pytest.mark.parametrize("button", [buttons.validate, buttons.refresh_rag])
+@pytest.mark.parametrize("button", [buttons.validate, buttons.refresh_rag, buttons.summary])
 def test_a_click_costs_the_same_few_bulk_calls_for_10_or_2000_actions(tmp_path, home, button):
     small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
     large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=2000))

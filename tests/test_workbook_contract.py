@@ -128,6 +128,12 @@ def test_a_written_block_lands_at_its_cell_and_leaves_the_rest(probe):
     assert "Ref" == grid.cell(1, 1) and grid.cell(1, 6) is None
 
 
+def test_writing_none_empties_a_cell(probe):
+    probe.book.write_range("Actions", 3, 2, [[None]])
+    grid = probe.persisted().read_sheet("Actions")
+    assert (None, "1.2") == (grid.cell(3, 2), grid.cell(3, 1))
+
+
 def test_a_read_after_a_write_in_the_same_click_sees_the_write(probe):
     probe.book.read_sheet("Actions")
     probe.book.write_range("Actions", 4, 1, [["1.3", "New action"]])
