@@ -13,14 +13,12 @@ until a person chooses (``resolutions``). Derived fields (RAG, due, ...) are pus
 list differs, never pulled. A row whose owner is not ``user`` has its pushes refused unless the
 user has the support role. Rows gone from the workbook are withdrawn (or deleted).
 
-Rows are many and changes few: a sorted-key JSON hash per row finds the rows where anything
-differs, and the per-field comparison is vectorised over those rows only.
+Rows are many and changes few: a hash per row (of its fields in sorted-name order) finds the rows
+where anything differs, and the per-field comparison is vectorised over those rows only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -154,12 +152,17 @@ def normalise_values(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -
 
 
 def row_hashes(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.Series:
-    """A hash per row of the given fields (sorted-key JSON), to find changed rows cheaply."""
+    """A hash per row of the given fields, to find changed rows cheaply.
+
+    Columns are taken in sorted name order (as sorted-key JSON would), each value hashed
+    vectorised by pandas and combined per row, so 10,000 rows cost milliseconds, not a JSON dump each.
+    """
     if frame.empty:
-        return pd.Series([], index=frame.index, dtype=object)
-    records = frame[list(fields)].to_dict("records")
-    digests = [hashlib.sha1(json.dumps(r, sort_keys=True).encode("utf-8")).hexdigest() for r in records]
-    return pd.Series(digests, index=frame.index, dtype=object)
+        return pd.Series([], index=frame.index, dtype="uint64")
+    ordered = frame[sorted(fields)].astype(str)
+    return pd.Series(
+        pd.util.hash_pandas_object(ordered, index=False).to_numpy(), index=frame.index, dtype="uint64"
+    )
 
 
 def owner_set(text: str) -> frozenset[str]:

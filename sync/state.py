@@ -1,8 +1,8 @@
 """Sync state per row key, kept in the workbook's hidden sheet ``_plansync_rows`` (DESIGN §6).
 
-One row per key: the list item id, its eTag, the field values as last synced (the *base*, JSON),
-the list's values when they differ from the base (a conflict or a refused row, JSON; empty means
-"same as base"), and for generated keys the fingerprint and position that re-attach them.
+One row per key, two cells: the key, and JSON holding the list item id, its eTag, the field values
+as last synced (the *base*), the list's values when they differ from the base (a conflict or a
+refused row), and for generated keys the fingerprint and position that re-attach them.
 Where the list is and the delta link for the next incremental read live in ``_plansync`` under
 ``sync``. Both sheets are written in the same ``book.save()`` as the pulled values, so the
 workbook always holds one consistent outcome of what was sent (the save is atomic).
@@ -23,7 +23,8 @@ from sync.engine import ETAG, ITEM_ID, MODIFIED_BY
 
 ROWS_SHEET = "_plansync_rows"
 META_KEY = "sync"
-HEADER = ["key", "item id", "etag", "base (JSON)", "list (JSON, when different)", "fingerprint", "sheet", "row"]
+# Two cells per row keep a 10,000-row plan's state quick to read and write.
+HEADER = ["key", "state (JSON): id = list item id, etag, base = values as last synced, list = list values when different"]
 
 
 @dataclass
@@ -63,27 +64,26 @@ def load_state(book: Workbook) -> SyncState:
     keys, bases, remotes, gens = [], [], [], []
     for offset, line in enumerate(grid.values):
         row_no = grid.origin[0] + offset
-        line = list(line) + [None] * (len(HEADER) - len(line))
-        key = line[0]
+        key = line[0] if line else None
         if key is None or (row_no == 1 and key == HEADER[0]):
             continue
         key = str(key)
         try:
-            base = json.loads(str(line[3])) if line[3] else {}
-            listed = json.loads(str(line[4])) if line[4] else None
-        except json.JSONDecodeError as exc:
+            data = json.loads(str(line[1])) if len(line) > 1 and line[1] else {}
+            base, listed = dict(data.get("base") or {}), data.get("list")
+        except (json.JSONDecodeError, AttributeError, TypeError) as exc:
             raise WorkbookError(
-                f"The hidden sheet {ROWS_SHEET} is damaged at row {row_no} (key '{key}'): it is not valid JSON. "
-                f"Undo the hand edit there, or delete that row and sync again."
+                f"The hidden sheet {ROWS_SHEET} is damaged at {ROWS_SHEET}!B{row_no} (key '{key}'): it is not the JSON "
+                f"plansync wrote. Undo the hand edit there, or delete that row and sync again."
             ) from exc
-        item_id, etag = _text(line[1]), _text(line[2])
         keys.append(key)
         bases.append(base)
         remote = dict(base if listed is None else listed)
-        remote.update({ITEM_ID: item_id, ETAG: etag, MODIFIED_BY: ""})
+        remote.update({ITEM_ID: str(data.get("id") or ""), ETAG: str(data.get("etag") or ""), MODIFIED_BY: ""})
         remotes.append(remote)
-        if line[5]:
-            gens.append({"key": key, "fingerprint": _text(line[5]), "sheet": _text(line[6]), "row": int(line[7] or 0)})
+        if data.get("gen"):
+            fingerprint, sheet, row = data["gen"]
+            gens.append({"key": key, "fingerprint": str(fingerprint), "sheet": str(sheet), "row": int(row)})
     index = pd.Index(keys, dtype=object)
     state = SyncState(
         base=pd.DataFrame(bases, index=index, dtype=object).fillna(""),
@@ -101,41 +101,28 @@ def save_state(book: Workbook, state: SyncState) -> None:
     """Write the state to the hidden sheets (one bulk write each). The caller saves the book."""
     rows: list[list[Any]] = [list(HEADER)]
     base, remote = state.base, state.remote
-    gens = state.generated.set_index("key") if len(state.generated) else pd.DataFrame(columns=["fingerprint", "sheet", "row"])
+    gens = (
+        {k: [f, s, int(r)] for k, f, s, r in state.generated[["key", "fingerprint", "sheet", "row"]].itertuples(index=False)}
+        if len(state.generated)
+        else {}
+    )
     fields = [c for c in base.columns if not c.startswith("_")]
     base_records = base[fields].to_dict("index") if len(base) else {}
     remote_records = remote.to_dict("index") if len(remote) else {}
     for key in sorted(base_records):
-        values = base_records[key]
+        values = {f: v for f, v in base_records[key].items() if v not in ("", None)}
         listed = remote_records.get(key, {})
-        listed_fields = {f: listed.get(f, "") for f in fields}
-        base_json = _dump(values)
-        listed_json = _dump(listed_fields) if listed and listed_fields != values else None
-        gen = gens.loc[key] if key in gens.index else None
-        rows.append(
-            [
-                key,
-                listed.get(ITEM_ID) or None,
-                listed.get(ETAG) or None,
-                base_json,
-                listed_json,
-                None if gen is None else gen["fingerprint"],
-                None if gen is None else gen["sheet"],
-                None if gen is None else int(gen["row"]),
-            ]
-        )
+        data: dict[str, Any] = {"id": listed.get(ITEM_ID) or "", "etag": listed.get(ETAG) or "", "base": values}
+        listed_values = {f: listed.get(f) for f in fields if listed.get(f) not in ("", None)}
+        if listed and listed_values != values:
+            data["list"] = listed_values
+        if key in gens:
+            data["gen"] = gens[key]
+        rows.append([key, json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)])
     book.replace_sheet(ROWS_SHEET, rows, hidden=True)
     meta = load_meta(book)
     meta[META_KEY] = dict(state.target)
     save_meta(book, meta)
-
-
-def _dump(values: dict) -> str:
-    return json.dumps({k: ("" if v is None else str(v)) for k, v in values.items()}, sort_keys=True, ensure_ascii=False)
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
 
 
 __all__ = sorted(["HEADER", "META_KEY", "ROWS_SHEET", "SyncState", "load_state", "save_state"])
