@@ -32,6 +32,7 @@ import xlwings as xw
 from addin.xlwings_book import XlwingsWorkbook
 from plansync.errors import AuthError, LayoutNotFound, PlansyncError
 from validation.grid import column_index
+from validation.settings import SETTINGS_SHEET, SettingsProblem
 
 TITLE = "plansync"
 
@@ -103,6 +104,7 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
     """Run one click of ``button`` on ``book`` (default: the workbook that called RunPython)."""
     book = book if book is not None else xw.Book.caller()
     mode = "info"
+    select: tuple[str, int, int] | None = None
     try:
         with XlwingsWorkbook.session(book) as wb:
             wb.status(f"plansync: {button}…")
@@ -117,6 +119,8 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
         message = _with_hint(exc, "In Excel: click 'Sign in' on the plansync tab.")
     except PlansyncError as exc:
         message = str(exc)
+    except SettingsProblem as exc:
+        message, select = str(exc), (SETTINGS_SHEET, exc.row, exc.col)
     except Exception as exc:  # noqa: BLE001 - the one place every unexpected failure ends up
         path = _log_failure(button, book, exc)
         message = (
@@ -124,9 +128,12 @@ def run_button(button: str, action: Callable[[XlwingsWorkbook], Outcome], book: 
             f"The details are in {path}: send that file to your support officer."
         )
         mode = "critical"
-    outcome = Outcome(message)
+    outcome = Outcome(message, select)
     try:
-        XlwingsWorkbook(book).status(message)
+        wb = XlwingsWorkbook(book)
+        if select is not None:
+            wb.select(*select)
+        wb.status(message)
     except Exception:  # noqa: BLE001 - Excel busy or closed: the message box still says it
         pass
     _alert(book, message, mode)

@@ -282,3 +282,18 @@ def test_pull_into_a_teams_own_plan_is_refused_in_plain_words(tmp_path, signed_i
         "Pull into a reporting workbook of its own, e.g. plansync pull consolidated.xlsx. Nothing was changed."
     ) == outcome.message
     assert [outcome.message] == plan.alerts
+
+
+def test_a_bad_settings_value_is_named_and_selected(tmp_path, home):
+    path = _demo(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Settings"]["B6"] = "thirty"  # Amber window (days)
+    wb.save(path)
+    excel = RemoteExcel.from_xlsx(path)
+    outcome = excel.click(buttons.sign_in)
+    assert (
+        "Settings!B6: Amber window 'thirty' is not a number of days plansync can use. "
+        "Write a whole number of days from 0 to 365, e.g. 30."
+    ) == outcome.message
+    assert ("Settings", 6, 2) == excel.selected
+    assert [outcome.message] == excel.alerts
