@@ -7,11 +7,13 @@ The VBA callbacks in ``addin/vba/PlansyncRibbon.bas`` run these through xlwings'
    updating off;
 2. calls the same command the CLI runs (``plansync.commands``, ``sync.auth``), never its own
    copy of validation, RAG or sync;
-3. ends with a one-line result on Excel's status bar ("Validated 214 actions: 3 problems, see
-   the Issues sheet") and, when there are problems, selects the first bad cell;
-4. turns a ``PlansyncError`` into that line plus a plain message box, and any other failure
-   into a plain message box plus the details in a log file the support officer can read
-   (``log_path()``), never a Python traceback on screen.
+3. ends with a one-line result on Excel's status bar, in the command's own words ("Validated:
+   3 errors, 0 warnings in 214 actions; the list is on the Issues sheet.") and, when there are
+   problems, selects the first bad cell;
+4. turns a ``PlansyncError`` (or a Settings value it cannot use) into that line plus a plain
+   message box, and any other failure into a plain message box plus the details in a log file
+   the support officer can read (``log_path()``), never a Python traceback on screen. This is
+   the one place where xlwings'/Excel's own exceptions end up.
 
 Every function takes an optional ``book`` so tests (and xlwings Server) can pass one in.
 """
