@@ -141,9 +141,15 @@ class Store:
             finally:
                 self._depth = 0
 
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """Reads need only the lock: no writer can run between their statements."""
+        with self._lock:
+            yield self._db
+
     # -- meta -----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
-        with self.transaction() as db:
+        with self._read() as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
 
@@ -152,8 +158,8 @@ class Store:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def _next_seq(self, db: sqlite3.Connection) -> int:
-        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq'")
-        return int(db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()["value"])
+        rows = db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq' RETURNING value").fetchall()
+        return int(rows[0]["value"])
 
     def current_seq(self) -> int:
         return int(self.meta("seq") or 0)
@@ -174,7 +180,7 @@ class Store:
         return dict(row)
 
     def site_by_path(self, hostname: str, path: str) -> dict:
-        with self.transaction() as db:
+        with self._read() as db:
             row = db.execute(
                 "SELECT * FROM sites WHERE hostname = ? AND lower(path) = lower(?)", (hostname, path)
             ).fetchone()
@@ -183,7 +189,7 @@ class Store:
         return dict(row)
 
     def site(self, site_id: str) -> dict:
-        with self.transaction() as db:
+        with self._read() as db:
             row = db.execute("SELECT * FROM sites WHERE lower(id) = lower(?)", (site_id,)).fetchone()
         if row is None:
             raise Missing(site_id)
@@ -191,13 +197,13 @@ class Store:
 
     # -- lists ----------------------------------------------------------------------------
     def lists(self, site_id: str) -> list[dict]:
-        with self.transaction() as db:
+        with self._read() as db:
             rows = db.execute("SELECT * FROM lists WHERE site_id = ? ORDER BY created, rowid", (site_id,)).fetchall()
         return [_list_row(r) for r in rows]
 
     def find_list(self, site_id: str, id_or_title: str) -> dict:
         """A list by GUID, else by display name or name (case-insensitive, as SharePoint)."""
-        with self.transaction() as db:
+        with self._read() as db:
             row = db.execute(
                 "SELECT * FROM lists WHERE site_id = ? AND (lower(id) = lower(?) OR lower(display_name) = lower(?)"
                 " OR lower(name) = lower(?)) ORDER BY lower(id) = lower(?) DESC LIMIT 1",
@@ -236,7 +242,7 @@ class Store:
 
     def columns(self, list_id: str) -> list[dict]:
         """The list's column definitions (callers must not modify them)."""
-        with self.transaction() as db:
+        with self._read() as db:
             if list_id not in self._columns:
                 rows = db.execute(
                     "SELECT definition FROM columns WHERE list_id = ? ORDER BY position", (list_id,)
@@ -266,7 +272,7 @@ class Store:
     def item(self, list_id: str, item_id: str) -> dict:
         if not item_id.isdigit():
             raise Missing(item_id)
-        with self.transaction() as db:
+        with self._read() as db:
             row = db.execute(
                 "SELECT * FROM items WHERE list_id = ? AND id = ? AND deleted = 0", (list_id, int(item_id))
             ).fetchone()
@@ -332,7 +338,7 @@ class Store:
         ``match`` = (column, value_key) uses the indexed-value table; ``predicate`` filters in Python.
         """
         out: list[dict] = []
-        with self.transaction() as db:
+        with self._read() as db:
             if match is not None:
                 cursor = db.execute(
                     "SELECT i.* FROM item_values v JOIN items i ON i.list_id = v.list_id AND i.id = v.item_id"
@@ -355,7 +361,7 @@ class Store:
     def changes(self, list_id: str, *, after_seq: int, limit: int, include_deleted: bool) -> list[dict]:
         """Items changed after ``after_seq`` in change order: the delta feed (latest state per item)."""
         deleted = "" if include_deleted else " AND deleted = 0"
-        with self.transaction() as db:
+        with self._read() as db:
             rows = db.execute(
                 f"SELECT * FROM items WHERE list_id = ? AND seq > ?{deleted} ORDER BY seq LIMIT ?",
                 (list_id, after_seq, limit),
@@ -363,7 +369,7 @@ class Store:
         return [_item_row(r) for r in rows]
 
     def delta_floor(self, list_id: str) -> int:
-        with self.transaction() as db:
+        with self._read() as db:
             return int(db.execute("SELECT delta_floor FROM lists WHERE id = ?", (list_id,)).fetchone()["delta_floor"])
 
     def purge_tombstones(self, *, older_than: timedelta | None = None, list_id: str | None = None) -> int:
@@ -420,7 +426,7 @@ class Store:
             )
 
     def device_code(self, *, device_code: str | None = None, user_code: str | None = None) -> dict | None:
-        with self.transaction() as db:
+        with self._read() as db:
             if device_code is not None:
                 row = db.execute("SELECT * FROM device_codes WHERE device_code = ?", (device_code,)).fetchone()
             else:
