@@ -8,6 +8,7 @@ injected faults per inner request instead of for the whole batch.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 import threading
@@ -37,6 +38,7 @@ __all__ = ["LocalGraphApp", "Options"]
 DB_FILE = "plansync-lists.db"
 _TOMBSTONE_RETENTION = timedelta(days=60)  # deleted items older than this are forgotten at start
 _JSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+_log = logging.getLogger(__name__)
 _SITE_BY_PATH = re.compile(r"^/sites/([^/,:]+):(/[^:]*?)(?::(/.*))?:?$")
 
 
@@ -195,10 +197,15 @@ class LocalGraphApp:
         return self._safely(work, request_id, call.header("client-request-id"))
 
     def _safely(self, work, request_id: str, client_request_id: str | None) -> Result:
+        """Run a handler; a bug becomes Graph's 500 ``generalException`` (its writes rolled back)."""
         try:
             return work()
         except GraphError as exc:
             return self._error_result(exc, request_id, client_request_id)
+        except Exception:
+            _log.exception("request %s failed", request_id)  # the request id only: never headers or tokens
+            failure = GraphError(500, "generalException", "An unspecified error has occurred.")
+            return self._error_result(failure, request_id, client_request_id)
 
     def _error_result(self, exc: GraphError, request_id: str, client_request_id: str | None) -> Result:
         body = error_body(exc.code, exc.message, request_id=request_id, client_request_id=client_request_id,
