@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from validation.detect_grid import grid_frame
@@ -47,21 +48,20 @@ class HeaderFound:
         return len(self.columns)
 
 
-def header_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """The normalised text of each short text cell (else NA), same shape as ``frame``."""
+def header_fields(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical field each short text cell names (else None), same shape as ``frame``.
+
+    Each distinct value is normalised once: a column of 50,000 leads has a few dozen.
+    """
     out = {}
     for col in frame.columns:
-        values = frame[col]
-        is_text = values.map(type).eq(str)
-        names = pd.Series(pd.NA, index=values.index, dtype=object)
-        if is_text.any():
-            text = values[is_text].astype(str)
-            short = text[text.str.len() <= _MAX_HEADER_LEN]
-            if len(short):
-                names[short.index] = (
-                    short.str.replace(r"\s+", " ", regex=True).str.strip().str.rstrip(":").str.strip().str.lower()
-                )
-        out[col] = names
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        names = [
+            ALIAS_TO_FIELD.get(normalise_header(v)) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
+            for v in uniques
+        ]
+        mapped = np.array(names + [None], dtype=object)[codes]  # code -1 (blank) takes the trailing None
+        out[col] = mapped
     return pd.DataFrame(out, index=frame.index, columns=frame.columns, dtype=object)
 
 
@@ -70,12 +70,14 @@ def find_header(grid: SheetGrid) -> HeaderFound | None:
     frame = grid_frame(grid)
     if frame.empty:
         return None
-    names = header_names(frame)
-    fields = names.apply(lambda col: col.map(ALIAS_TO_FIELD))
-    # A field named twice in a row counts once; the first column naming it wins.
-    counts = fields.nunique(axis=1)
+    fields = header_fields(frame)
+    # Only rows naming the action column and one more field can be headers; count the distinct
+    # fields of those few rows (a field named twice in a row counts once).
+    named = fields.notna().sum(axis=1)
     has_action = fields.eq("action").any(axis=1)
-    candidates = counts[has_action & counts.ge(2)]
+    maybe = fields[has_action & named.ge(2)]
+    counts = pd.Series({r: maybe.loc[r].dropna().nunique() for r in maybe.index}, dtype="int64")
+    candidates = counts[counts.ge(2)] if len(counts) else counts
     if candidates.empty:
         return None
     row = int(candidates.idxmax())
@@ -95,7 +97,7 @@ def find_header(grid: SheetGrid) -> HeaderFound | None:
         rows=tuple(sorted(rows)),
         columns=columns,
         labels=dict(sorted(labels.items())),
-        computed_col=_computed_col(names.loc[row], frame.loc[row:]),
+        computed_col=_computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:]),
     )
 
 
@@ -129,4 +131,4 @@ def _computed_col(header: pd.Series, body: pd.DataFrame) -> int:
     return int(used[used].index.max()) + 1 if used.any() else int(body.columns.min())
 
 
-__all__ = ["HeaderFound", "find_header", "header_names"]
+__all__ = ["HeaderFound", "find_header", "header_fields"]

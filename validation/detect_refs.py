@@ -13,10 +13,10 @@ import re
 
 # A ref at the start of a text: "a)", "(a)", "a.", "4.", "4)", "2.13", "2.13.", "4b)".
 # A bare number must end in "." or ")" ("2022 review" is not a ref); a dotted number need not.
-_LEADING_REF = re.compile(
+LEADING_REF = re.compile(
     r"""^\s*(?:
         \((?P<p>[a-z]|[0-9]{1,2})\)            # (a) (4)
-      | (?P<d>[0-9]{1,2}(?:\.[0-9]{1,3})+)\.?\)?(?=\s)  # 2.13  2.13.  2.1)
+      | (?P<d>[0-9]{1,3}(?:\.[0-9]{1,3})+)\.?\)?(?=\s)  # 2.13  2.13.  2.1)
       | (?P<n>[0-9]{1,2}[a-z]?)[.)]          # 4.  4)  4b)
       | (?P<l>[a-zA-Z])\)                    # a)  A)
       | (?P<ld>[a-z])\.(?=\s)                # a.
@@ -29,7 +29,7 @@ _LETTER_MARK = re.compile(r"(?:^|(?<=\s))\(?([a-zA-Z])\)\s+")
 _NUMBER_LINE_MARK = re.compile(r"(?m)^\s*([0-9]{1,2})[.)]\s+")
 
 # Any leading marker worth stripping from a lead or date cell ("a) Rebecca Wall").
-_STRIP_MARK = re.compile(r"^\s*(?:\(?[a-zA-Z]\)|\([0-9]{1,2}\)|[0-9]{1,2}\)|[a-z]\.(?=\s))\s+")
+STRIP_MARK = re.compile(r"^\s*(?:\(?[a-zA-Z]\)|\([0-9]{1,2}\)|[0-9]{1,2}\)|[a-z]\.(?=\s))\s+")
 
 
 def leading_ref(text: object) -> tuple[str | None, str]:
@@ -42,7 +42,7 @@ def leading_ref(text: object) -> tuple[str | None, str]:
     """
     if not isinstance(text, str):
         return None, text  # type: ignore[return-value]
-    match = _LEADING_REF.match(text)
+    match = LEADING_REF.match(text)
     if not match:
         return None, text
     ref = next(v for v in match.groupdict().values() if v)
@@ -100,10 +100,10 @@ def part_for(value: object, marker: str) -> object:
 def strip_marker(value: object) -> object:
     """``'a) Rebecca Wall'`` -> ``'Rebecca Wall'``; anything else unchanged."""
     if isinstance(value, str):
-        match = _STRIP_MARK.match(value)
+        match = STRIP_MARK.match(value)
         if match and value[match.end():].strip():
             return value[match.end():].strip()
     return value
 
 
-__all__ = ["leading_ref", "part_for", "split_parts", "strip_marker"]
+__all__ = ["LEADING_REF", "STRIP_MARK", "leading_ref", "part_for", "split_parts", "strip_marker"]

@@ -12,6 +12,8 @@ import re
 
 import pandas as pd
 
+from validation.detect_grid import first_present
+
 # A row is a note when its only text starts like this.
 NOTE_PATTERN = r"^\s*(?:overarching\s+|general\s+|please\s+)?(?:notes?|nb|n\.b\.|key|legend)\b\s*[:.\-–]?"
 # Text that is a recommendation heading wherever it sits (even in the action column).
@@ -45,7 +47,7 @@ def classify_rows(
     count = present.sum(axis=1)
     first_col = table.columns.min()
     # The text of rows that hold exactly one cell, and where that cell is.
-    only = table.bfill(axis=1).iloc[:, 0] if len(table.columns) else pd.Series(None, index=table.index)
+    only = first_present(table)
     only_text = only.where(count.eq(1)).astype("string")
     only_col = present.idxmax(axis=1).where(count.eq(1))
     wide = _wide_merge_rows(merged, table.columns)
@@ -81,10 +83,10 @@ def heading_of_rows(table: pd.DataFrame, kinds: pd.Series) -> pd.Series:
     A heading block ends at the first action row; the next heading row starts a new block.
     """
     is_heading = kinds.eq(HEADING)
-    text = table.bfill(axis=1).iloc[:, 0].where(is_heading) if len(table.columns) else pd.Series(None, index=table.index)
-    text = text.map(lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v).strip())
+    text = first_present(table[is_heading])
+    text = text.map(lambda v: None if v is None else str(v).strip())
     block_id = _block_ids(is_heading, kinds)
-    joined = text[is_heading].groupby(block_id[is_heading]).agg(lambda s: " ".join(v for v in s if v))
+    joined = text.groupby(block_id[is_heading]).agg(lambda s: " ".join(v for v in s if v))
     return block_id.map(joined).where(block_id.ge(0), None)
 
 

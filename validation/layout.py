@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
-from validation.detect_grid import fill_merged_down, grid_frame
+from validation.detect_grid import fill_merged_down, first_present, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
-from validation.detect_refs import leading_ref, part_for, split_parts, strip_marker
+from validation.detect_refs import LEADING_REF, part_for, split_parts, strip_marker
 from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, ref_prefix
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
@@ -35,11 +36,12 @@ _REQUIRED_HINTS = {
     "target": "'Target date', 'Deadline' or 'By when'",
 }
 # Cheap vectorised pre-filters, so the per-cell splitters only see cells that may need them.
-_MAYBE_LEADING_REF = r"^\s*(?:\(?[a-zA-Z0-9]{1,2}\)|[0-9]{1,2}[a-z]?[.)]|[0-9]{1,2}(?:\.[0-9]{1,3})+|[a-z]\.)\s"
-_LETTER_MARKS = r"(?:^|\s)\(?[a-zA-Z]\)\s"
-_NUMBER_LINES = r"(?m)^\s*[0-9]{1,2}[.)]\s"
+_LEADING_REF_AND_REST = re.compile(LEADING_REF.pattern + r"(?P<rest>.*)", re.X | re.S)
+# Two lettered markers ("a) ... b) "), or two lines opening with a number ("1. ...\n2. ...").
+_SEVERAL_MARKS = re.compile(
+    r"(?:^|\s)\(?[a-zA-Z]\)\s.*?\s\(?[a-zA-Z]\)\s|^\s*[0-9]{1,2}[.)]\s.*?\n\s*[0-9]{1,2}[.)]\s", re.S | re.M
+)
 _HEADING_ABOVE = HEADING_PATTERN + r"|^\s*[0-9]{1,2}[.)]\s+\S"
-_MAYBE_MARKER = r"^\s*(?:\(?[a-zA-Z]\)|\(?[0-9]{1,2}\)|[a-z]\.)\s"
 
 
 @dataclass
@@ -193,8 +195,10 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         rec_from = rec_from or "headings"
     out["recommendation"] = rec.where(rec.notna(), None)
 
+    out["_split"] = False
     out, split_cells = _split_cells(out)
     out = _refs_from_text(out)
+    out = out.drop(columns="_split")
     if not rec_from:
         prefix = out["ref"].map(ref_prefix)
         if prefix.notna().any():
@@ -245,8 +249,15 @@ def _text(values: pd.Series) -> pd.Series:
 
 def _split_cells(out: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Each cell holding ``a) ... b) ...`` or numbered lines becomes one row per action."""
-    text = _text(out["action"])
-    maybe = (text.str.count(_LETTER_MARKS).ge(2) | text.str.count(_NUMBER_LINES).ge(2)).fillna(False).astype(bool)
+    # str.count runs in C; only cells with two ") " or a line break are worth the regex.
+    maybe = pd.Series(
+        [
+            type(v) is str and (v.count(") ") + v.count(")\n") >= 2 or "\n" in v) and _SEVERAL_MARKS.search(v) is not None
+            for v in out["action"].to_numpy(dtype=object)
+        ],
+        index=out.index,
+        dtype=bool,
+    )
     if not maybe.any():
         return out, 0
     parts = out.loc[maybe, "action"].map(split_parts)
@@ -261,6 +272,7 @@ def _split_cells(out: pd.DataFrame) -> tuple[pd.DataFrame, int]:
             record = source.copy()
             record["action"] = text_part
             record["ref"] = _qualified(base, marker)
+            record["_split"] = True
             for name in _PER_PART_FIELDS:
                 record[name] = part_for(source[name], marker)
             pieces.append(record)
@@ -292,36 +304,56 @@ def _qualified(base: str | None, marker: str) -> str:
 
 
 def _refs_from_text(out: pd.DataFrame) -> pd.DataFrame:
-    """A ref written at the start of the action text becomes the row's ref (text without it)."""
-    text = _text(out["action"])
-    maybe = text.str.contains(_MAYBE_LEADING_REF, regex=True).fillna(False).astype(bool)
+    """A ref written at the start of the action text becomes the row's ref (text without it).
+
+    Cells already split into several actions have their refs; a row whose ref column says the
+    same ref as its text (``1.2`` next to ``1.2 Develop ...``) only loses the repeat.
+    """
+    whole = ~out["_split"].to_numpy(dtype=bool)
+    actions = out["action"].to_numpy(dtype=object)
+    matches = [
+        _LEADING_REF_AND_REST.match(v) if ok and type(v) is str else None for v, ok in zip(actions, whole)
+    ]
+    maybe = np.array([m is not None for m in matches], dtype=bool)
     if not maybe.any():
         return out
     out = out.copy()
-    parsed = out.loc[maybe, "action"].map(leading_ref)
-    for row, (ref, rest) in parsed.items():
-        if ref is None:
-            continue
-        current = out.at[row, "ref"] if not isinstance(out.index, pd.MultiIndex) else None
-        rows = out.loc[[row]] if out.index.has_duplicates else None
-        if rows is not None and len(rows) > 1:
-            continue  # a split cell already has its refs
-        if current is None or (isinstance(current, float) and current != current) or not str(current).strip():
-            base = _rec_base(None, out.at[row, "recommendation"]) if ref.isalpha() and len(ref) == 1 else None
-            out.at[row, "ref"] = _qualified(base, ref) if base else ref
-            out.at[row, "action"] = rest
-        elif str(current).strip().rstrip(".)") == ref:
-            out.at[row, "action"] = rest  # "1.2 Develop ..." next to ref 1.2: the ref is said twice
+    hits = [m for m in matches if m is not None]
+    found = pd.Series(
+        [next(g for g in m.groups()[:-1] if g) for m in hits], index=out.index[maybe], dtype="string"
+    )
+    rest = pd.Series([m.group("rest").strip() for m in hits], index=out.index[maybe], dtype=object)
+    has = np.ones(len(hits), dtype=bool)
+    current = out["ref"][maybe]
+    blank = (current.isna() | current.astype(str).str.strip().eq("")).to_numpy()
+    same = current.astype(str).str.strip().str.rstrip(".)").to_numpy() == found.astype(object).to_numpy()
+
+    refs = found.astype(object).to_numpy().copy()
+    # A lone letter (a, b ...) repeats under every recommendation: tie it to its number.
+    letter = has & blank & found.str.fullmatch(r"[a-zA-Z]").fillna(False).to_numpy()
+    if letter.any():
+        recs = out["recommendation"][maybe][letter]
+        bases = recs.map(lambda r: _rec_base(None, r)).to_numpy()
+        refs[letter] = [_qualified(b, m) for b, m in zip(bases, refs[letter])]
+    take = has & blank
+    rows = np.flatnonzero(maybe)
+    ref_col, action_col = out.columns.get_loc("ref"), out.columns.get_loc("action")
+    out.iloc[rows[take], ref_col] = refs[take]
+    strip = take | (has & ~blank & same)
+    out.iloc[rows[strip], action_col] = rest.to_numpy(dtype=object)[strip]
     return out
 
 
 def _strip_markers(values: pd.Series) -> pd.Series:
-    """``a) Rebecca Wall`` in a lead or date column -> ``Rebecca Wall``."""
-    maybe = _text(values).str.contains(_MAYBE_MARKER, regex=True).fillna(False).astype(bool)
-    if not maybe.any():
+    """``a) Rebecca Wall`` in a lead or date column -> ``Rebecca Wall`` (each distinct value once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = [strip_marker(u) if type(u) is str else u for u in uniques]
+    changed = np.array([a is not b for a, b in zip(stripped, uniques)] + [False], dtype=bool)
+    if not changed.any():
         return values
     values = values.copy()
-    values[maybe] = values[maybe].map(strip_marker)
+    rows = np.flatnonzero(changed[codes])
+    values.iloc[rows] = np.array(stripped + [None], dtype=object)[codes[rows]]
     return values
 
 

@@ -28,7 +28,7 @@ class BoardSummary:
         by_rag: action count per BRAG value, in the order Blue, Green, Amber, Red.
         fully_complete_recommendations: numbers of recommendations whose actions are all complete.
         overdue: one dict per overdue action (``ref``, ``recommendation``, ``lead``, ``days_overdue``,
-            and where it is: ``_sheet``, ``_row``), most overdue first.
+            and where it is: ``_plan``, ``_sheet``, ``_row``), most overdue first.
         by_recommendation: action count per recommendation (index: ``Rec 1``..., or ``<plan>: 1`` when
             the workbook holds several plans) and BRAG value (columns), in number order.
     """
@@ -105,10 +105,11 @@ def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
             "recommendation": None if pd.isna(row["_number"]) else int(row["_number"]),
             "lead": _text(row["lead"]),
             "days_overdue": int(row["_days"]),
+            "_plan": _text(plans[index]),
             "_sheet": row.get(SHEET_COL),
             "_row": int(row[ROW_COL]),
         }
-        for _, row in order.iterrows()
+        for index, row in order.iterrows()
     ]
     return BoardSummary(
         recommendations=int(groups.ngroups),
@@ -121,6 +122,43 @@ def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
     )
 
 
+PLAN_COLUMNS: tuple[str, ...] = ("recommendations", "actions", *RAG_VALUES, "complete", "overdue")
+
+
+def plans_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> pd.DataFrame:
+    """One row per plan, for a board that reads several plans at once (``plansync pull``).
+
+    Columns ``PLAN_COLUMNS`` (ints): recommendations with actions, actions, actions per BRAG
+    value, complete actions, overdue actions. The index is the plan's name (``plan`` column; blank
+    plans are named ""), in the order plans first appear in ``actions``.
+
+    >>> plans_summary(actions, compute_rag(actions, today=date(2022, 11, 14))).loc["York 2022", "Red"]  # doctest: +SKIP
+    3
+    """
+    plans = actions["plan"].astype(object).where(actions["plan"].notna(), "") if "plan" in actions else pd.Series("", index=actions.index, dtype=object)
+    plans = plans.map(lambda v: _text(v) or "")
+    if not len(actions):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in PLAN_COLUMNS}, index=pd.Index([], dtype=object, name="plan"))
+    order = pd.Index(pd.unique(plans.to_numpy()), dtype=object, name="plan")
+    colour = rag["rag"].astype(object)
+    counts = pd.crosstab(plans, colour).reindex(index=order, columns=list(RAG_VALUES), fill_value=0)
+    number = recommendation_numbers(actions)
+    # Recommendations are numbered within their plan: York's 1 and Rotherham's 1 are two.
+    recs = pd.DataFrame({"plan": plans, "number": number}).dropna().drop_duplicates().groupby("plan").size()
+    frame = pd.DataFrame(
+        {
+            "recommendations": recs.reindex(order, fill_value=0),
+            "actions": plans.value_counts().reindex(order, fill_value=0),
+            **{value: counts[value] for value in RAG_VALUES},
+            "complete": rag["complete"].astype(bool).groupby(plans).sum().reindex(order, fill_value=0),
+            "overdue": rag["overdue"].astype(bool).groupby(plans).sum().reindex(order, fill_value=0),
+        },
+        index=order,
+    )
+    frame.columns.name = None
+    return frame.astype("int64")
+
+
 def _text(value: object) -> str | None:
     """A cell value as a board reads it: ``1.1`` -> ``'1.1'``, ``3.0`` -> ``'3'``, blank -> None."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
@@ -131,4 +169,4 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-__all__ = sorted(["BoardSummary", "board_summary", "recommendation_numbers"])
+__all__ = sorted(["BoardSummary", "PLAN_COLUMNS", "board_summary", "plans_summary", "recommendation_numbers"])
