@@ -211,13 +211,13 @@ def login(
 def status(target: Target, *, environ: Mapping[str, str] = os.environ, cache: Any = None) -> list[SignIn]:
     """Who is signed in to this target (people and apps), with token expiry; reads the cache only."""
     cache = cache if cache is not None else open_cache(environ)
-    env, realm = _environment(target)
+    # Filtered by host only, as msal's get_accounts() does: the tenant msal records is the one in
+    # the token endpoint (a GUID on Entra), not the domain name the authority was written with.
+    env = _environment(target)
     at_type = msal.TokenCache.CredentialType.ACCESS_TOKEN
-    tokens = [t for t in cache.search(at_type) if t.get("environment") == env and t.get("realm", realm) == realm]
+    tokens = [t for t in cache.search(at_type) if t.get("environment") == env]
     found = []
     for account in cache.search(msal.TokenCache.CredentialType.ACCOUNT, query={"environment": env}):
-        if account.get("realm") not in (realm, None):
-            continue
         mine = [t for t in tokens if t.get("home_account_id") == account.get("home_account_id")]
         found.append(SignIn(account["username"], _where(target), _latest(mine)))
     apps = sorted({t["client_id"] for t in tokens if not t.get("home_account_id")})
@@ -414,11 +414,9 @@ def _login_hint(target: Target) -> str:
     return f"{LOGIN_HINT} --as you@example.org" if target.local else LOGIN_HINT
 
 
-def _environment(target: Target) -> tuple[str, str | None]:
-    """msal's cache keys: the authority's host without port, and the tenant."""
-    authority = target.authority or ""
-    host = authority.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return host, target.tenant or (authority.rstrip("/").rsplit("/", 1)[-1] or None)
+def _environment(target: Target) -> str:
+    """msal's cache key for the sign-in service: the authority's host without its port."""
+    return (target.authority or "").split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
 def _app_status(target: Target, cache: Any, app_id: str) -> SignIn:

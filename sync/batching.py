@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from plansync.errors import GraphError, SyncError
-from sync.transport import THROTTLE_STATUSES, GraphHttp, retry_delay, status_error, throttled_error
+from sync.transport import MAX_WAIT, THROTTLE_STATUSES, GraphHttp, retry_delay, status_error, throttled_error
 
 # Graph refuses a batch of more than 20 requests.
 MAX_BATCH = 20
@@ -136,7 +136,8 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
         # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
         response = http.send("POST", "/$batch", json_body={"requests": wire}, retry_statuses=THROTTLE_STATUSES | {424})
         body = http.json(response)
-        entries = {str(e.get("id")): e for e in (body or {}).get("responses", []) if isinstance(e, dict)}
+        listed = body.get("responses") if isinstance(body, dict) else None
+        entries = {str(e.get("id")): e for e in listed or [] if isinstance(e, dict)}
         retry: list[BatchRequest] = []
         waits: list[float] = []
         retry_ids: set[str] = set()
@@ -162,7 +163,7 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
         if retry:
             rounds += 1
             wait = max(waits, default=retry_delay({}, rounds))
-            if rounds > http.max_retries:
+            if rounds > http.max_retries or wait > MAX_WAIT:
                 raise throttled_error(429, rounds, http.host, wait)
             http.sleep(wait)
         pending = retry

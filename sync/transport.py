@@ -35,6 +35,10 @@ USER_AGENT = f"NONISV|plansync|plansync/{__version__}"
 # Statuses that mean "busy, come back later" (GRAPH.md §7: SharePoint answers 429 or 503).
 THROTTLE_STATUSES = frozenset({429, 503})
 
+# A command waits at most this long for one Retry-After; a longer wait ends it with ThrottledError
+# rather than leaving a person looking at a frozen command.
+MAX_WAIT = 120.0
+
 # Network failures retried at most this often: a restarted server or a dropped keep-alive
 # connection should not end a sync, but a wrong address should fail fast.
 _NETWORK_RETRIES = 2
@@ -177,6 +181,12 @@ def status_error(
 
 
 def throttled_error(status: int, tries: int, host: str, retry_after: float | None) -> ThrottledError:
+    if retry_after is not None and retry_after > MAX_WAIT:
+        return ThrottledError(
+            f"SharePoint is busy ({host} answered {status} and asks plansync to wait {retry_after:g} seconds); "
+            "nothing was lost, sync again later.",
+            retry_after=retry_after,
+        )
     return ThrottledError(
         f"SharePoint is busy ({host} answered {status} {tries} times in a row); nothing was lost, sync again later.",
         retry_after=retry_after,
@@ -264,7 +274,7 @@ class GraphHttp:
             if status in retry_statuses:
                 throttled += 1
                 delay = retry_delay(response.headers, throttled)
-                if throttled > self.max_retries:
+                if throttled > self.max_retries or delay > MAX_WAIT:
                     raise throttled_error(status, throttled, _host(str(request.url)), delay)
                 self.sleep(delay)
                 continue
@@ -322,6 +332,7 @@ def _path(url: str) -> str:
 __all__ = sorted(
     [
         "GraphHttp",
+        "MAX_WAIT",
         "SIGN_IN_AGAIN",
         "THROTTLE_STATUSES",
         "TokenSource",

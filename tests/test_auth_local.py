@@ -131,7 +131,11 @@ def test_a_scheduled_job_signs_in_with_a_certificate(server, tmp_path):
     assert ("plansync", "app") == (lambda s: (s.user, s.kind))(auth.login(target, environ=env, cache=cache))
 
 
-def test_the_cli_signs_in_shows_status_prints_a_token_and_signs_out(tmp_path):
+def test_the_cli_signs_in_shows_status_prints_a_token_and_signs_out(tmp_path, monkeypatch):
+    def no_keyring(location):
+        raise ImportError("Unable to import module 'gi'")
+
+    monkeypatch.setattr(auth.msal_extensions, "build_encrypted_persistence", no_keyring)
     env = {"PLANSYNC_HOME": str(tmp_path / "home"), "PLANSYNC_TOKEN_CACHE": str(tmp_path / "tokens.bin")}
     runner = CliRunner()
     where = f"the local list server (data in {tmp_path / 'home'})"
@@ -141,7 +145,7 @@ def test_the_cli_signs_in_shows_status_prints_a_token_and_signs_out(tmp_path):
     assert (
         f"Nobody is signed in for list 'Actions' on {where}. Sign in: plansync auth login --as you@example.org\n"
     ) == result.stdout
-    # Without a keyring (as on this test machine) the cache is a plain file, and plansync says so once.
+    # Without a keyring the cache is a plain file, and plansync says so once.
     assert (
         f"Warning: your sign-in is kept in {tmp_path / 'tokens.bin'} without encryption, because the keyring library "
         "(PyGObject with libsecret) is not installed; only your user account can read the file.\n"

@@ -346,3 +346,19 @@ def test_an_http_graph_url_is_a_settings_error():
         client.get_site()
     assert err.value.setting == "graph_url"
     assert str(err.value).startswith("The Graph address ftp://graph.example.test/v1.0/sites/root is not a usable https:// address")
+
+
+def test_a_retry_after_longer_than_two_minutes_ends_the_command_at_once():
+    sleeps = []
+
+    def handler(request):
+        return httpx.Response(429, headers={"Retry-After": "600"}, json=body("error_throttled"))
+
+    with pytest.raises(ThrottledError) as err:
+        client_on(handler, sleeps=sleeps).get_site()
+    assert [] == sleeps
+    assert 600.0 == err.value.retry_after
+    assert (
+        "SharePoint is busy (graph.example.test answered 429 and asks plansync to wait 600 seconds); "
+        "nothing was lost, sync again later."
+    ) == str(err.value)

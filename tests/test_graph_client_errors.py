@@ -54,3 +54,12 @@ def test_every_httpx_request_error_class_is_in_the_list():
 
 def test_mapped_errors_are_all_plansync_errors():
     assert all(isinstance(map_httpx_error(e, method="GET", url=URL), PlansyncError) for e, _, _ in FOREIGN)
+
+
+@pytest.mark.parametrize("name", ["auth", "batching", "graph", "list_schema", "target", "token_cache", "transport"])
+def test_each_client_module_exports_a_sorted_public_surface(name):
+    import importlib
+
+    module = importlib.import_module(f"sync.{name}")
+    assert sorted(module.__all__) == list(module.__all__)
+    assert all(hasattr(module, n) for n in module.__all__)
