@@ -78,3 +78,14 @@ def test_columns_plansync_does_not_know_and_missing_required_columns_are_reporte
         "No target date column found on Plan (a header such as 'Target date', 'Deadline' or 'By when'). "
         "If the plan has one, type its column letter next to 'Target date' under Column overrides in the Settings sheet.",
     ] == detect_layout([grid]).unplaced
+
+
+def test_headers_named_with_a_date_and_the_newer_aliases_are_recognised():
+    grid = _grid([
+        ["Ref no.", "Actions to be taken", "Lead person", "Timeframe", "Update September 2013"],
+        ["1.1", "Train staff", "HoS", "March 2014", "Revised timescale of January 2014"],
+        ["1.2", "Update the homeless protocol", "HoS", "April 2014", None],
+    ])
+    layout = detect_layout([grid])
+    assert {"ref": 1, "action": 2, "lead": 3, "target": 4, "progress": 5} == layout.columns
+    assert ["Train staff", "Update the homeless protocol"] == extract_actions(grid, layout)["action"].tolist()

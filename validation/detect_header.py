@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from validation.detect_grid import grid_frame
-from validation.detect_names import ALIAS_TO_FIELD, normalise_header
+from validation.detect_names import field_for_header, normalise_header
 from validation.fields import COMPUTED
 from validation.grid import SheetGrid
 
@@ -57,7 +57,7 @@ def header_fields(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
         names = [
-            ALIAS_TO_FIELD.get(normalise_header(v)) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
+            field_for_header(v) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
             for v in uniques
         ]
         mapped = np.array(names + [None], dtype=object)[codes]  # code -1 (blank) takes the trailing None
