@@ -362,3 +362,33 @@ def test_the_cli_prints_exactly_the_json_counts(server, list_name, tmp_path, mon
     done = CliRunner().invoke(main, args[:-1])
     assert 0 == done.exit_code, done.output
     assert done.stdout.splitlines()[-1].startswith("Synced 2 actions: 1 created, 1 refused (not your row)")
+
+
+class EditBeforeFirstBatch(httpx.BaseTransport):
+    """Real HTTPS; just before the sync's first batch goes out, someone edits an item in the list."""
+
+    def __init__(self, ca_path, meddle) -> None:
+        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
+        self.meddle = meddle
+
+    def handle_request(self, request):
+        if request.url.path.endswith("/$batch") and self.meddle:
+            meddle, self.meddle = self.meddle, None
+            meddle()
+        return self.inner.handle_request(request)
+
+    def close(self):
+        self.inner.close()
+
+
+def test_an_item_changed_while_the_sync_writes_it_is_read_again_and_merged(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1")])
+    sync(path, server, list_name)
+    edit(path, {(2, "Progress"): "Workbook progress"})
+    transport = EditBeforeFirstBatch(server.ca_path, lambda: list_edit(server, list_name, "york-2022:1.1", {"Status": "At risk"}))
+    gc = GraphClient(server.graph_url, auth=token(server, ANN), transport=transport, sleep=lambda s: None)
+    result = sync(path, server, list_name, gc=gc)
+    assert ([], [], ["york-2022:1.1"]) == (result.failed, result.plan.conflicts, [u.key for u in result.plan.updates])
+    fields = by_key(server, list_name)["york-2022:1.1"]["fields"]
+    assert ("Workbook progress", "At risk") == (fields["Progress"], fields["Status"])
+    assert "At risk" == cell(path, 2, "Status")
