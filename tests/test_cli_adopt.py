@@ -16,6 +16,7 @@ from plansync.cli import main
 from plansync.commands.adopt import adopt_workbook
 from plansync.commands.rag import refresh_rag
 from plansync.commands.report import report_workbook
+from plansync.plan import load_plan
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -217,3 +218,60 @@ def test_a_workbook_without_a_plan_says_what_to_do(tmp_path):
         "above the plan, or fill in 'Plan sheet', 'Header row' and the columns under Column overrides on the "
         "Settings sheet, then adopt again.\n"
     ) == result.output
+
+
+def _council_layout(path):
+    """Another council's layout: numbered headings each with its own header block, a findings column
+    merged over its actions, a) refs in every column, several actions in one cell, a note row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Improvement Plan"
+    header = ["Findings", "Action(s)", "Lead Officer", "By when", "Progress Update"]
+    rows = [
+        ["Children's Services Improvement Plan 2023"],
+        [],
+        ["Recommendation No. 1"],
+        header,
+        ["Leaders do not know the quality of practice", "a) Develop the role of the QA team", "a) Rebecca Wall", "a) March 2023", "a) Complete - role agreed"],
+        [None, "b) Audit twelve cases a month", "b) Susan Claydon", "b) Ongoing", "b) In progress – on track"],
+        ["Overarching Note: the board reviews this plan monthly"],
+        ["Recommendation No. 2"],
+        header,
+        ["Plans are not specific", "a) Introduce a plan template b) Train managers in its use", "a) Rebecca Wall b) Jo Bloggs", "June 2023", "Revised timescale of September 2023"],
+        [None, "c) Review twelve plans", "Jo Bloggs", "May 2023", None],
+    ]
+    for row in rows:
+        ws.append(row)
+    for merged in ("A3:E3", "A5:A6", "A7:E7", "A8:E8", "A10:A11"):
+        ws.merge_cells(merged)
+    wb.create_sheet("Version control").append(["Version", "Date"])
+    wb.save(path)
+    return path
+
+
+def test_a_council_layout_with_repeated_header_blocks_merged_findings_and_lettered_actions(tmp_path):
+    path = _council_layout(tmp_path / "improvement.xlsx")
+    adopted = adopt_workbook(OpenpyxlWorkbook.open(path, write=True))
+    assert ("Improvement Plan", [4, 9], "column", 1) == (
+        adopted.layout.sheet, adopted.layout.header_rows, adopted.recommendation_from, adopted.split_cells
+    )
+    assert (2, 5) == (adopted.recommendations, adopted.actions)
+    plan = load_plan(OpenpyxlWorkbook.open(path))
+    assert [
+        ("Recommendation No. 1: Leaders do not know the quality of practice", "1a", "Develop the role of the QA team", "Rebecca Wall", "March 2023", 5),
+        ("Recommendation No. 1: Leaders do not know the quality of practice", "1b", "Audit twelve cases a month", "Susan Claydon", "Ongoing", 6),
+        ("Recommendation No. 2: Plans are not specific", "2a", "Introduce a plan template", "Rebecca Wall", "June 2023", 10),
+        ("Recommendation No. 2: Plans are not specific", "2b", "Train managers in its use", "Jo Bloggs", "June 2023", 10),
+        ("Recommendation No. 2: Plans are not specific", "2c", "Review twelve plans", "Jo Bloggs", "May 2023", 11),
+    ] == list(plan.actions[["recommendation", "ref", "action", "lead", "target", "_row"]].itertuples(index=False, name=None))
+
+    result = CliRunner().invoke(main, ["report", str(path), "--today", "2023-07-01", "--json"])
+    assert 0 == result.exit_code, result.output
+    assert {
+        "recommendations": 2,
+        "actions": 5,
+        "complete": 1,
+        "by_rag": {"Blue": 1, "Green": 1, "Amber": 2, "Red": 1},
+        "fully_complete_recommendations": [],
+        "overdue": [{"ref": "2c", "recommendation": 2, "lead": "Jo Bloggs", "days_overdue": 31}],
+    } == json.loads(result.output)

@@ -191,7 +191,12 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         rec = column[is_action].astype(object)
         rec_from = "column" if rec.notna().any() else ""
     if heading[is_action].notna().any():
-        rec = rec.where(rec.notna(), heading[is_action])
+        above = heading[is_action]
+        # "Recommendation No. 3" above a findings column without numbers: the number comes from
+        # the heading, the words from the column.
+        numbered = above.map(recommendation_number).notna() & rec.map(recommendation_number).isna() & rec.notna()
+        rec = rec.where(~numbered, above.astype(object) + ": " + rec.astype(str))
+        rec = rec.where(rec.notna(), above)
         rec_from = rec_from or "headings"
     out["recommendation"] = rec.where(rec.notna(), None)
 

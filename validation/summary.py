@@ -73,6 +73,14 @@ def recommendation_numbers(actions: pd.DataFrame) -> pd.Series:
     return result.fillna(prefix)
 
 
+def count_recommendations(actions: pd.DataFrame) -> int:
+    """How many recommendations have actions (each plan's counted apart)."""
+    number = recommendation_numbers(actions)
+    plans = actions["plan"].astype(object).where(actions["plan"].notna(), "") if "plan" in actions else pd.Series("", index=actions.index, dtype=object)
+    keyed = pd.DataFrame({"plan": plans, "number": number}).dropna(subset=["number"])
+    return len(keyed.drop_duplicates())
+
+
 def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
     """Summarise the plan (``rag`` is ``compute_rag(actions, ...)``, index-aligned).
 

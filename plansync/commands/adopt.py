@@ -29,7 +29,7 @@ from validation.grid import SheetGrid, cell_address, column_letter
 from validation.layout import Layout, detect_layout, read_actions
 from validation.schema import validate_actions
 from validation.settings import SETTINGS_SHEET, Settings
-from validation.summary import recommendation_numbers
+from validation.summary import count_recommendations
 
 ISSUES_SHEET = "Issues"
 SUMMARY_SHEET = "Summary"
@@ -128,13 +128,14 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     for issue in issues.to_dict("records"):
         unplaced.append(f"{issue['cell']}: {issue['message']} {issue['fix']}")
 
-    book.status(f"Adopted {layout.sheet}: {len(actions)} actions under {_count_recommendations(actions)} recommendations.")
+    recommendations = count_recommendations(plan.actions)
+    book.status(f"Adopted {layout.sheet}: {len(actions)} actions under {recommendations} recommendations.")
     _report(progress, "Saving", 0.9)
     book.save()
     return AdoptResult(
         layout=layout,
         headers=headers,
-        recommendations=_count_recommendations(actions),
+        recommendations=recommendations,
         actions=len(actions),
         recommendation_from=read.recommendation_from,
         split_cells=read.split_cells,
@@ -147,10 +148,6 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
 def _report(progress: Progress | None, message: str, done: float) -> None:
     if progress is not None:
         progress(message, done)
-
-
-def _count_recommendations(actions: pd.DataFrame) -> int:
-    return int(recommendation_numbers(actions).nunique()) if len(actions) else 0
 
 
 def _header_texts(grid: SheetGrid, layout: Layout) -> dict[str, str]:
