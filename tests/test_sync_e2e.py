@@ -392,3 +392,21 @@ def test_an_item_changed_while_the_sync_writes_it_is_read_again_and_merged(serve
     fields = by_key(server, list_name)["york-2022:1.1"]["fields"]
     assert ("Workbook progress", "At risk") == (fields["Progress"], fields["Status"])
     assert "At risk" == cell(path, 2, "Status")
+
+
+def test_the_cli_asks_before_deleting_removed_rows_and_sends_nothing_when_told_no(server, list_name, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2")])
+    args = ["sync", str(path), "--graph-url", server.graph_url, "--list", list_name, "--as", ANN]
+    assert 0 == CliRunner().invoke(main, args).exit_code
+    edit(path, {}, delete_rows=[3])
+    declined = CliRunner().invoke(main, [*args, "--delete-removed"], input="n\n")
+    assert 1 == declined.exit_code
+    assert "Delete 1 list item whose rows were removed from the workbook (york-2022:1.2)? This cannot be undone [y/N]: " in declined.output
+    assert "Nothing was sent. Sync without --delete-removed to mark those items withdrawn instead." in declined.output
+    assert ["york-2022:1.1", "york-2022:1.2"] == sorted(by_key(server, list_name))
+    confirmed = CliRunner().invoke(main, [*args, "--delete-removed"], input="y\n")
+    assert 0 == confirmed.exit_code, confirmed.output
+    assert "Deleted york-2022:1.2" in confirmed.stdout
+    assert ["york-2022:1.1"] == sorted(by_key(server, list_name))
