@@ -68,4 +68,18 @@ def draw_summary_chart(book: xw.Book, recommendations: int) -> None:
         pass
 
 
-__all__ = ["CHART_NAME", "draw_summary_chart", "install_rag_formatting"]
+def resize_consolidated_table(book: xw.Book, rows: int) -> str | None:
+    """Fit the Consolidated sheet's table (its filters and stripes) to the header plus ``rows``
+    actions; returns the new range, or None when the sheet has no table (a person removed it)."""
+    from workbook_templates.consolidated import CONSOLIDATED_HEADER, CONSOLIDATED_SHEET
+
+    sheet = book.sheets[CONSOLIDATED_SHEET]
+    if not len(sheet.tables):
+        return None
+    # A table keeps at least one data row, as in the template.
+    target = sheet.range((1, 1), (max(2, rows + 1), len(CONSOLIDATED_HEADER)))
+    sheet.tables[0].resize(target)
+    return target.address
+
+
+__all__ = ["CHART_NAME", "draw_summary_chart", "install_rag_formatting", "resize_consolidated_table"]

@@ -99,7 +99,9 @@ class RemoteExcel:
             rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
             if ws.max_row == 1 and ws.max_column == 1 and rows and rows[0][0] is None:
                 rows = []
-            sheets.append(_sheet(ws.title, rows, ws.sheet_state != "visible"))
+            sheet = _sheet(ws.title, rows, ws.sheet_state != "visible")
+            sheet["tables"] = [{"name": t.displayName, "range_address": _absolute(t.ref)} for t in ws.tables.values()]
+            sheets.append(sheet)
         return cls(path.name, sheets)
 
     # --- one click ---------------------------------------------------------------------------
@@ -143,6 +145,9 @@ class RemoteExcel:
                 self.alerts.append(action["args"][0])
             elif func in ("clearConditionalFormats", "addConditionalFormat", "setNumberFormat"):
                 self.formats.append(_format_record(sheets[position]["name"], action))
+            elif func == "resizeTable":
+                index, address = action["args"]
+                sheets[position]["tables"][index]["range_address"] = address
             elif func == "addChart":
                 name, chart_type, _, source = action["args"][:4]
                 sheets[position]["charts"].append({"name": name, "chart_type": chart_type, "source": source})
@@ -169,6 +174,10 @@ class RemoteExcel:
     def hidden(self, name: str) -> bool:
         return next(s for s in self.state["sheets"] if s["name"] == name)["visibility"] != "Visible"
 
+    def tables(self, name: str) -> list[dict]:
+        """The tables on a sheet: name and range address."""
+        return next(s for s in self.state["sheets"] if s["name"] == name)["tables"]
+
     def charts(self, name: str) -> list[dict]:
         """The charts on a sheet: name, chart type, source range and title."""
         return next(s for s in self.state["sheets"] if s["name"] == name)["charts"]
@@ -186,6 +195,11 @@ def _format_record(sheet: str, action: dict) -> tuple:
     where = f"{sheet}!{column_letter(left)}{top}:{column_letter(right)}{bottom}"
     what = {"clearConditionalFormats": "clear", "addConditionalFormat": "add", "setNumberFormat": "number format"}
     return (what[action["func"]], where, action["args"][0] if action["args"] else None)
+
+
+def _absolute(ref: str) -> str:
+    """'A1:Q2' -> '$A$1:$Q$2', as Excel reports addresses."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
 def _from_json(value: object) -> object:

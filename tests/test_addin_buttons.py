@@ -270,6 +270,7 @@ def test_pull_consolidated_brings_every_synced_plan_into_the_reporting_workbook(
     assert "Pulled 10 actions from 1 plan: 5 overdue (see Summary)" == outcome.message
     assert ("Summary", 1, 1) == board.selected
     assert 11 == len(board.values("Consolidated"))
+    assert [{"name": "ConsolidatedActions", "range_address": "$A$1:$Q$11"}] == board.tables("Consolidated")
     assert [] == board.alerts
 
 
