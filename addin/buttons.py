@@ -194,13 +194,14 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _pull(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import resize_consolidated_table
+    from addin.formatting import draw_pull_chart, resize_consolidated_table
     from plansync.commands.pull import pull_consolidated
 
     # Into the reporting workbook in front (the command refuses a team's own plan).
     result = pull_consolidated(wb, progress=_progress(wb))
-    # The command sizes the Consolidated table only in .xlsx files; in Excel we do it.
+    # The command sizes the table and draws the chart only in .xlsx files; in Excel we do it.
     resize_consolidated_table(wb.book, result.summary.actions)
+    draw_pull_chart(wb.book, len(result.plans))
     return Outcome(result.line, ("Summary", 1, 1) if "Summary" in wb.sheet_names() else None)
 
 

@@ -43,22 +43,29 @@ def install_rag_formatting(book: xw.Book, sheet: str, *, computed_col: int, firs
 CHART_NAME = "plansync BRAG chart"
 
 
-def draw_summary_chart(book: xw.Book, recommendations: int) -> None:
-    """The Summary sheet's stacked column chart over its data block (actions by BRAG per
-    recommendation), replacing the one drawn before, as the .xlsx report draws it."""
-    from plansync.commands.report import CHART_COL, CHART_ROW, CHART_TITLE, SUMMARY_SHEET
+def _is_ours(chart: xw.Chart, title: str) -> bool:
+    # Ours by name (drawn here) or by title (drawn into the .xlsx by the command line).
+    if chart.name == CHART_NAME:
+        return True
+    try:
+        return chart.title == title
+    except NotImplementedError:  # the remote engine only knows titles set in this click
+        return False
+
+
+def _draw_brag_chart(sheet: xw.Sheet, *, values: xw.Range, categories: xw.Range, anchor: xw.Range, title: str) -> None:
+    """A stacked column chart of Blue/Green/Amber/Red counts (``values``: header row + one row
+    per category), replacing plansync's earlier one on the sheet."""
     from validation.fields import RAG_VALUES
 
-    sheet = book.sheets[SUMMARY_SHEET]
     for chart in reversed(list(sheet.charts)):  # from the end: deleting shifts later indexes
-        if chart.name == CHART_NAME:
+        if _is_ours(chart, title):
             chart.delete()
-    last = CHART_ROW + max(recommendations, 1)
-    source = sheet.range((CHART_ROW, CHART_COL), (last, CHART_COL + len(RAG_VALUES)))
     chart = sheet.charts.add(
-        chart_type="column_stacked", source=source, name=CHART_NAME, anchor=sheet.range((last + 3, CHART_COL)), width=510, height=255
+        chart_type="column_stacked", source=values, plot_by="columns", name=CHART_NAME, anchor=anchor, width=510, height=255
     )
-    chart.title = CHART_TITLE
+    chart.set_x_axis_values(categories)
+    chart.title = title
     try:
         for i, value in enumerate(RAG_VALUES):
             chart.series[i].fill_color = f"#{RAG_COLOURS[value][0]}"
@@ -66,6 +73,41 @@ def draw_summary_chart(book: xw.Book, recommendations: int) -> None:
         # xlwings' remote engine cannot address series before Excel has drawn the chart;
         # desktop Excel can, so there the bars take the BRAG colours.
         pass
+
+
+def draw_summary_chart(book: xw.Book, recommendations: int) -> None:
+    """The plan's Summary chart (actions by BRAG per recommendation) over the block the report
+    writes at H4, as ``plansync report`` draws it into an .xlsx."""
+    from plansync.commands.report import CHART_COL, CHART_ROW, CHART_TITLE, SUMMARY_SHEET
+    from validation.fields import RAG_VALUES
+
+    sheet = book.sheets[SUMMARY_SHEET]
+    last = CHART_ROW + max(recommendations, 1)
+    _draw_brag_chart(
+        sheet,
+        values=sheet.range((CHART_ROW, CHART_COL + 1), (last, CHART_COL + len(RAG_VALUES))),
+        categories=sheet.range((CHART_ROW + 1, CHART_COL), (last, CHART_COL)),
+        anchor=sheet.range((last + 3, CHART_COL)),
+        title=CHART_TITLE,
+    )
+
+
+def draw_pull_chart(book: xw.Book, plans: int) -> None:
+    """The reporting workbook's Summary chart (actions by BRAG per plan) beside its per-plan
+    table, as ``plansync pull`` draws it into an .xlsx."""
+    from workbook_templates.consolidated import CHART_TITLE, PLAN_HEADER, PLAN_HEADER_ROW, SUMMARY_SHEET
+    from validation.fields import RAG_VALUES
+
+    sheet = book.sheets[SUMMARY_SHEET]
+    last = PLAN_HEADER_ROW + max(plans, 1)
+    first = PLAN_HEADER.index(RAG_VALUES[0]) + 1
+    _draw_brag_chart(
+        sheet,
+        values=sheet.range((PLAN_HEADER_ROW, first), (last, first + len(RAG_VALUES) - 1)),
+        categories=sheet.range((PLAN_HEADER_ROW + 1, 1), (last, 1)),
+        anchor=sheet.range((PLAN_HEADER_ROW, len(PLAN_HEADER) + 2)),
+        title=CHART_TITLE,
+    )
 
 
 def resize_consolidated_table(book: xw.Book, rows: int) -> str | None:
@@ -82,4 +124,4 @@ def resize_consolidated_table(book: xw.Book, rows: int) -> str | None:
     return target.address
 
 
-__all__ = ["CHART_NAME", "draw_summary_chart", "install_rag_formatting", "resize_consolidated_table"]
+__all__ = ["CHART_NAME", "draw_pull_chart", "draw_summary_chart", "install_rag_formatting", "resize_consolidated_table"]

@@ -101,6 +101,9 @@ class RemoteExcel:
                 rows = []
             sheet = _sheet(ws.title, rows, ws.sheet_state != "visible")
             sheet["tables"] = [{"name": t.displayName, "range_address": _absolute(t.ref)} for t in ws.tables.values()]
+            sheet["charts"] = [
+                {"name": f"Chart {i + 1}", "chart_type": "ColumnStacked", "title": _chart_title(c)} for i, c in enumerate(ws._charts)
+            ]
             sheets.append(sheet)
         return cls(path.name, sheets)
 
@@ -151,6 +154,9 @@ class RemoteExcel:
             elif func == "addChart":
                 name, chart_type, _, source = action["args"][:4]
                 sheets[position]["charts"].append({"name": name, "chart_type": chart_type, "source": source})
+            elif func == "setChartXAxisValues":
+                index, _, address = action["args"]
+                sheets[position]["charts"][index]["categories"] = address
             elif func == "setChartTitle":
                 index, title = action["args"]
                 sheets[position]["charts"][index]["title"] = title
@@ -195,6 +201,14 @@ def _format_record(sheet: str, action: dict) -> tuple:
     where = f"{sheet}!{column_letter(left)}{top}:{column_letter(right)}{bottom}"
     what = {"clearConditionalFormats": "clear", "addConditionalFormat": "add", "setNumberFormat": "number format"}
     return (what[action["func"]], where, action["args"][0] if action["args"] else None)
+
+
+def _chart_title(chart) -> str | None:
+    """An openpyxl chart's title text (rich text once read back from a file)."""
+    title = chart.title
+    if title is None or isinstance(title, str):
+        return title
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
 
 
 def _absolute(ref: str) -> str:

@@ -236,7 +236,13 @@ def test_summary_writes_the_board_summary_and_opens_it(tmp_path, home):
     assert "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)." == outcome.message
     assert ("Summary", 1, 1) == excel.selected
     assert ["Rotherham ILACS action plan: summary for the board"] == excel.values("Summary")[0][:1]
-    chart = {"name": "plansync BRAG chart", "chart_type": "ColumnStacked", "source": "$H$4:$L$15", "title": "Actions by BRAG, per recommendation"}
+    chart = {
+        "name": "plansync BRAG chart",
+        "chart_type": "ColumnStacked",
+        "source": "$I$4:$L$15",  # Blue..Red counts with their header row
+        "categories": "$H$5:$H$15",  # Rec 1..Rec 11
+        "title": "Actions by BRAG, per recommendation",
+    }
     assert [chart] == excel.charts("Summary")
     excel.click(buttons.summary)
     assert [chart] == excel.charts("Summary")  # drawn again, not twice
@@ -271,6 +277,26 @@ def test_pull_consolidated_brings_every_synced_plan_into_the_reporting_workbook(
     assert ("Summary", 1, 1) == board.selected
     assert 11 == len(board.values("Consolidated"))
     assert [{"name": "ConsolidatedActions", "range_address": "$A$1:$Q$11"}] == board.tables("Consolidated")
+    chart = {
+        "name": "plansync BRAG chart",
+        "chart_type": "ColumnStacked",
+        "source": "$D$4:$G$5",
+        "categories": "$A$5",  # the one plan
+        "title": "Actions by BRAG, per plan",
+    }
+    assert [chart] == board.charts("Summary")
+
+
+def test_pull_in_excel_replaces_the_chart_a_command_line_pull_drew(tmp_path, signed_in):
+    from plansync.commands.pull import pull_consolidated
+
+    plan = RemoteExcel.from_xlsx(_demo(tmp_path / "team", rows=10))
+    plan.click(buttons.sync)
+    pull_consolidated(tmp_path / "board.xlsx")  # the reporting workbook, made and pulled by the CLI
+    board = RemoteExcel.from_xlsx(tmp_path / "board.xlsx")
+    assert ["Actions by BRAG, per plan"] == [c["title"] for c in board.charts("Summary")]
+    board.click(buttons.pull)
+    assert [("plansync BRAG chart", "Actions by BRAG, per plan")] == [(c["name"], c["title"]) for c in board.charts("Summary")]
     assert [] == board.alerts
 
 
