@@ -1,0 +1,398 @@
+"""``pull``: every plan's actions from the central list into one reporting workbook, with a board summary.
+
+Steps: open the reporting workbook (created from ``workbook_templates.consolidated`` when the
+file does not exist), read the list (``sync.consolidated``: whole the first time, only the changes
+since the last pull afterwards), rate every action again as at ``today`` (the list holds BRAG as
+of each plan's last sync; a board report must be as of today), rewrite the Consolidated sheet and
+the Summary sheet (per plan, totals, overdue actions, a chart of BRAG by plan), keep what was read
+in the hidden sheets for the next pull, and save once, atomically.
+
+Withdrawn items (rows removed from their plan's workbook, DESIGN §6) are left out of the
+Consolidated sheet and of every count; the Summary says how many were left out.
+
+    >>> result = pull_consolidated("board.xlsx", today=date(2026, 11, 25))   # doctest: +SKIP
+    >>> result.line                                                          # doctest: +SKIP
+    'Pulled 64 actions from 2 plans: 5 overdue (see Summary)'
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from plansync.errors import GraphError, SettingsError, SyncError, WorkbookError
+from plansync.pull_state import PullState, load_pull_state, save_pull_state
+from plansync.workbook.base import Progress, Workbook
+from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, read_list
+from sync.engine import WITHDRAWN
+from validation.fields import FIELD_NAMES, RAG_VALUES, ROW_COL, SHEET_COL
+from validation.rag import compute_rag
+from validation.settings import SETTINGS_SHEET, Settings, read_settings
+from validation.summary import BoardSummary, board_summary, plans_summary
+from workbook_templates.consolidated import (
+    CONSOLIDATED_COLUMNS,
+    CONSOLIDATED_HEADER,
+    CONSOLIDATED_SHEET,
+    PLAN_HEADER,
+    SUMMARY_SHEET,
+)
+from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
+
+_PLAN_SHEETS = ("_plansync_rows",)  # a workbook with these syncs a team's plan: not a reporting workbook
+
+
+@dataclass
+class PullResult:
+    """What one pull read and wrote.
+
+    Attributes:
+        summary: the board summary over every plan.
+        plans: one row per plan (``validation.summary.plans_summary``).
+        today: the date BRAG and overdue days are computed for.
+        requests: HTTP requests sent to the list.
+        withdrawn: withdrawn items left out.
+        full: the whole list was read (else only the changes since the last pull).
+        changed: items changed or deleted since the last pull (incremental pulls).
+        path: the reporting workbook.
+    """
+
+    summary: BoardSummary
+    plans: pd.DataFrame
+    today: date
+    requests: int
+    withdrawn: int = 0
+    full: bool = True
+    changed: int = 0
+    path: Path | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``plansync pull --json`` shape."""
+        return {
+            "plans": len(self.plans),
+            "actions": self.summary.actions,
+            "by_rag": dict(self.summary.by_rag),
+            "by_plan": [
+                {"plan": plan, "actions": int(row["actions"]), **{v: int(row[v]) for v in RAG_VALUES}, "overdue": int(row["overdue"])}
+                for plan, row in self.plans.iterrows()
+            ],
+            "overdue": [
+                {"plan": o["_plan"], "ref": o["ref"], "lead": o["lead"], "days_overdue": o["days_overdue"]}
+                for o in self.summary.overdue
+            ],
+            "requests": self.requests,
+        }
+
+    @property
+    def line(self) -> str:
+        """One line in words: 'Pulled 64 actions from 2 plans: 5 overdue (see Summary)'."""
+        late = len(self.summary.overdue)
+        return (
+            f"Pulled {_n(self.summary.actions, 'action')} from {_n(len(self.plans), 'plan')}: "
+            f"{late if late else 'none'} overdue (see Summary)"
+        )
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _report(progress: Progress | None, message: str, done: float) -> None:
+    if progress is not None:
+        progress(message, done)
+
+
+def pull_consolidated(
+    book_or_path: Workbook | str | Path,
+    *,
+    site: str | None = None,
+    list_name: str | None = None,
+    graph_url: str | None = None,
+    as_email: str | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    client: Any = None,
+) -> PullResult:
+    """Pull every plan's actions from the central list into the reporting workbook and summarise them.
+
+    Args:
+        book_or_path: an open workbook (the add-in's), or the path of the reporting workbook
+            (created when missing).
+        site, list_name, graph_url: where the list is (else the reporting workbook's Settings
+            sheet, else the embedded local list server).
+        as_email: sign in as this development identity (local list server only).
+        today: the date to rate against (else Settings' "Today (override)", else today).
+        client: a ready ``GraphClient`` (tests, scripts); its server is used as is.
+
+    Raises:
+        WorkbookError: the file is a team's plan, not an .xlsx name, in a missing folder;
+            WorkbookLocked when it cannot be saved (checked before anything is read).
+        SettingsError: a Settings value cannot be used.
+        SyncError: the list is missing or could not be read (the workbook is not changed).
+    """
+    book = _open(book_or_path)
+    _report(progress, "Reading settings", 0.02)
+    settings = _settings(book)
+    when = today or settings.today or date.today()
+    state = load_pull_state(book)
+
+    with _connected(settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (gc, opened, where):
+        _report(progress, "Reading the list", 0.1)
+        same = state.target.get("where") == where
+        known = state.items if same else None
+        link = _absolute(gc, state.delta_link) if same and state.delta_link else None
+        site_id, list_id = (state.target.get("site_id"), state.target.get("list_id")) if same else (None, None)
+        read = None
+        if site_id and list_id and known is not None and link:
+            try:
+                read = read_list(gc, site_id, list_id, known=known, link=link)
+            except GraphError as exc:
+                if exc.status != 404:  # the list was deleted (and maybe made again): find it anew
+                    raise
+        if read is None:
+            site_id, list_id = _find(gc, opened)
+            read = read_list(gc, site_id, list_id, known=None, link=None)
+        requests = gc.requests
+        source = opened.describe() if client is None else f"list {opened.list_name!r} at {gc.base_url}"
+
+    _report(progress, "Rating actions", 0.6)
+    records = [read.items[item_id] for item_id in sorted(read.items, key=_number_first)]
+    live = [r for r in records if r.get(WITHDRAWN) != "yes"]
+    actions = _actions(live)
+    rated = compute_rag(actions, today=when, rules=settings.rag_rules)
+    summary = board_summary(actions, rated)
+    plans = plans_summary(actions, rated)
+
+    _report(progress, "Writing the workbook", 0.8)
+    previous_rows = int(state.target.get("rows") or 0)
+    _write_consolidated(book, actions, rated, previous_rows)
+    withdrawn = len(records) - len(live)
+    book.replace_sheet(SUMMARY_SHEET, summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn))
+    chart_plans = _install_formatting(book, rows=len(actions), plans=len(plans), installed_for=state.target.get("chart_plans"))
+    target = {
+        "where": where,
+        "site_id": site_id,
+        "list_id": list_id,
+        "delta_link": _relative(gc, read.delta_link),
+        "rows": len(actions),
+        "chart_plans": chart_plans,
+    }
+    save_pull_state(book, PullState(target=target, items=read.items))
+    result = PullResult(
+        summary=summary, plans=plans, today=when, requests=requests, withdrawn=withdrawn, full=read.full,
+        changed=read.changed, path=getattr(book, "path", None),
+    )
+    book.status(result.line)
+    _report(progress, "Saving the workbook", 0.95)
+    book.save()
+    _report(progress, result.line, 1.0)
+    return result
+
+
+def _open(book_or_path: Workbook | str | Path) -> Workbook:
+    """The workbook to write; a new reporting workbook when the path does not exist yet."""
+    from plansync.workbook.atomic import check_writable
+    from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+    from workbook_templates.consolidated import build_reporting_workbook
+
+    if not isinstance(book_or_path, (str, Path)):
+        book = book_or_path
+    else:
+        path = Path(book_or_path)
+        if path.exists():
+            book = OpenpyxlWorkbook.open(path, write=True)
+        else:
+            if path.suffix.lower() != ".xlsx":
+                raise WorkbookError(
+                    f"{path.name} does not end in .xlsx; plansync writes Excel workbooks. "
+                    f"Give a name such as {path.stem or 'consolidated'}.xlsx.",
+                    path=str(path),
+                )
+            if not path.parent.is_dir():
+                raise WorkbookError(
+                    f"The folder {path.parent} does not exist. Create it first, or choose another place for {path.name}.",
+                    path=str(path),
+                )
+            check_writable(path)
+            return OpenpyxlWorkbook(build_reporting_workbook(), path, write=True)
+    if any(name in book.sheet_names() for name in _PLAN_SHEETS):
+        where = book.path.name if getattr(book, "path", None) is not None else "This workbook"
+        raise WorkbookError(
+            f"{where} holds a team's plan (it is synced with the list), so plansync did not pull into it. "
+            "Pull into a reporting workbook of its own, e.g. plansync pull consolidated.xlsx. Nothing was changed.",
+            path=str(book.path) if getattr(book, "path", None) is not None else None,
+        )
+    return book
+
+
+def _settings(book: Workbook) -> Settings:
+    grid = book.read_sheet(SETTINGS_SHEET) if SETTINGS_SHEET in book.sheet_names() else None
+    settings, problems = read_settings(grid)
+    if problems:
+        raise SettingsError(str(problems[0]) + " Then pull again.", setting=problems[0].setting)
+    return settings
+
+
+@contextlib.contextmanager
+def _connected(settings: Settings, *, client: Any, as_email, site, list_name, graph_url) -> Iterator[tuple[Any, Any, dict]]:
+    """A signed-in Graph client, the opened target, and where the list is (``where`` identifies it across runs)."""
+    from sync.target import connect, open_target, resolve_target
+
+    target = resolve_target(settings, site=site, list_name=list_name, graph_url=graph_url)
+    opening = open_target(target) if client is None else contextlib.nullcontext(target)
+    with opening as opened:
+        gc = client if client is not None else connect(opened, as_email=as_email)
+        # The embedded server gets a new port each run: it is identified by its data folder.
+        server = gc.base_url if client is not None else (str(opened.home) if opened.embedded else opened.graph_url)
+        where = {"server": server, "site_host": opened.site_host, "site_path": opened.site_path, "list": opened.list_name}
+        try:
+            yield gc, opened, where
+        finally:
+            if client is None:
+                gc.close()
+
+
+def _find(gc: Any, opened: Any) -> tuple[str, str]:
+    from sync.target import find_list
+
+    site_id, lst = find_list(gc, opened, create=False)
+    if lst is None:
+        raise SyncError(
+            f"There is no {opened.describe()} yet, so there is nothing to pull. "
+            "Sync a plan to it first (plansync sync PLAN.xlsx), or check the list's name "
+            "(--list, or 'List name' on the Settings sheet). Nothing was changed."
+        )
+    return str(site_id), str(lst["id"])
+
+
+def _actions(records: list[dict[str, str]]) -> pd.DataFrame:
+    """The actions frame of the Consolidated sheet: plan by plan, each in the order its items were made."""
+    frame = pd.DataFrame.from_records(records, columns=[KEY, MODIFIED_BY, MODIFIED_AT, *FIELD_NAMES]) if records else pd.DataFrame(
+        columns=[KEY, MODIFIED_BY, MODIFIED_AT, *FIELD_NAMES]
+    )
+    frame = frame.astype(object).fillna("")
+    # An item without a plan name still belongs to the plan its key starts with.
+    frame["plan"] = frame["plan"].where(frame["plan"] != "", frame[KEY].str.split(":").str[0])
+    first_seen = {plan: n for n, plan in enumerate(dict.fromkeys(frame["plan"]))}
+    frame = frame.assign(_order=frame["plan"].map(first_seen)).sort_values(["_order"], kind="stable").drop(columns="_order")
+    frame = frame.reset_index(drop=True)
+    frame = frame.where(frame != "", None)
+    frame[SHEET_COL] = CONSOLIDATED_SHEET
+    frame[ROW_COL] = range(2, len(frame) + 2)
+    return frame
+
+
+def _write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFrame, previous_rows: int) -> None:
+    """Header and one row per action in one bulk write; rows left from a longer earlier pull are blanked."""
+    if CONSOLIDATED_SHEET not in book.sheet_names():
+        book.replace_sheet(CONSOLIDATED_SHEET, [list(CONSOLIDATED_HEADER)])
+    values = {
+        **{name: actions[name] for name in CONSOLIDATED_COLUMNS if name in actions},
+        "target": actions["target"].map(_date_or_text),
+        "revised_target": actions["revised_target"].map(_date_or_text),
+        "status": rated["status"].astype(object).where(rated["status"].notna(), None),
+        "due": rated["due"].map(lambda v: None if pd.isna(v) else v.to_pydatetime()),
+        "rag": rated["rag"].astype(object),
+        "overdue": rated["overdue"].map(lambda v: OVERDUE_YES if v else OVERDUE_NO),
+        "days_overdue": rated["days_overdue"].map(lambda v: None if pd.isna(v) else int(v)),
+        "modified_at": actions[MODIFIED_AT].map(_local_time),
+    }
+    rows: list[list[Any]] = [list(CONSOLIDATED_HEADER)]
+    columns = [[_cell(v) for v in values[name].tolist()] for name in CONSOLIDATED_COLUMNS]
+    rows += [list(line) for line in zip(*columns)] if len(actions) else []
+    rows += [[None] * len(CONSOLIDATED_COLUMNS) for _ in range(max(0, previous_rows - len(actions)))]
+    book.write_range(CONSOLIDATED_SHEET, 1, 1, rows)
+
+
+def summary_rows(summary: BoardSummary, plans: pd.DataFrame, *, today: date, source: str, withdrawn: int) -> list[list[Any]]:
+    """The Summary sheet's values from A1: per plan table (the chart reads it), totals, overdue actions."""
+    rows: list[list[Any]] = [
+        ["Consolidated action plans: summary for the board"],
+        [f"As at {today:%d/%m/%Y}, from the {source}. Pull consolidated again (plansync pull) to bring it up to date."],
+        [],
+        list(PLAN_HEADER),
+    ]
+    for plan, row in plans.iterrows():
+        rows.append([plan, *(int(row[c]) for c in plans.columns)])
+    totals = plans.sum(numeric_only=True) if len(plans) else pd.Series(0, index=plans.columns)
+    rows.append(["All plans", *(int(totals[c]) for c in plans.columns)])
+    rows += [
+        [],
+        ["Withdrawn actions (removed from their plan; not counted above)", withdrawn],
+        [],
+        ["Overdue actions, most overdue first"],
+        ["Plan", "Ref", "Lead", "Days overdue", "Where"],
+    ]
+    for item in summary.overdue:
+        rows.append([item["_plan"], item["ref"], item["lead"], item["days_overdue"], f"{item['_sheet']}, row {item['_row']}"])
+    if not summary.overdue:
+        rows.append(["None"])
+    return rows
+
+
+def _install_formatting(book: Workbook, *, rows: int, plans: int, installed_for: Any) -> int | None:
+    """Table size, date formats and the chart, where the workbook lets us format (openpyxl files).
+
+    In Excel, the add-in formats through its own adapter; then nothing is recorded here.
+    """
+    wb = getattr(book, "wb", None)
+    if wb is None:
+        return None
+    from workbook_templates.consolidated import install_consolidated, install_summary_chart
+
+    install_consolidated(wb[CONSOLIDATED_SHEET], rows=rows)
+    install_summary_chart(wb[SUMMARY_SHEET], plans=plans, installed_for=installed_for)
+    return plans
+
+
+def _cell(value: Any) -> Any:
+    """A value Excel can hold: pandas' missing markers become empty cells."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _date_or_text(value: Any) -> Any:
+    """A date column's value as the list holds it: a date when SharePoint only has the date, else the text as written."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            return value
+    return value
+
+
+def _local_time(value: Any) -> datetime | None:
+    """Graph's UTC time ('2026-11-25T03:51:02Z') in this computer's time zone, as Excel shows times (no zone)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _number_first(item_id: str) -> tuple[int, str]:
+    # SharePoint item ids are numeric strings, given in the order the items were made.
+    return (int(item_id), "") if item_id.isdigit() else (1 << 62, item_id)
+
+
+def _relative(gc: Any, link: str | None) -> str | None:
+    """A delta link without the server's address (the embedded server's port changes per run)."""
+    base = gc.base_url.rstrip("/")
+    return link[len(base) :] if link and link.startswith(base) else link
+
+
+def _absolute(gc: Any, link: str) -> str:
+    return gc.base_url.rstrip("/") + link if link.startswith("/") else link
+
+
+__all__ = sorted(["PullResult", "pull_consolidated", "summary_rows"])

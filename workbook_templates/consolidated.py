@@ -1,0 +1,198 @@
+"""The reporting workbook ``plansync pull`` writes: Summary, Consolidated, Settings, hidden _plansync.
+
+``Consolidated`` is an Excel Table (``ConsolidatedActions``) with one row per action of every
+plan in the central list; RAG, Overdue and Days overdue are coloured by the same conditional
+formatting as a team's tracker (``workbook_templates.formatting``), installed once. ``Summary``
+is the board's page: a table per plan and a native bar chart of BRAG by plan over it. The chart
+is installed once and reads its cells, so later pulls only rewrite values; it is rebuilt only
+when the number of plans changes (its ranges have to grow or shrink).
+
+Only formatting happens here (openpyxl); the values come from ``plansync.commands.pull``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from plansync import __version__
+from plansync.bookkeeping import META_SHEET
+from validation.fields import FIELD_BY_NAME, RAG_VALUES
+from validation.settings import Settings
+from workbook_templates.formatting import DATE_FORMAT, RAG_COLOURS, format_dates, install_rag_formatting
+from workbook_templates.settings_sheet import write_settings_sheet
+
+CONSOLIDATED_SHEET = "Consolidated"
+SUMMARY_SHEET = "Summary"
+SETTINGS_SHEET = "Settings"
+TABLE_NAME = "ConsolidatedActions"
+CHART_TITLE = "Actions by BRAG, per plan"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+# (name, header, width): canonical fields keep their tracker labels, so both read alike.
+_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("plan", FIELD_BY_NAME["plan"].label, 24),
+    ("key", "Row key", 24),
+    ("recommendation", FIELD_BY_NAME["recommendation"].label, 40),
+    ("ref", FIELD_BY_NAME["ref"].label, 7),
+    ("action", FIELD_BY_NAME["action"].label, 60),
+    ("lead", FIELD_BY_NAME["lead"].label, 28),
+    ("owner", FIELD_BY_NAME["owner"].label, 30),
+    ("target", FIELD_BY_NAME["target"].label, 16),
+    ("revised_target", FIELD_BY_NAME["revised_target"].label, 14),
+    ("status", FIELD_BY_NAME["status"].label, 13),
+    ("progress", FIELD_BY_NAME["progress"].label, 60),
+    ("due", FIELD_BY_NAME["due"].label, 12),
+    ("rag", FIELD_BY_NAME["rag"].label, 9),
+    ("overdue", FIELD_BY_NAME["overdue"].label, 9),
+    ("days_overdue", FIELD_BY_NAME["days_overdue"].label, 9),
+    ("modified_by", "Last modified by", 22),
+    ("modified_at", "Last modified at", 17),
+)
+CONSOLIDATED_COLUMNS: tuple[str, ...] = tuple(name for name, _, _ in _COLUMNS)
+CONSOLIDATED_HEADER: tuple[str, ...] = tuple(label for _, label, _ in _COLUMNS)
+COLUMN_OF: dict[str, int] = {name: i for i, name in enumerate(CONSOLIDATED_COLUMNS, start=1)}
+_LONG = {"recommendation", "action", "progress", "lead", "owner"}
+
+# Summary: the per-plan table starts at A4 (header), plans below; BRAG counts in columns D-G.
+PLAN_HEADER_ROW = 4
+PLAN_HEADER: tuple[str, ...] = ("Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue")
+_CHART_META = "pull_chart"
+
+
+def build_reporting_workbook() -> openpyxl.Workbook:
+    """A new reporting workbook in memory: Summary, Consolidated (empty table), Settings, _plansync."""
+    wb = openpyxl.Workbook()
+    wb.active.title = SUMMARY_SHEET
+    ws = wb.create_sheet(CONSOLIDATED_SHEET)
+    ws.append(list(CONSOLIDATED_HEADER))
+    install_consolidated(ws, rows=0)
+    write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["key", "value (JSON)"])
+    meta.append(["created_by", f'"plansync {__version__}"'])
+    meta.append(["reporting", "true"])
+    meta.sheet_state = "hidden"
+    wb.active = 0
+    return wb
+
+
+def install_consolidated(ws: Worksheet, *, rows: int) -> None:
+    """Table, widths, frozen header and RAG/Overdue colours on the Consolidated sheet (idempotent).
+
+    Call after writing ``rows`` data rows: the table is sized to them, and their date cells show
+    day-first. A table the person renamed or restyled is kept, only resized.
+    """
+    last_col = get_column_letter(len(_COLUMNS))
+    ref = f"A1:{last_col}{max(2, rows + 1)}"  # a table needs at least one data row
+    table = next(iter(ws.tables.values()), None)
+    if table is None:
+        table = Table(displayName=TABLE_NAME, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False)
+        ws.add_table(table)
+        for name, _, width in _COLUMNS:
+            ws.column_dimensions[get_column_letter(COLUMN_OF[name])].width = width
+        ws.freeze_panes = "A2"
+        install_rag_formatting(
+            ws, rag_col=COLUMN_OF["rag"], overdue_col=COLUMN_OF["overdue"], days_col=COLUMN_OF["days_overdue"], first_row=2
+        )
+    else:
+        table.ref = ref
+        if table.autoFilter is not None:
+            table.autoFilter.ref = ref
+    if rows:
+        format_dates(ws, cols=[COLUMN_OF["due"], COLUMN_OF["revised_target"]], first_row=2, last_row=rows + 1)
+        col = COLUMN_OF["modified_at"]
+        ws.column_dimensions[get_column_letter(col)].number_format = DATETIME_FORMAT
+        wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+        for r in range(2, rows + 2):
+            ws.cell(row=r, column=col).number_format = DATETIME_FORMAT
+            for name in CONSOLIDATED_COLUMNS:
+                ws.cell(row=r, column=COLUMN_OF[name]).alignment = wrap if name in _LONG else top
+
+
+def install_summary_chart(ws: Worksheet, *, plans: int, installed_for: int | None) -> bool:
+    """The BRAG-by-plan chart over the per-plan table, added once; rebuilt only when ``plans`` changed.
+
+    Returns True when the chart was (re)built, so the caller records ``plans`` for next time.
+    """
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    ours = [c for c in ws._charts if chart_title(c) == CHART_TITLE]
+    if ours and installed_for == plans:
+        return False
+    for chart in ours:
+        ws._charts.remove(chart)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = CHART_TITLE
+    chart.y_axis.title = "Actions"
+    chart.x_axis.title = "Plan"
+    last = PLAN_HEADER_ROW + max(plans, 1)
+    first_rag = PLAN_HEADER.index(RAG_VALUES[0]) + 1
+    data = Reference(ws, min_col=first_rag, max_col=first_rag + len(RAG_VALUES) - 1, min_row=PLAN_HEADER_ROW, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=PLAN_HEADER_ROW + 1, max_row=last))
+    for series, value in zip(chart.series, RAG_VALUES):
+        series.graphicalProperties = GraphicalProperties(solidFill=RAG_COLOURS[value][0])
+    chart.width, chart.height = 18, 9
+    ws.add_chart(chart, f"{get_column_letter(len(PLAN_HEADER) + 2)}{PLAN_HEADER_ROW}")
+    _style_summary(ws)
+    return True
+
+
+def _style_summary(ws: Worksheet) -> None:
+    """Fonts and widths of the Summary sheet; the BRAG headings in their colours (static cells, set once)."""
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"].font = Font(italic=True, color="595959")
+    for col in range(1, len(PLAN_HEADER) + 1):
+        ws.cell(row=PLAN_HEADER_ROW, column=col).font = Font(bold=True)
+    for value in RAG_VALUES:
+        fill, text = RAG_COLOURS[value]
+        cell = ws.cell(row=PLAN_HEADER_ROW, column=PLAN_HEADER.index(value) + 1)
+        cell.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
+        cell.font = Font(bold=True, color=text)
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, len(PLAN_HEADER) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 15
+    ws.column_dimensions["B"].width = 16
+
+
+def chart_title(chart: Any) -> str | None:
+    """The text of a chart's title (charts read back from a file keep it as rich text)."""
+    title = getattr(chart, "title", None)
+    if title is None or isinstance(title, str):
+        return title
+    try:
+        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+    except AttributeError:
+        return None
+
+
+__all__ = sorted(
+    [
+        "CHART_TITLE",
+        "COLUMN_OF",
+        "CONSOLIDATED_COLUMNS",
+        "CONSOLIDATED_HEADER",
+        "CONSOLIDATED_SHEET",
+        "DATETIME_FORMAT",
+        "PLAN_HEADER",
+        "PLAN_HEADER_ROW",
+        "SETTINGS_SHEET",
+        "SUMMARY_SHEET",
+        "TABLE_NAME",
+        "build_reporting_workbook",
+        "chart_title",
+        "install_consolidated",
+        "install_summary_chart",
+    ]
+)
