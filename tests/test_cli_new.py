@@ -67,3 +67,16 @@ def test_every_command_here_has_an_example_in_its_help():
         result = CliRunner().invoke(main, [name, "--help"])
         assert 0 == result.exit_code
         assert "Example:" in result.output, name
+
+
+def test_docs_describe_every_option_of_these_commands():
+    from pathlib import Path
+
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in ("new", "validate", "rag"):
+        command = main.commands[name]
+        assert f"## `plansync {name} PATH" in docs, name
+        for option in command.params:
+            for flag in getattr(option, "opts", []):
+                if flag.startswith("--"):
+                    assert flag in docs, (name, flag)

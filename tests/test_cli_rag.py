@@ -187,3 +187,12 @@ def test_a_council_workbook_as_it_is_gets_its_columns_and_keeps_its_merged_headi
     assert {"A5:E5", "A11:E11", "A25:E25", "A35:E35"} == {str(r) for r in ws.merged_cells.ranges}
     assert ("2.1", "September 2022", "Red", "Yes", 45) == (ws["A12"].value, ws["C12"].value, ws["G12"].value, ws["H12"].value, ws["I12"].value)
     assert ["Action Plan"] == wb.sheetnames
+
+
+def test_an_empty_plan_says_there_is_nothing_to_rate_yet(tmp_path):
+    path = make_plan(tmp_path, rows=[])
+    result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
+    assert (0, ["No actions to rate yet: type your actions on the plan's sheet, then run this again."]) == (
+        result.exit_code,
+        result.output.splitlines(),
+    )

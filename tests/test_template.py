@@ -146,3 +146,8 @@ def test_the_demo_is_made_current_whatever_the_date():
     later = load_demo(date(2026, 11, 25))
     york = next(r for r in later.rows if r["plan"].startswith("York"))
     assert date(2026, 8, 1) == york["target"]  # 01/07/2022 + the 49 months from October 2022 to November 2026
+
+
+def test_settings_cells_refuse_an_amber_window_or_today_excel_cannot_use(empty):
+    rules = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2) for dv in empty["Settings"].data_validations.dataValidation}
+    assert {"B6": ("whole", "0", "365"), "B7": ("date", "1", None)} == rules

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from validation.fields import FIELDS
 from validation.settings import (
+    AMBER_MAX_DAYS,
     COMPUTED_START_LABEL,
     HEADER_ROW_LABEL,
     PLAN_SHEET_LABEL,
@@ -22,6 +23,7 @@ from validation.settings import (
     Settings,
     keyword_fields,
     keyword_label,
+    normalise_label,
 )
 
 EXPLANATIONS: dict[str, str] = {
@@ -99,6 +101,30 @@ def _letter(col: int | None) -> str | None:
     return get_column_letter(col) if col else None
 
 
+def _guard_values(ws: Worksheet) -> None:
+    """Excel refuses an amber window that is not a whole number of days, and a 'today' that is not a date."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rows = {normalise_label(ws.cell(row=r, column=1).value): r for r in range(1, ws.max_row + 1)}
+    amber = rows.get(normalise_label(SETTING_LABELS["amber_days"][0]))
+    today = rows.get(normalise_label(SETTING_LABELS["today"][0]))
+    if amber:
+        dv = DataValidation(
+            type="whole", operator="between", formula1="0", formula2=str(AMBER_MAX_DAYS), allow_blank=True,
+            showErrorMessage=True, errorTitle="Amber window", error=f"Write a whole number of days from 0 to {AMBER_MAX_DAYS}, e.g. 30.",
+        )
+        ws.add_data_validation(dv)
+        dv.add(f"B{amber}")
+    if today:
+        dv = DataValidation(
+            type="date", operator="greaterThan", formula1="1", allow_blank=True,
+            showErrorMessage=True, errorTitle="Today (override)", error="Write a date such as 31/07/2022, or leave it empty.",
+        )
+        ws.add_data_validation(dv)
+        dv.add(f"B{today}")
+        ws.cell(row=today, column=2).number_format = "dd/mm/yyyy"
+
+
 def write_settings_sheet(ws: Worksheet, settings: Settings) -> None:
     """Fill an empty sheet with the settings, laid out and styled for people."""
     for row, (kind, cells) in enumerate(settings_rows(settings), start=1):
@@ -119,6 +145,7 @@ def write_settings_sheet(ws: Worksheet, settings: Settings) -> None:
             ws.cell(row=row, column=3).font = _NOTE
         elif kind in ("setting", "row") and len(cells) > 2:
             ws.cell(row=row, column=3).font = _NOTE
+    _guard_values(ws)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 48
     ws.column_dimensions["C"].width = 90

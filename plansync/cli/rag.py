@@ -31,7 +31,7 @@ def render_table(result: RagResult) -> list[str]:
 
 @main.command("rag")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Rate the plan as if today were this date (YYYY-MM-DD).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Rate the plan as if today were this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"actions": [...]} instead of a table.')
 @reports_errors
 def rag_command(path: Path, today, as_json: bool) -> None:
@@ -51,6 +51,9 @@ def rag_command(path: Path, today, as_json: bool) -> None:
         result = refresh_rag(book, today=today.date() if today else None, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    if result.actions.empty:
+        click.echo("No actions to rate yet: type your actions on the plan's sheet, then run this again.")
         return
     for line in render_table(result):
         click.echo(line)
