@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -22,6 +23,9 @@ def _day(value) -> date | None:
         (datetime(2022, 7, 1), date(2022, 7, 1), "date", NO_DATE),
         (date(2022, 7, 1), date(2022, 7, 1), "date", NO_DATE),
         (datetime(2022, 7, 1, 15, 30), date(2022, 7, 1), "date", NO_DATE),  # time of day ignored
+        (pd.Timestamp("2022-07-01 23:00", tz="UTC"), date(2022, 7, 1), "date", NO_DATE),  # the wall-clock day
+        (np.datetime64("2022-07-01"), date(2022, 7, 1), "date", NO_DATE),
+        (date(1615, 1, 1), NO_DATE, "unreadable", NO_DATE),  # a typing slip, not a plan date
         ("01/07/2022", date(2022, 7, 1), "date", NO_DATE),  # day-first, always
         ("1/7/2022", date(2022, 7, 1), "date", NO_DATE),
         ("01/07/22", date(2022, 7, 1), "date", NO_DATE),  # two-digit year

@@ -144,11 +144,11 @@ def _match_date(m: re.Match) -> pd.Timestamp | None:
         elif g["md"]:
             y, mo, d = int(g["mdy"]), _MONTHS[g["md"].lower()], int(g["mdd"])
         elif g["mm"]:
-            y, mo, d = int(g["my"]), _MONTHS[g["mm"].lower()], 0
+            y, mo, d = int(g["my"]), _MONTHS[g["mm"].lower()], None
         elif g["sm"]:
-            y, mo, d = _year(g["sy"]), _MONTHS[g["sm"].lower()], 0
+            y, mo, d = _year(g["sy"]), _MONTHS[g["sm"].lower()], None
         else:
-            q, y, d = int(g["q"]), int(g["qy"]), 0
+            q, y, d = int(g["q"]), int(g["qy"]), None
             mo = q * 3
             if g["qfy"]:
                 # Financial year (April to March): Q1 ends June, Q4 ends March of the next year.
@@ -157,7 +157,7 @@ def _match_date(m: re.Match) -> pd.Timestamp | None:
                     y, mo = y + 1, mo - 12
         if not _FIRST_YEAR <= y <= _LAST_YEAR:
             return None
-        return _month_end(y, mo) if d == 0 else pd.Timestamp(y, mo, d)
+        return _month_end(y, mo) if d is None else pd.Timestamp(y, mo, d)
     except ValueError:
         return None
 
@@ -418,15 +418,22 @@ def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
 
 def _timestamps(values: np.ndarray) -> np.ndarray:
     """Date cells as midnight datetime64[ns]; NaT outside the years plansync reads."""
-    try:
-        read = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
-        if isinstance(read.dtype, pd.DatetimeTZDtype):
-            raise TypeError("time zones are read one by one, as the wall-clock date")
-        when = read.to_numpy(dtype="datetime64[ns]")
-    except (ValueError, TypeError, OverflowError):
-        # Time zones and the like: one by one (rare; Excel dates have no zone).
-        stamps = [_timestamp(v) for v in values]
-        return np.array([np.datetime64("NaT", "ns") if s is None else s.to_datetime64() for s in stamps], dtype="datetime64[ns]")
+    odd = np.fromiter((isinstance(v, np.datetime64) or getattr(v, "tzinfo", None) is not None for v in values), dtype=bool, count=len(values))
+    if odd.any():
+        # numpy dates and dates with a time zone (never from Excel): one by one, as the wall-clock date.
+        out = np.full(len(values), np.datetime64("NaT", "ns"))
+        stamps = [_timestamp(v) for v in values[odd]]
+        out[odd] = [np.datetime64("NaT", "ns") if t is None else t.to_datetime64() for t in stamps]
+        out[~odd] = _timestamps(values[~odd])
+        return out
+    years = np.fromiter((v.year for v in values), dtype="int64", count=len(values))
+    in_range = (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
+    if not in_range.all():
+        # Out-of-range years first, so nothing overflows on the way to nanoseconds.
+        out = np.full(len(values), np.datetime64("NaT", "ns"))
+        out[in_range] = _timestamps(values[in_range])
+        return out
+    when = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]")
     day = when.astype("datetime64[D]")
     years = day.astype("datetime64[Y]").astype("int64") + 1970
     ok = ~np.isnat(when) & (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)

@@ -88,11 +88,12 @@ class _Cells:
         return self.back(self.is_text & self._map(str.startswith, repeat("="), dtype=bool, text=self.stripped), False)
 
     def length(self) -> np.ndarray:
-        """Characters as SharePoint would store them: numbers and dates count as their text."""
+        """Characters as SharePoint would store them: numbers and dates count as their text as shown."""
         if self.is_text.all():
             lengths = self._map(len, dtype="int64")
         else:
-            lengths = np.fromiter(map(len, map(str, self.uniques)), dtype="int64", count=len(self.uniques))
+            shown_values = _display(pd.Series(self.uniques, dtype=object))
+            lengths = np.fromiter(map(len, shown_values), dtype="int64", count=len(shown_values))
             lengths[self.is_text] = self._map(len, dtype="int64")[self.is_text]
         return self.back(lengths, 0)
 
