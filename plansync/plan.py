@@ -77,6 +77,10 @@ def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> La
         seen = field_for_header(grid.cell(header, col))
         if seen is not None and seen != name:
             return None
+    # ... or inserted rows above the table: the saved header rows no longer hold the header.
+    action = layout.columns.get("action")
+    if action is None or not any(field_for_header(grid.cell(r, action)) == "action" for r in layout.header_rows):
+        return None
     return layout
 
 

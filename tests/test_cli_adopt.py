@@ -275,3 +275,31 @@ def test_a_council_layout_with_repeated_header_blocks_merged_findings_and_letter
         "fully_complete_recommendations": [],
         "overdue": [{"ref": "2c", "recommendation": 2, "lead": "Jo Bloggs", "days_overdue": 31}],
     } == json.loads(result.output)
+
+
+def test_rows_inserted_above_the_table_after_adoption_are_found_again(tmp_path):
+    path = _team_workbook(tmp_path / "plan.xlsx")
+    adopt_workbook(OpenpyxlWorkbook.open(path, write=True))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Action Plan"]
+    merged = [str(r) for r in ws.merged_cells.ranges]
+    for rng in merged:
+        ws.unmerge_cells(rng)
+    ws.insert_rows(2, amount=2)  # the team adds two lines under the title, as Excel would
+    for rng in merged:
+        ws.merge_cells(rng.replace("4", "6").replace("8", "10").replace("9", "11"))
+    wb.save(path)
+    plan = load_plan(OpenpyxlWorkbook.open(path))
+    assert ([5], ["1.1", "1.2", None, "2.1"]) == (plan.layout.header_rows, plan.actions["ref"].tolist())
+
+
+def test_the_new_issues_sheet_lists_the_action_found_without_a_ref(tmp_path):
+    path = _copy("rotherham_ilacs_2022.xlsx", tmp_path)
+    adopt_workbook(OpenpyxlWorkbook.open(path, write=True))
+    ws = openpyxl.load_workbook(path)["Issues"]
+    assert [
+        ("Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Severity"),
+        ("Action Plan", "'Action Plan'!A10", "Ref.", None,
+         "This action has no ref; plansync will give it a key of its own, but a ref makes it easier to find.",
+         "Type a ref for this action, e.g. 1.5.", "warning"),
+    ] == list(ws.iter_rows(values_only=True))

@@ -116,15 +116,16 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     actions = read.actions
     headers = _header_texts(plan.grid, layout)
 
-    _report(progress, "Adding plansync's columns", 0.7)
-    added += _add_computed_headers(book, plan.grid, layout)
-    _install_formatting(book, plan.grid, layout)
-    added += _add_own_sheets(book, names)
-
     unplaced = list(detected.unplaced) if layout.source == "detected" else []
     unplaced += _unplaced_rows(actions, layout)
     issues = validate_actions(actions, columns=layout.columns)
     issues = issues[issues["check"].eq("missing_ref")].reset_index(drop=True)
+    issues["heading"] = issues["field"].map(headers)  # the column as the workbook names it
+
+    _report(progress, "Adding plansync's columns", 0.7)
+    added += _add_computed_headers(book, plan.grid, layout)
+    _install_formatting(book, plan.grid, layout)
+    added += _add_own_sheets(book, names, issues)
     for issue in issues.to_dict("records"):
         unplaced.append(f"{issue['cell']}: {issue['message']} {issue['fix']}")
 
@@ -213,8 +214,11 @@ def _install_formatting(book: Workbook, grid: SheetGrid, layout: Layout) -> None
     format_dates(ws, cols=[col])
 
 
-def _add_own_sheets(book: Workbook, names: list[str]) -> list[str]:
-    """Settings, Issues and Summary, each only when missing (a team's edits there are kept)."""
+def _add_own_sheets(book: Workbook, names: list[str], issues: pd.DataFrame) -> list[str]:
+    """Settings, Issues and Summary, each only when missing (a team's edits there are kept).
+
+    A new Issues sheet lists adoption's warnings (actions without a ref) until the next validate.
+    """
     added = []
     wb = getattr(book, "wb", None)
     if SETTINGS_SHEET not in names:
@@ -228,9 +232,9 @@ def _add_own_sheets(book: Workbook, names: list[str]) -> list[str]:
             book.replace_sheet(SETTINGS_SHEET, [cells for _, cells in settings_rows(Settings())])
         added.append(f"sheet {SETTINGS_SHEET}")
     if ISSUES_SHEET not in names:
-        from workbook_templates.template import ISSUES_HEADER
+        from plansync.commands.validate import issues_sheet_rows
 
-        book.replace_sheet(ISSUES_SHEET, [list(ISSUES_HEADER)])
+        book.replace_sheet(ISSUES_SHEET, issues_sheet_rows(issues))
         added.append(f"sheet {ISSUES_SHEET}")
     if SUMMARY_SHEET not in names:
         book.replace_sheet(SUMMARY_SHEET, [[SUMMARY_PLACEHOLDER]])
