@@ -50,11 +50,6 @@ def first_present(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(first, index=frame.index, dtype=object)
 
 
-def filled(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell holds something."""
-    return frame.notna()
-
-
 def fill_merged_down(column: pd.Series, col: int, merged: list[tuple[int, int, int, int]]) -> pd.Series:
     """Give every cell of a vertical merge in ``col`` the value of its top cell.
 
@@ -70,4 +65,4 @@ def fill_merged_down(column: pd.Series, col: int, merged: list[tuple[int, int, i
     return out
 
 
-__all__ = ["fill_merged_down", "filled", "first_present", "grid_frame"]
+__all__ = ["fill_merged_down", "first_present", "grid_frame"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from validation.detect_grid import fill_merged_down, first_present, grid_frame
+from validation.detect_grid import fill_merged_down, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
 from validation.detect_refs import LEADING_REF, part_for, split_parts, strip_marker
@@ -241,15 +241,6 @@ def _frame(out: pd.DataFrame | list) -> pd.DataFrame:
     frame[ROW_COL] = frame[ROW_COL].astype("int64")
     frame = frame.reset_index(drop=True)
     return frame.where(frame.notna(), None) if len(frame) else frame
-
-
-def _is_text(values: pd.Series) -> pd.Series:
-    return values.map(type).eq(str)
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """The text cells as a string Series (others NA), for vectorised pattern tests."""
-    return values.where(_is_text(values)).astype("string")
 
 
 def _split_cells(out: pd.DataFrame) -> tuple[pd.DataFrame, int]:
