@@ -21,7 +21,6 @@ from plansync.bookkeeping import load_meta, update_meta
 from plansync.plan import load_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import RAG_VALUES
-
 from validation.rag import compute_rag
 from validation.summary import BoardSummary, board_summary
 
