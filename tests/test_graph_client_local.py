@@ -227,9 +227,22 @@ def test_a_job_completes_with_30_percent_of_requests_throttled(tmp_path):
             assert slept and all(s == 0.01 for s in slept)  # waits were the server's Retry-After
 
 
+def serve_below_ephemeral_ports(home):
+    """A server on a port outside the kernel's ephemeral range, so no outgoing connection of a
+    concurrently running test takes it while this test restarts the server on it."""
+    import random
+
+    for _ in range(50):
+        try:
+            return serve_in_thread(home, port=random.randint(20000, 30000))
+        except OSError:
+            continue
+    raise RuntimeError("no free port between 20000 and 30000")
+
+
 def test_the_client_carries_on_after_the_server_restarts_between_calls(tmp_path):
     home = tmp_path / "home"
-    with serve_in_thread(home) as server:
+    with serve_below_ephemeral_ports(home) as server:
         port = server.port
         _, provider = signed_in(server, tmp_path)
         gc = client_for(server, provider)
