@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -194,7 +195,10 @@ def throttled_error(status: int, tries: int, host: str, retry_after: float | Non
 
 
 class GraphHttp:
-    """An httpx client plus plansync's request policy; counts every HTTP request it sends."""
+    """An httpx client plus plansync's request policy; counts every HTTP request it sends.
+
+    Safe to share between threads (httpx's client is; the counter is locked).
+    """
 
     def __init__(
         self,
@@ -212,6 +216,8 @@ class GraphHttp:
         self.max_retries = max_retries
         self.sleep = sleep
         self.requests = 0
+        # The sync applier sends batches from several threads through one client.
+        self._count_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -254,7 +260,8 @@ class GraphHttp:
             sent_headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
             try:
                 request = self._client.build_request(method, url, params=params, json=json_body, headers=sent_headers)
-                self.requests += 1
+                with self._count_lock:
+                    self.requests += 1
                 response = self._client.send(request)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 if _may_resend(exc, method) and network_failures < _NETWORK_RETRIES:

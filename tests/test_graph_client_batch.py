@@ -168,3 +168,16 @@ def test_a_dependant_of_a_request_that_failed_in_an_earlier_batch_is_answered_42
 def test_duplicate_request_ids_are_a_programming_error():
     with pytest.raises(ValueError, match="unique"):
         client_on(lambda r: httpx.Response(200)).batch([BatchRequest("1", "GET", "/a"), BatchRequest("1", "GET", "/b")])
+
+
+def test_batches_sent_from_several_threads_through_one_client_are_all_counted():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def handler(request):
+        return answer_all(json.loads(request.content))
+
+    client = client_on(handler)
+    groups = [[create_item_request(f"{g}-{n}", SITE, LIST, {"Title": "x"}) for n in range(20)] for g in range(40)]
+    with ThreadPoolExecutor(8) as pool:
+        answers = [a for group in pool.map(client.batch, groups) for a in group]
+    assert (800, 40) == (sum(a.status == 201 for a in answers), client.requests)

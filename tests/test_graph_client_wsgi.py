@@ -43,3 +43,12 @@ def test_the_same_client_runs_in_process_over_the_wsgi_app(app):
     result = gc.delta(site, lst)
     assert (7, False) == (len(result.items), result.resynced)
     assert "erin@example.org" == gc.get_item(site, lst, answers[0].body["id"])["createdBy"]["user"]["email"]
+
+
+def test_a_list_named_with_spaces_is_found_again_by_its_name(app):
+    transport = httpx.WSGITransport(app=app)
+    gc = GraphClient(BASE, auth=dev_token(transport), transport=transport)
+    site = gc.get_site(path="/sites/plansync")["id"]
+    made = gc.ensure_list(site, "Board actions 2026", [{"name": "RowKey", "text": {}}])
+    assert made["id"] == gc.get_list(site, "Board actions 2026")["id"]
+    assert "Board actions 2026" == gc.get_list(site, made["id"])["displayName"]
