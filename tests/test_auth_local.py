@@ -196,3 +196,28 @@ def _key_and_certificate() -> bytes:
     )
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return key_pem + cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_the_cli_takes_the_site_and_list_from_the_workbooks_settings_sheet(tmp_path):
+    import openpyxl
+
+    from plansync.commands.new import new_workbook
+
+    path = tmp_path / "plan.xlsx"
+    new_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Settings"].iter_rows(min_row=1, max_row=15):
+        if row[0].value == "SharePoint site":
+            row[1].value = "contoso.sharepoint.com:/sites/plans"
+        if row[0].value == "SharePoint list":
+            row[1].value = "Improvement actions"
+    wb.save(path)
+    env = {"PLANSYNC_TOKEN_CACHE": str(tmp_path / "tokens.bin")}
+    result = CliRunner().invoke(main, ["auth", "status", "--workbook", str(path)], env=env)
+    assert 1 == result.exit_code
+    assert (
+        "Nobody is signed in for list 'Improvement actions' on contoso.sharepoint.com/sites/plans "
+        "(SharePoint at https://graph.microsoft.com/v1.0). Sign in: plansync auth login\n"
+    ) == result.stdout
+    result = CliRunner().invoke(main, ["auth", "status", "--workbook", str(path), "--list", "Other"], env=env)
+    assert result.stdout.startswith("Nobody is signed in for list 'Other' on contoso.sharepoint.com/sites/plans ")

@@ -29,10 +29,35 @@ def target_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _opened(site: str | None, list_name: str | None, graph_url: str | None):
+def workbook_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--workbook", type=click.Path(dir_okay=False, exists=True),
+        help="Take the site, list and Graph URL from this workbook's Settings sheet.",
+    )(command)
+
+
+def _settings(workbook: str | None) -> Any:
+    """The workbook's Settings (None without --workbook or without a Settings sheet)."""
+    if workbook is None:
+        return None
+    from plansync.errors import SettingsError
+    from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+    from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem
+
+    book = OpenpyxlWorkbook.open(workbook)
+    if SETTINGS_SHEET not in book.sheet_names():
+        return None
+    try:
+        return Settings.from_grid(book.read_sheet(SETTINGS_SHEET))
+    except SettingsProblem as exc:
+        raise SettingsError(f"{workbook}: {exc}", setting=exc.setting) from exc
+
+
+def _opened(site: str | None, list_name: str | None, graph_url: str | None, workbook: str | None = None):
     from sync.target import open_target, resolve_target
 
-    return open_target(resolve_target(None, site=site, list_name=list_name, graph_url=graph_url, environ=os.environ))
+    settings = _settings(workbook)
+    return open_target(resolve_target(settings, site=site, list_name=list_name, graph_url=graph_url, environ=os.environ))
 
 
 @main.group("auth")
@@ -53,25 +78,27 @@ def auth_group() -> None:
 @click.option("--as", "as_email", metavar="EMAIL", help="Local list server only: sign in as this development identity.")
 @click.option("--manage-lists", is_flag=True, help="Also allow creating the list (asks for Sites.Manage.All).")
 @target_options
+@workbook_option
 @reports_errors
-def login_command(as_email: str | None, manage_lists: bool, site, list_name, graph_url) -> None:
+def login_command(as_email: str | None, manage_lists: bool, site, list_name, graph_url, workbook) -> None:
     """Sign in and keep the sign-in in your token cache.
 
     Example:
 
-        plansync auth login --site https://contoso.sharepoint.com/sites/improvement
+        plansync auth login --workbook plan.xlsx
     """
     from sync import auth
 
-    with _opened(site, list_name, graph_url) as target:
+    with _opened(site, list_name, graph_url, workbook) as target:
         signin = auth.login(target, as_email, manage_lists=manage_lists, environ=os.environ, echo=click.echo)
     click.echo(f"Signed in: {signin.describe()}")
 
 
 @auth_group.command("status")
 @target_options
+@workbook_option
 @reports_errors
-def status_command(site, list_name, graph_url) -> None:
+def status_command(site, list_name, graph_url, workbook) -> None:
     """Show who is signed in where, and until when the access token is valid (exit 1: nobody).
 
     Example:
@@ -80,7 +107,7 @@ def status_command(site, list_name, graph_url) -> None:
     """
     from sync import auth
 
-    with _opened(site, list_name, graph_url) as target:
+    with _opened(site, list_name, graph_url, workbook) as target:
         signins = auth.status(target, environ=os.environ)
         where = target.describe()
         hint = "plansync auth login --as you@example.org" if target.local else "plansync auth login"
@@ -94,8 +121,9 @@ def status_command(site, list_name, graph_url) -> None:
 @auth_group.command("logout")
 @click.option("--as", "as_email", metavar="EMAIL", help="Sign out only this person.")
 @target_options
+@workbook_option
 @reports_errors
-def logout_command(as_email: str | None, site, list_name, graph_url) -> None:
+def logout_command(as_email: str | None, site, list_name, graph_url, workbook) -> None:
     """Remove your sign-in for this site (or the local list server) from the token cache.
 
     Example:
@@ -104,7 +132,7 @@ def logout_command(as_email: str | None, site, list_name, graph_url) -> None:
     """
     from sync import auth
 
-    with _opened(site, list_name, graph_url) as target:
+    with _opened(site, list_name, graph_url, workbook) as target:
         removed = auth.logout(target, as_email, environ=os.environ)
         where = target.describe()
     if not removed:
@@ -116,8 +144,9 @@ def logout_command(as_email: str | None, site, list_name, graph_url) -> None:
 @auth_group.command("token")
 @click.option("--as", "as_email", metavar="EMAIL", help="Local list server only: the development identity.")
 @target_options
+@workbook_option
 @reports_errors
-def token_command(as_email: str | None, site, list_name, graph_url) -> None:
+def token_command(as_email: str | None, site, list_name, graph_url, workbook) -> None:
     """Print a bearer token for scripts (nothing else is printed). Keep it secret.
 
     Example:
@@ -126,9 +155,9 @@ def token_command(as_email: str | None, site, list_name, graph_url) -> None:
     """
     from sync import auth
 
-    with _opened(site, list_name, graph_url) as target:
+    with _opened(site, list_name, graph_url, workbook) as target:
         token = auth.token_provider(target, as_email=as_email, environ=os.environ).token()
     click.echo(token)
 
 
-__all__ = ["auth_group", "target_options"]
+__all__ = ["auth_group", "target_options", "workbook_option"]
