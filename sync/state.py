@@ -44,6 +44,8 @@ class SyncState:
         default_factory=lambda: pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": []}).astype({"row": "int64"})
     )
     target: dict[str, Any] = field(default_factory=dict)
+    # The sheet's rows as read, so an unchanged state is not written again (10,000 rows cost a second).
+    sheet_rows: list[list[Any]] | None = None
 
     @property
     def delta_link(self) -> str | None:
@@ -62,6 +64,7 @@ def load_state(book: Workbook) -> SyncState:
         return SyncState(target=target)
     grid = book.read_sheet(ROWS_SHEET)
     keys, bases, remotes, gens = [], [], [], []
+    as_read = [[line[0] if line else None, line[1] if len(line) > 1 else None] for line in grid.values]
     for offset, line in enumerate(grid.values):
         row_no = grid.origin[0] + offset
         key = line[0] if line else None
@@ -89,6 +92,7 @@ def load_state(book: Workbook) -> SyncState:
         base=pd.DataFrame(bases, index=index, dtype=object).fillna(""),
         remote=pd.DataFrame(remotes, index=index, dtype=object).fillna(""),
         target=target,
+        sheet_rows=as_read,
     )
     # Items without an id were never confirmed by the list: they are not in the list as far as we know.
     state.remote = state.remote[state.remote[ITEM_ID] != ""] if len(state.remote) else state.remote
@@ -107,19 +111,27 @@ def save_state(book: Workbook, state: SyncState) -> None:
         else {}
     )
     fields = [c for c in base.columns if not c.startswith("_")]
-    base_records = base[fields].to_dict("index") if len(base) else {}
-    remote_records = remote.to_dict("index") if len(remote) else {}
-    for key in sorted(base_records):
-        values = {f: v for f, v in base_records[key].items() if v not in ("", None)}
-        listed = remote_records.get(key, {})
-        data: dict[str, Any] = {"id": listed.get(ITEM_ID) or "", "etag": listed.get(ETAG) or "", "base": values}
-        listed_values = {f: listed.get(f) for f in fields if listed.get(f) not in ("", None)}
-        if listed and listed_values != values:
-            data["list"] = listed_values
+    order = base.index.sort_values() if len(base) else base.index
+    base_vals = base.loc[order, fields].to_numpy(dtype=object) if len(base) else []
+    listed = remote.reindex(index=order, columns=[*fields, ITEM_ID, ETAG]) if len(base) else remote
+    known = listed[ITEM_ID].notna().to_numpy() if len(base) else []
+    listed_vals = listed.to_numpy(dtype=object) if len(base) else []
+    n = len(fields)
+    # Plain loops over numpy rows: DataFrame.to_dict on 10,000 rows costs far more.
+    for i, key in enumerate(order):
+        values = {f: v for f, v in zip(fields, base_vals[i]) if v not in ("", None) and v == v}
+        data: dict[str, Any] = {"id": "", "etag": "", "base": values}
+        if known[i]:
+            line = listed_vals[i]
+            data["id"], data["etag"] = str(line[n] or ""), str(line[n + 1] or "")
+            listed_values = {f: v for f, v in zip(fields, line[:n]) if v not in ("", None) and v == v}
+            if listed_values != values:
+                data["list"] = listed_values
         if key in gens:
             data["gen"] = gens[key]
         rows.append([key, json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)])
-    book.replace_sheet(ROWS_SHEET, rows, hidden=True)
+    if rows != state.sheet_rows:
+        book.replace_sheet(ROWS_SHEET, rows, hidden=True)
     meta = load_meta(book)
     meta[META_KEY] = dict(state.target)
     save_meta(book, meta)

@@ -324,7 +324,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: L
     if site_id and list_id and link:
         try:
             result = gc.delta(site_id, list_id, _absolute(gc, link))
-            known = {} if result.resynced else _known(state.remote)
+            known = None if result.resynced else state.remote
             return site_id, list_id, _rows(result.items, known, plan_id, listmap), result.delta_link
         except GraphError as exc:
             if exc.status != 404:
@@ -337,7 +337,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: L
     if "columns" not in lst:
         return site_id, str(lst["id"]), pd.DataFrame(), None
     result = gc.delta(site_id, str(lst["id"]), None)
-    return site_id, str(lst["id"]), _rows(result.items, {}, plan_id, listmap), result.delta_link
+    return site_id, str(lst["id"]), _rows(result.items, None, plan_id, listmap), result.delta_link
 
 
 def _latest(gc: Any, site_id: str, list_id: str) -> str:
@@ -356,17 +356,15 @@ def _absolute(gc: Any, link: str) -> str:
     return gc.base_url.rstrip("/") + link if link.startswith("/") else link
 
 
-def _rows(items: list[dict], known: dict[str, dict], plan_id: str, listmap: ListMap) -> pd.DataFrame:
+def _rows(items: list[dict], known: pd.DataFrame | None, plan_id: str, listmap: ListMap) -> pd.DataFrame:
     """This plan's list rows: ``known`` (last seen) updated with ``items`` (changed or deleted)."""
-    rows = dict(known)
-    by_item = {str(r[ITEM_ID]): k for k, r in rows.items()}
     prefix = plan_id + ":"
+    gone: set[str] = set()
+    changed: dict[str, dict] = {}
     for item in items:
         item_id = str(item.get("id", ""))
+        gone.add(item_id)  # deleted, or replaced by its new state below
         if item.get("deleted"):
-            key = by_item.pop(item_id, None)
-            if key is not None:
-                rows.pop(key, None)
             continue
         fields = item.get("fields") or {}
         key = str(fields.get(listmap.key_column) or "")
@@ -374,14 +372,13 @@ def _rows(items: list[dict], known: dict[str, dict], plan_id: str, listmap: List
             continue
         who = ((item.get("lastModifiedBy") or {}).get("user") or {}).get("email", "")
         etag = item.get("eTag") or fields.get("@odata.etag") or ""
-        rows[key] = {**listmap.from_list(fields), ITEM_ID: item_id, ETAG: etag, MODIFIED_BY: who}
-        by_item[item_id] = key
-    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=object) if rows else pd.DataFrame()
-    return frame.fillna("") if len(frame) else frame
-
-
-def _known(remote: pd.DataFrame) -> dict[str, dict]:
-    return remote.to_dict("index") if len(remote) else {}
+        changed[key] = {**listmap.from_list(fields), ITEM_ID: item_id, ETAG: etag, MODIFIED_BY: who}
+    fresh = pd.DataFrame.from_dict(changed, orient="index", dtype=object) if changed else pd.DataFrame()
+    if known is None or known.empty:
+        return fresh.fillna("") if len(fresh) else fresh
+    keep = known[~known[ITEM_ID].astype(str).isin(gone)]
+    out = pd.concat([keep, fresh]) if len(fresh) else keep
+    return out.fillna("")
 
 
 def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, target: dict, delta_link: str) -> SyncState:
@@ -412,6 +409,7 @@ def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, targ
         base=base.fillna(""),
         remote=remote.fillna(""),
         generated=frame.state.generated,
+        sheet_rows=frame.state.sheet_rows,
         target={
             "where": target["where"],
             "site_id": site_id,
