@@ -291,6 +291,23 @@ def _build_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.nda
     return np.where(valid, when.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
 
 
+def _find_all(regex: re.Pattern, texts: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every match of ``regex`` in each text: (position of its text, each named group per match).
+
+    What ``Series.str.extractall`` does (one ``findall`` per distinct text, texts that are not
+    strings skipped), without building a MultiIndex frame, which costs more than the matching.
+    """
+    found = [(i, groups) for i, text in enumerate(texts) if isinstance(text, str) for groups in regex.findall(text)]
+    names = sorted(regex.groupindex, key=regex.groupindex.get)
+    if not found:
+        return np.zeros(0, dtype="int64"), {name: np.zeros(0, dtype=object) for name in names}
+    owner = np.fromiter((i for i, _ in found), dtype="int64", count=len(found))
+    table = np.empty((len(found), len(names)), dtype=object)
+    table[:] = [groups if isinstance(groups, tuple) else (groups,) for _, groups in found]
+    table[table == ""] = None  # findall gives '' for a group that did not take part
+    return owner, {name: table[:, k] for k, name in enumerate(names)}
+
+
 def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
     """For each text: the date it names, its kind, and whether a written date was impossible.
 
@@ -301,12 +318,9 @@ def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
     due_out = np.full(n, np.datetime64("NaT", "ns"))
     kind_out = np.full(n, "", dtype=object)
     bad_out = np.zeros(n, dtype=bool)
-    if n:
-        m = texts.reset_index(drop=True).str.extractall(_DATE_RE)
-    if not n or m.empty:
+    owner, cols = _find_all(_DATE_RE, texts.to_numpy(dtype=object))
+    if not len(owner):
         return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
-    owner = m.index.get_level_values(0).to_numpy()
-    cols = {name: m[name].to_numpy(dtype=object) for name in m.columns}
     year_text = _first(cols, _YEAR_GROUPS)
     year = _to_int(year_text)
     year = np.where(np.fromiter(map(len, year_text), dtype="int64", count=len(year_text)) <= 2, year + 2000, year)
@@ -450,6 +464,11 @@ def _type_kind(t: type) -> str:
     return "other"
 
 
+def parse_per_value(uniques: np.ndarray) -> pd.DataFrame:
+    """``parse_dates`` for distinct cell values (no missing ones): columns due, kind, completed."""
+    return _parse_uniques(np.asarray(uniques, dtype=object))
+
+
 def parse_dates(values: pd.Series) -> pd.DataFrame:
     """Read a column of cell values as council dates.
 
@@ -501,22 +520,23 @@ def find_revised_date(text: pd.Series) -> pd.Series:
     -> 31/03/2014. The first announcement followed (on the same line) by a readable date counts.
     """
     codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    found = np.full(len(uniques) + 1, np.datetime64("NaT", "ns"))
-    is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
-    texts = pd.Series(uniques[is_text], index=np.flatnonzero(is_text), dtype=object)
-    if len(texts):
-        tails = texts.str.extractall(_REVISED_TAIL_RE)["tail"]
-        if len(tails):
-            first = _dates_vec(tails.reset_index(drop=True), pick="first")
-            due = first["due"].to_numpy()
-            owner = tails.index.get_level_values(0).to_numpy()
-            good = ~np.isnat(due)
-            # The first announcement (in text order) whose date is readable.
-            g_owner, g_due = owner[good], due[good]
-            keep = np.r_[True, g_owner[1:] != g_owner[:-1]] if len(g_owner) else np.zeros(0, dtype=bool)
-            found[g_owner[keep]] = g_due[keep]
+    found = np.append(revised_per_text(np.asarray(uniques, dtype=object)), np.datetime64("NaT", "ns"))
     return pd.Series(found.take(codes), index=text.index, name="revised_target")
 
 
-__all__ = sorted(["KINDS", "ParsedDate", "UNDATED_KINDS", "find_revised_date", "parse_date", "parse_dates"])
+def revised_per_text(uniques: np.ndarray) -> np.ndarray:
+    """``find_revised_date`` for distinct cell values: datetime64[ns], NaT when none."""
+    found = np.full(len(uniques), np.datetime64("NaT", "ns"))
+    at, groups = _find_all(_REVISED_TAIL_RE, uniques)
+    if len(at):
+        first = _dates_vec(pd.Series(groups["tail"], dtype=object), pick="first")
+        due = first["due"].to_numpy()
+        good = ~np.isnat(due)
+        # The first announcement (in text order) whose date is readable.
+        g_owner, g_due = at[good], due[good]
+        keep = np.r_[True, g_owner[1:] != g_owner[:-1]] if len(g_owner) else np.zeros(0, dtype=bool)
+        found[g_owner[keep]] = g_due[keep]
+    return found
+
+
+__all__ = sorted(["KINDS", "ParsedDate", "UNDATED_KINDS", "find_revised_date", "parse_date", "parse_dates", "parse_per_value", "revised_per_text"])

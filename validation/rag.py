@@ -25,9 +25,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from validation.dates import find_revised_date, parse_dates
-from validation.fields import COMPLETE_STATUSES, STATUSES
-from validation.status import StatusKeywords, infer_status
+from validation.dates import parse_per_value, revised_per_text
+from validation.fields import STATUSES
+from validation.status import STATUS_CODE, StatusKeywords, combine_status, complete_per_text, status_labels, status_per_text
 
 RAG_COLUMNS: tuple[str, ...] = (
     "due",
@@ -41,7 +41,8 @@ RAG_COLUMNS: tuple[str, ...] = (
     "completed",
 )
 
-_STATUS_BY_LOWER = {s.lower(): s for s in STATUSES}
+_STATUS_BY_LOWER = {s.lower(): STATUS_CODE[s] for s in STATUSES}
+_NAT = np.datetime64("NaT", "ns")
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,32 @@ class RagRules:
     keywords: StatusKeywords = field(default_factory=StatusKeywords)
 
 
-def _column(actions: pd.DataFrame, name: str) -> pd.Series:
-    if name in actions.columns:
-        return actions[name]
-    return pd.Series(None, index=actions.index, dtype=object)
+class _Column:
+    """One column factorised once: rules run per distinct value, answers are taken back per row."""
+
+    def __init__(self, actions: pd.DataFrame, name: str) -> None:
+        if name in actions.columns:
+            self.codes, uniques = pd.factorize(actions[name].to_numpy(dtype=object), use_na_sentinel=True)
+            self.uniques = np.asarray(uniques, dtype=object)
+        else:
+            self.codes, self.uniques = np.full(len(actions), -1, dtype="int64"), np.zeros(0, dtype=object)
+
+    def take(self, per_value: np.ndarray, missing) -> np.ndarray:
+        return np.append(per_value, np.array([missing], dtype=per_value.dtype)).take(self.codes)
+
+
+def status_codes_per_value(uniques: np.ndarray) -> np.ndarray:
+    """Typed statuses matched to ``STATUSES`` ignoring case and spacing: codes, -1 when not one."""
+    is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
+    keys = [" ".join(v.split()).lower() if t else "" for v, t in zip(uniques, is_text)]
+    return np.fromiter((_STATUS_BY_LOWER.get(k, -1) for k in keys), dtype="int8", count=len(keys))
 
 
 def canonical_status(values: pd.Series) -> pd.Series:
     """Statuses as typed, matched to ``STATUSES`` ignoring case and spacing; NA when not one of them."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype=object)
-    is_text = texts.map(type).eq(str)
-    key = texts.where(is_text, "").astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-    mapped = key.map(_STATUS_BY_LOWER).to_numpy(dtype=object)
-    out = np.append(mapped, None).take(codes)
-    return pd.Series(out, index=values.index, dtype=object).where(pd.notna(out), pd.NA)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    per_row = np.append(status_codes_per_value(np.asarray(uniques, dtype=object)), np.int8(-1)).take(codes)
+    return status_labels(per_row, values.index)
 
 
 def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRules()) -> pd.DataFrame:
@@ -76,55 +88,77 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     not overdue), ``complete``, ``status`` (as given, else inferred), ``revised_target`` and
     ``completed``.
     """
-    now = pd.Timestamp(today).normalize()
-    target = parse_dates(_column(actions, "target"))
-    revised_given = parse_dates(_column(actions, "revised_target"))
-    completed_given = parse_dates(_column(actions, "completed"))
-    progress = _column(actions, "progress")
+    now = np.datetime64(pd.Timestamp(today).date(), "D").astype("datetime64[ns]")
+    kw = rules.keywords
 
-    revised = revised_given["due"].where(revised_given["due"].notna(), find_revised_date(progress))
-    given_status = canonical_status(_column(actions, "status"))
-    status = given_status.where(given_status.notna(), infer_status(progress, _column(actions, "target"), rules.keywords))
-    completed = completed_given["due"].where(completed_given["due"].notna(), target["completed"])
+    target = _Column(actions, "target")
+    t_read = parse_per_value(target.uniques)
+    t_due = target.take(t_read["due"].to_numpy(), _NAT)
+    t_kind = target.take(t_read["kind"].to_numpy(dtype=object), "blank")
+    t_done_text = target.take(complete_per_text(target.uniques, kw), False)
+    t_completed = target.take(t_read["completed"].to_numpy(), _NAT)
 
-    status_arr = status.to_numpy(dtype=object, na_value=None)
+    revised_col = _Column(actions, "revised_target")
+    r_read = parse_per_value(revised_col.uniques)
+    r_given = revised_col.take(r_read["due"].to_numpy(), _NAT)
+    r_kind = revised_col.take(r_read["kind"].to_numpy(dtype=object), "blank")
+
+    completed_col = _Column(actions, "completed")
+    c_read = parse_per_value(completed_col.uniques)
+    c_given = completed_col.take(c_read["due"].to_numpy(), _NAT)
+    c_kind = completed_col.take(c_read["kind"].to_numpy(dtype=object), "blank")
+
+    progress = _Column(actions, "progress")
+    p_revised = progress.take(revised_per_text(progress.uniques), _NAT)
+    p_status = progress.take(status_per_text(progress.uniques, kw), np.int8(-1))
+
+    status_col = _Column(actions, "status")
+    given = status_col.take(status_codes_per_value(status_col.uniques), np.int8(-1))
+
+    # Status as given; else inferred from the progress text and the target text.
+    status = np.where(given >= 0, given, combine_status(p_status, t_done_text)).astype("int8")
+    revised = np.where(np.isnat(r_given), p_revised, r_given)
+    completed = np.where(np.isnat(c_given), t_completed, c_given)
+
     complete = (
-        np.isin(status_arr, list(COMPLETE_STATUSES))
-        | (target["kind"].to_numpy() == "complete")
-        | (completed_given["kind"].to_numpy() == "complete")
-        | completed.notna().to_numpy()
+        (status == STATUS_CODE["Complete"])
+        | (status == STATUS_CODE["Signed off"])
+        | (t_kind == "complete")
+        | (c_kind == "complete")
+        | ~np.isnat(completed)
     )
-    has_revised = revised.notna().to_numpy()
-    due = revised.where(has_revised, target["due"])
-    due_kind = np.where(has_revised, revised_given["kind"].where(revised_given["due"].notna(), "date").to_numpy(), target["kind"].to_numpy())
+    has_revised = ~np.isnat(revised)
+    due = np.where(has_revised, revised, t_due)
+    due_kind = np.where(has_revised, np.where(np.isnat(r_given), "date", r_kind), t_kind)
 
-    due_ns = due.to_numpy()
-    dated = ~np.isnat(due_ns)
-    overdue = ~complete & dated & (due_ns < now.to_datetime64())
-    within = ~complete & dated & (due_ns <= (now + pd.Timedelta(days=rules.amber_days)).to_datetime64())
-    slipped = has_revised & (revised.to_numpy() > target["due"].to_numpy())
+    dated = ~np.isnat(due)
+    overdue = ~complete & dated & (due < now)
+    within = ~complete & dated & (due <= now + np.timedelta64(rules.amber_days, "D"))
+    slipped = has_revised & ~np.isnat(t_due) & (revised > t_due)
     rag = np.select(
-        [complete, overdue | (status_arr == "Off track"), within | (status_arr == "At risk") | slipped],
+        [complete, overdue | (status == STATUS_CODE["Off track"]), within | (status == STATUS_CODE["At risk"]) | slipped],
         ["Blue", "Red", "Amber"],
         default="Green",
-    )
-    days = (now.to_datetime64() - due_ns).astype("timedelta64[D]").astype("int64")
+    ).astype(object)
+    # Whole days late; undated rows are given today so no NaT reaches the arithmetic.
+    days = (now - np.where(dated, due, now)).astype("timedelta64[D]").astype("int64")
     days_overdue = pd.array(np.where(overdue, days, 0), dtype="Int64")
     days_overdue[~overdue] = pd.NA
+    index = actions.index
     return pd.DataFrame(
         {
-            "due": due,
-            "due_kind": pd.Series(due_kind, index=actions.index, dtype=object),
-            "rag": pd.Series(rag, index=actions.index, dtype=object),
-            "overdue": overdue,
-            "days_overdue": days_overdue,
-            "complete": complete,
-            "status": status,
-            "revised_target": revised,
-            "completed": completed,
+            "due": pd.Series(due, index=index, dtype="datetime64[ns]"),
+            "due_kind": pd.Series(due_kind.astype(object), index=index, dtype=object),
+            "rag": pd.Series(rag, index=index, dtype=object),
+            "overdue": pd.Series(overdue, index=index, dtype=bool),
+            "days_overdue": pd.Series(days_overdue, index=index),
+            "complete": pd.Series(complete, index=index, dtype=bool),
+            "status": status_labels(status, index),
+            "revised_target": pd.Series(revised, index=index, dtype="datetime64[ns]"),
+            "completed": pd.Series(completed, index=index, dtype="datetime64[ns]"),
         },
-        index=actions.index,
+        index=index,
     )
 
 
-__all__ = sorted(["RAG_COLUMNS", "RagRules", "canonical_status", "compute_rag"])
+__all__ = sorted(["RAG_COLUMNS", "RagRules", "canonical_status", "compute_rag", "status_codes_per_value"])

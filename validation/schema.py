@@ -39,7 +39,7 @@ from validation.dates import parse_dates
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter
 from validation.messages import WORDING, shown
-from validation.rag import canonical_status
+from validation.rag import status_codes_per_value
 
 ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity")
 
@@ -146,6 +146,7 @@ class _Facts:
         self.fails: dict[tuple[str, str], np.ndarray] = {}
         self.other: dict[str, np.ndarray] = {}
         self.parsed: dict[str, pd.DataFrame] = {}
+        self.cells: dict[str, _Cells] = {}
         for name in fields:
             self._field(name)
         if "ref" in fields:
@@ -169,7 +170,7 @@ class _Facts:
             self.fails[(name, "date_unreadable")] = kind == "unreadable"
             self.fails[(name, "formula")] = formula
         else:
-            cells = _Cells(values)
+            cells = self.cells[name] = _Cells(values)
             blank = cells.blank()
             formula = cells.formula()
             self.fails[(name, "formula")] = formula
@@ -177,7 +178,8 @@ class _Facts:
             if meta.kind == "text":
                 self.fails[(name, "text_too_long")] = usable & (cells.length() > SINGLE_LINE_MAX)
             if meta.kind == "status":
-                self.fails[(name, "status_unknown")] = usable & canonical_status(values).isna().to_numpy()
+                known = status_codes_per_value(cells.uniques) >= 0
+                self.fails[(name, "status_unknown")] = usable & ~cells.back(known, True)
             if meta.kind == "email":
                 self.fails[(name, "owner_not_email")] = usable & cells.not_emails()
             if name == "ref":
@@ -192,7 +194,8 @@ class _Facts:
         parts = [self.ref_cells.key()]
         for name in ("recommendation", "plan"):
             if name in self.frame.columns:
-                parts.append(_Cells(self.frame[name]).key())
+                cells = self.cells.get(name) or _Cells(self.frame[name])
+                parts.append(cells.key())
         # Duplicates of the (plan, recommendation, ref) triple, compared loosely.
         # Duplicates of the (plan, recommendation, ref) triple, compared loosely.
         group, _ = _groups(*parts)

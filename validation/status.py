@@ -28,9 +28,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
+
+from validation.fields import STATUSES
 
 
 @dataclass(frozen=True)
@@ -81,40 +85,81 @@ _ORDER: tuple[tuple[str, str], ...] = (
     ("on_track", "On track"),
 )
 
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+# Dashes people type or Word inserts (en dash, em dash, minus ...) all read as '-'.
+_DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 _SPACES = re.compile(r"\s+")
+_NOTHING = re.compile(r"(?!x)x")
+
+# Canonical statuses as small integer codes (-1: none), so rows compare as integers.
+STATUS_CODE: dict[str, int] = {label: i for i, label in enumerate(STATUSES)}
 
 
-def _phrase_re(phrases: tuple[str, ...]) -> str:
-    if not phrases:
-        return r"(?!x)x"  # matches nothing
-    parts = sorted({_SPACES.sub(" ", _DASHES.sub("-", p.strip().lower())) for p in phrases if p.strip()}, key=len, reverse=True)
+@lru_cache(maxsize=64)
+def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
+    """Any of the phrases as whole words, case-insensitive, any spacing, dashes normalised."""
+    parts = sorted({_SPACES.sub(" ", p.strip().lower().translate(_DASH_TABLE)) for p in phrases if p.strip()}, key=len, reverse=True)
     if not parts:
-        return r"(?!x)x"
+        return _NOTHING
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
-    return rf"(?<![\w-])(?:{body})(?![\w])"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
 
 
-def _normalised_text(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(codes, distinct texts in lower case with dashes and spaces normalised)."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype=object)
-    is_text = texts.map(type).eq(str)
-    norm = texts.where(is_text, "").astype(str).str.lower().str.replace(_DASHES, "-", regex=True)
-    return codes, norm
+def _normalised(uniques: np.ndarray) -> np.ndarray:
+    """Distinct cell values as lower-case text with dashes normalised ('' for non-text)."""
+    is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
+    text = uniques if is_text.all() else np.where(is_text, uniques, "")
+    lowered = np.fromiter(map(str.lower, text), dtype=object, count=len(text))
+    return np.fromiter(map(str.translate, lowered, repeat(_DASH_TABLE)), dtype=object, count=len(text))
 
 
-def _contains(norm: pd.Series, phrases: tuple[str, ...]) -> np.ndarray:
-    if norm.empty:
-        return np.zeros(0, dtype=bool)
-    return norm.str.contains(_phrase_re(phrases), regex=True).to_numpy(dtype=bool)
+def _contains(norm: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
+    """Whether each text holds one of the phrases (one regex search per distinct text)."""
+    search = _phrase_re(tuple(phrases)).search
+    return np.fromiter(map(bool, map(search, norm)), dtype=bool, count=len(norm))
+
+
+def complete_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
+    """For distinct cell values: says complete (or signed off) without holding it back."""
+    norm = _normalised(uniques)
+    return (_contains(norm, keywords.complete) | _contains(norm, keywords.signed_off)) & ~_contains(norm, keywords.not_complete)
+
+
+def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
+    """For distinct cell values: the code (``STATUS_CODE``) of the status the text states, -1 for none."""
+    norm = _normalised(uniques)
+    held_back = _contains(norm, keywords.not_complete)
+    conditions = []
+    for attr, _ in _ORDER:
+        hit = _contains(norm, getattr(keywords, attr))
+        if attr in ("signed_off", "complete"):
+            hit &= ~held_back
+        conditions.append(hit)
+    codes = [STATUS_CODE[label] for _, label in _ORDER]
+    if not len(norm):
+        return np.zeros(0, dtype="int8")
+    return np.select(conditions, codes, default=-1).astype("int8")
+
+
+def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def combine_status(progress_codes: np.ndarray, target_done: np.ndarray) -> np.ndarray:
+    """A target that says complete makes the action Complete (unless the progress says Signed off)."""
+    return np.where(target_done & (progress_codes != STATUS_CODE["Signed off"]), STATUS_CODE["Complete"], progress_codes).astype("int8")
+
+
+def status_labels(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Status codes as the canonical labels, NA for -1."""
+    labels = np.array([*STATUSES, pd.NA], dtype=object)
+    return pd.Series(labels.take(codes.astype("int64")), index=index, dtype=object, name="status")
 
 
 def says_complete(text: pd.Series, keywords: StatusKeywords = StatusKeywords()) -> pd.Series:
     """Whether each text says the action is complete (or signed off), without holding it back."""
-    codes, norm = _normalised_text(text)
-    done = (_contains(norm, keywords.complete) | _contains(norm, keywords.signed_off)) & ~_contains(norm, keywords.not_complete)
-    out = np.append(done, False).take(codes)
+    codes, uniques = _factorised(text)
+    out = np.append(complete_per_text(uniques, keywords), False).take(codes)
     return pd.Series(out, index=text.index, dtype=bool)
 
 
@@ -124,21 +169,22 @@ def infer_status(progress: pd.Series, target_text: pd.Series, keywords: StatusKe
     >>> infer_status(pd.Series(["In Progress – on track"]), pd.Series(["March 2023"])).tolist()
     ['On track']
     """
-    codes, norm = _normalised_text(progress)
-    held_back = _contains(norm, keywords.not_complete)
-    conditions = []
-    for attr, _ in _ORDER:
-        hit = _contains(norm, getattr(keywords, attr))
-        if attr in ("signed_off", "complete"):
-            hit = hit & ~held_back
-        conditions.append(hit)
-    labels = [label for _, label in _ORDER]
-    per_text = np.select(conditions, labels, default=None) if len(norm) else np.array([], dtype=object)
-    per_text = np.append(per_text.astype(object), None)
-    status = per_text.take(codes)
-    target_done = says_complete(target_text, keywords).to_numpy()
-    status = np.where(target_done & (status != "Signed off"), "Complete", status)
-    return pd.Series(status, index=progress.index, dtype=object).where(pd.notna(status), pd.NA).rename("status")
+    codes, uniques = _factorised(progress)
+    per_row = np.append(status_per_text(uniques, keywords), np.int8(-1)).take(codes)
+    t_codes, t_uniques = _factorised(target_text)
+    target_done = np.append(complete_per_text(t_uniques, keywords), False).take(t_codes)
+    return status_labels(combine_status(per_row, target_done), progress.index)
 
 
-__all__ = sorted(["StatusKeywords", "infer_status", "says_complete"])
+__all__ = sorted(
+    [
+        "STATUS_CODE",
+        "StatusKeywords",
+        "combine_status",
+        "complete_per_text",
+        "infer_status",
+        "says_complete",
+        "status_labels",
+        "status_per_text",
+    ]
+)
