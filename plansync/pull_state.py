@@ -2,28 +2,29 @@
 
 Two places, both hidden: ``_plansync`` key ``pull`` holds where the list is (``where``, ``site_id``,
 ``list_id``) and the delta link without the server's address (the embedded server's port changes
-per run); the sheet ``_plansync_pull`` holds every item as last read, one row each (item id, key,
-who changed it last and when, then each field as text, withdrawn ones included), under a header
-row naming the columns. The Consolidated sheet is rebuilt from these rows on each pull, so sorting
-or filtering it in Excel does not matter to plansync.
+per run); the sheet ``_plansync_pull`` holds every item as last read, one row each: the item id, then
+its record as JSON (key, who changed it last and when, each field as text; withdrawn ones
+included). One cell per item rather than one per field keeps the workbook quick to open: openpyxl
+spends its time per cell. A record longer than one Excel cell holds continues in the next cells.
+The Consolidated sheet is rebuilt from these rows on each pull, so sorting or filtering it in
+Excel does not matter to plansync.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from plansync.bookkeeping import load_meta, update_meta
 from plansync.workbook.base import Workbook
-from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY
-from sync.listmap import ListMap
 
 ITEMS_SHEET = "_plansync_pull"
 META_KEY = "pull"
 ITEM_ID = "item id"
-# Every field the list map reads, in list order (plan, recommendation, ..., withdrawn).
-FIELD_ORDER: tuple[str, ...] = tuple(ListMap.default().from_list({}))
-HEADER: tuple[str, ...] = (ITEM_ID, KEY, MODIFIED_BY, MODIFIED_AT, *FIELD_ORDER)
+HEADER: tuple[str, ...] = (ITEM_ID, "record (JSON)")
+# Excel refuses more characters than this in one cell; longer records go on in the next cell.
+_CELL_MAX = 32767
 
 
 @dataclass
@@ -39,32 +40,32 @@ class PullState:
 
 
 def load_pull_state(book: Workbook) -> PullState:
-    """The state the last pull saved; an empty state for a workbook never pulled."""
+    """The state the last pull saved; an empty state for a workbook never pulled (or damaged by hand)."""
     target = dict(load_meta(book).get(META_KEY) or {})
     if ITEMS_SHEET not in book.sheet_names() or not target:
         return PullState(target=target)
-    grid = book.read_sheet(ITEMS_SHEET)
-    rows = [list(r) for r in grid.values]
-    if not rows:
-        return PullState(target=target)
-    header = [str(h) if h is not None else "" for h in rows[0]]
-    if ITEM_ID not in header or KEY not in header:
-        return PullState(target=target)  # damaged by hand: read the list whole again
     items: dict[str, dict[str, str]] = {}
-    for line in rows[1:]:
-        record = {name: _text(line[i]) if i < len(line) else "" for i, name in enumerate(header) if name}
-        item_id = record.pop(ITEM_ID, "")
-        if item_id:
-            items[item_id] = {name: record.get(name, "") for name in HEADER[1:]}
+    for line in book.read_sheet(ITEMS_SHEET).values:
+        item_id = _text(line[0]) if line else ""
+        if not item_id or item_id == ITEM_ID:
+            continue
+        try:
+            record = json.loads("".join(str(v) for v in line[1:] if v is not None))
+        except json.JSONDecodeError:
+            return PullState(target={})  # a hand edit: read the whole list again, nothing is lost
+        items[item_id] = {str(k): _text(v) for k, v in record.items()}
     return PullState(target=target, items=items)
 
 
 def save_pull_state(book: Workbook, state: PullState) -> None:
     """Write both parts (one bulk write each). The caller saves the book."""
     rows: list[list[Any]] = [list(HEADER)]
-    for item_id in sorted(state.items or {}, key=_number_first):
-        record = (state.items or {})[item_id]
-        rows.append([item_id, *(record.get(name, "") or None for name in HEADER[1:])])
+    items = state.items or {}
+    for item_id in sorted(items, key=_number_first):
+        text = json.dumps(items[item_id], sort_keys=True, ensure_ascii=False)
+        rows.append([item_id, *(text[i : i + _CELL_MAX] for i in range(0, len(text), _CELL_MAX))])
+    width = max(len(r) for r in rows)
+    rows = [r + [None] * (width - len(r)) for r in rows]  # one rectangular block
     book.replace_sheet(ITEMS_SHEET, rows, hidden=True)
     update_meta(book, **{META_KEY: dict(state.target)})
 
@@ -82,4 +83,4 @@ def _text(value: object) -> str:
     return str(value)
 
 
-__all__ = sorted(["FIELD_ORDER", "HEADER", "ITEMS_SHEET", "META_KEY", "PullState", "load_pull_state", "save_pull_state"])
+__all__ = sorted(["HEADER", "ITEMS_SHEET", "META_KEY", "PullState", "load_pull_state", "save_pull_state"])

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from plansync.bookkeeping import update_meta
 from plansync.cli import main
+from plansync.commands.new import new_workbook
 from plansync.commands.pull import pull_consolidated
 from plansync.commands.rag import refresh_rag
 from plansync.commands.sync import sync_workbook
@@ -331,6 +332,10 @@ def test_a_teams_synced_plan_is_not_used_as_a_reporting_workbook(server, list_na
         "Pull into a reporting workbook of its own, e.g. plansync pull consolidated.xlsx. Nothing was changed."
     ) == str(caught.value)
     assert before == leeds.read_bytes()
+    new_workbook(tmp_path / "tracker.xlsx")  # a fresh tracker, never synced, is a plan too
+    with pytest.raises(WorkbookError) as caught:
+        pull(tmp_path / "tracker.xlsx", server, list_name, date(2026, 8, 1))
+    assert str(caught.value).startswith("tracker.xlsx holds a team's plan (a plansync tracker or adopted workbook), so")
 
 
 def test_the_cli_prints_one_line_or_exactly_the_json(server, list_name, tmp_path, monkeypatch):
@@ -389,3 +394,42 @@ def test_each_plan_counts_its_own_recommendations_brag_complete_and_overdue():
         "Leeds": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "complete": 0, "overdue": 1},
         "": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 1, "Amber": 0, "Red": 0, "complete": 0, "overdue": 0},
     } == frame.to_dict("index")
+
+
+# --- reading the list: what a server may leave out ------------------------------------------------
+
+BASE = "https://graph.example/v1.0"
+
+
+def item(item_id: str, **fields) -> dict:
+    return {"id": item_id, "lastModifiedDateTime": "2026-08-01T09:00:00Z",
+            "lastModifiedBy": {"user": {"displayName": "Ann Lead", "email": ANN}}, "fields": fields}
+
+
+def test_changed_items_sent_without_their_fields_are_fetched_in_a_batch_and_hand_made_items_are_ignored():
+    from sync.consolidated import read_list
+
+    seen: list[str] = []
+
+    def graph(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.path}")
+        if request.url.path.endswith("/items/delta"):
+            # Graph does not promise fields on delta items (GRAPH.md §5): here they are missing.
+            return httpx.Response(200, json={"value": [{"id": "7"}, {"id": "8"}, {"id": "3", "deleted": {"state": "deleted"}}],
+                                             "@odata.deltaLink": f"{BASE}/sites/s/lists/l/items/delta?token=next"})
+        if request.url.path.endswith("/$batch"):
+            asked = json.loads(request.content)["requests"]
+            assert ["/sites/s/lists/l/items/7", "/sites/s/lists/l/items/8"] == [r["url"].split("?")[0] for r in asked]
+            bodies = {"7": item("7", RowKey="leeds:1.7", Plan="Leeds", Ref="1.7", Action="Seventh"),
+                      "8": item("8", Title="typed in SharePoint by hand")}
+            return httpx.Response(200, json={"responses": [
+                {"id": r["id"], "status": 200, "headers": {}, "body": bodies[r["url"].split("/")[-1].split("?")[0]]} for r in asked]})
+        return httpx.Response(404, json={"error": {"code": "itemNotFound", "message": "no"}})
+
+    known = {"3": {"key": "leeds:1.3", "plan": "Leeds"}, "5": {"key": "leeds:1.5", "plan": "Leeds"}}
+    with GraphClient(BASE, auth=StaticToken("t", user=PERF), transport=httpx.MockTransport(graph)) as gc:
+        read = read_list(gc, "s", "l", known=known, link=f"{BASE}/sites/s/lists/l/items/delta?token=old")
+    assert (["5", "7"], False, 3) == (sorted(read.items), read.full, read.changed)
+    assert ("leeds:1.7", "Seventh", "Ann Lead", "2026-08-01T09:00:00Z") == tuple(
+        read.items["7"][k] for k in ("key", "action", "modified_by", "modified_at"))
+    assert ["GET /v1.0/sites/s/lists/l/items/delta", "POST /v1.0/$batch"] == seen

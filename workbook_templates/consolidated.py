@@ -24,7 +24,7 @@ from plansync import __version__
 from plansync.bookkeeping import META_SHEET
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
-from workbook_templates.formatting import DATE_FORMAT, RAG_COLOURS, format_dates, install_rag_formatting
+from workbook_templates.formatting import RAG_COLOURS, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
 
 CONSOLIDATED_SHEET = "Consolidated"
@@ -62,7 +62,6 @@ _LONG = {"recommendation", "action", "progress", "lead", "owner"}
 # Summary: the per-plan table starts at A4 (header), plans below; BRAG counts in columns D-G.
 PLAN_HEADER_ROW = 4
 PLAN_HEADER: tuple[str, ...] = ("Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue")
-_CHART_META = "pull_chart"
 
 
 def build_reporting_workbook() -> openpyxl.Workbook:
@@ -82,11 +81,13 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     return wb
 
 
-def install_consolidated(ws: Worksheet, *, rows: int) -> None:
+def install_consolidated(ws: Worksheet, *, rows: int, formatted: int = 0) -> None:
     """Table, widths, frozen header and RAG/Overdue colours on the Consolidated sheet (idempotent).
 
-    Call after writing ``rows`` data rows: the table is sized to them, and their date cells show
-    day-first. A table the person renamed or restyled is kept, only resized.
+    Call after writing ``rows`` data rows: the table is sized to them, and the rows after the
+    first ``formatted`` ones (formatted by an earlier pull; writing values keeps a cell's format)
+    get day-first dates and top-aligned, wrapped text. A table the person renamed or restyled is
+    kept, only resized.
     """
     last_col = get_column_letter(len(_COLUMNS))
     ref = f"A1:{last_col}{max(2, rows + 1)}"  # a table needs at least one data row
@@ -105,12 +106,13 @@ def install_consolidated(ws: Worksheet, *, rows: int) -> None:
         table.ref = ref
         if table.autoFilter is not None:
             table.autoFilter.ref = ref
-    if rows:
-        format_dates(ws, cols=[COLUMN_OF["due"], COLUMN_OF["revised_target"]], first_row=2, last_row=rows + 1)
+    if rows > formatted:
+        first = formatted + 2
+        format_dates(ws, cols=[COLUMN_OF["due"], COLUMN_OF["revised_target"]], first_row=first, last_row=rows + 1)
         col = COLUMN_OF["modified_at"]
         ws.column_dimensions[get_column_letter(col)].number_format = DATETIME_FORMAT
         wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-        for r in range(2, rows + 2):
+        for r in range(first, rows + 2):
             ws.cell(row=r, column=col).number_format = DATETIME_FORMAT
             for name in CONSOLIDATED_COLUMNS:
                 ws.cell(row=r, column=COLUMN_OF[name]).alignment = wrap if name in _LONG else top

@@ -44,7 +44,9 @@ from workbook_templates.consolidated import (
 )
 from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
 
-_PLAN_SHEETS = ("_plansync_rows",)  # a workbook with these syncs a team's plan: not a reporting workbook
+# Marks of a team's plan workbook: sync state, a tracker made by ``plansync new``, an adopted layout.
+_PLAN_SHEETS = ("_plansync_rows",)
+_PLAN_META = ("template", "layout")
 
 
 @dataclass
@@ -170,10 +172,14 @@ def pull_consolidated(
 
     _report(progress, "Writing the workbook", 0.8)
     previous_rows = int(state.target.get("rows") or 0)
+    # Rows of an earlier pull keep their formats; a sheet the person deleted comes back bare.
+    formatted = previous_rows if CONSOLIDATED_SHEET in book.sheet_names() else 0
     _write_consolidated(book, actions, rated, previous_rows)
     withdrawn = len(records) - len(live)
     book.replace_sheet(SUMMARY_SHEET, summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn))
-    chart_plans = _install_formatting(book, rows=len(actions), plans=len(plans), installed_for=state.target.get("chart_plans"))
+    chart_plans = _install_formatting(
+        book, rows=len(actions), formatted=formatted, plans=len(plans), installed_for=state.target.get("chart_plans")
+    )
     target = {
         "where": where,
         "site_id": site_id,
@@ -220,14 +226,26 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
                 )
             check_writable(path)
             return OpenpyxlWorkbook(build_reporting_workbook(), path, write=True)
-    if any(name in book.sheet_names() for name in _PLAN_SHEETS):
+    plan = _plan_kind(book)
+    if plan is not None:
         where = book.path.name if getattr(book, "path", None) is not None else "This workbook"
         raise WorkbookError(
-            f"{where} holds a team's plan (it is synced with the list), so plansync did not pull into it. "
+            f"{where} holds a team's plan ({plan}), so plansync did not pull into it. "
             "Pull into a reporting workbook of its own, e.g. plansync pull consolidated.xlsx. Nothing was changed.",
             path=str(book.path) if getattr(book, "path", None) is not None else None,
         )
     return book
+
+
+def _plan_kind(book: Workbook) -> str | None:
+    """Why this workbook is a team's plan (a pull would replace its Summary sheet), or None."""
+    from plansync.bookkeeping import load_meta
+
+    if any(name in book.sheet_names() for name in _PLAN_SHEETS):
+        return "it is synced with the list"
+    if any(key in load_meta(book) for key in _PLAN_META):
+        return "a plansync tracker or adopted workbook"
+    return None
 
 
 def _settings(book: Workbook) -> Settings:
@@ -335,7 +353,7 @@ def summary_rows(summary: BoardSummary, plans: pd.DataFrame, *, today: date, sou
     return rows
 
 
-def _install_formatting(book: Workbook, *, rows: int, plans: int, installed_for: Any) -> int | None:
+def _install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int, installed_for: Any) -> int | None:
     """Table size, date formats and the chart, where the workbook lets us format (openpyxl files).
 
     In Excel, the add-in formats through its own adapter; then nothing is recorded here.
@@ -345,7 +363,7 @@ def _install_formatting(book: Workbook, *, rows: int, plans: int, installed_for:
         return None
     from workbook_templates.consolidated import install_consolidated, install_summary_chart
 
-    install_consolidated(wb[CONSOLIDATED_SHEET], rows=rows)
+    install_consolidated(wb[CONSOLIDATED_SHEET], rows=rows, formatted=formatted)
     install_summary_chart(wb[SUMMARY_SHEET], plans=plans, installed_for=installed_for)
     return plans
 

@@ -1,0 +1,136 @@
+"""Pull benchmark: requests and wall time of ``pull_consolidated`` against the local list server.
+
+Measures, in one run, with P plans of N actions each synced to one list (default 4 x 1,000):
+
+- the first pull (the whole list: change-log link + every page) = the baseline;
+- a pull after k actions changed in one plan (default 10): one delta round;
+- a pull with nothing changed.
+
+Prints requests and seconds for each, and the ratio of each later pull to the first one; then
+the same for reading the list alone (``sync.consolidated.read_list``), since a whole pull of a
+large workbook from disk is mostly openpyxl opening and saving the file (in Excel, the add-in
+works on the open workbook and pays neither).
+
+    /work/venv/bin/python benchmarks/pull.py [--plans 4] [--actions 1000] [--changed 10] [--latency-ms 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ssl
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from plansync.commands.pull import pull_consolidated  # noqa: E402
+from plansync.commands.sync import sync_workbook  # noqa: E402
+from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
+from sync.auth import StaticToken  # noqa: E402
+from sync.consolidated import read_list  # noqa: E402
+from sync.graph import GraphClient  # noqa: E402
+from sync.local_server import serve_in_thread  # noqa: E402
+
+USER = "ann@council.gov.uk"
+HEADER = ["Ref", "Action", "Lead", "Owner sign-in", "Target date", "Status", "Progress"]
+TODAY = date(2026, 8, 1)
+
+
+def client(server) -> GraphClient:
+    context = ssl.create_default_context(cafile=str(server.ca_path))
+    answer = httpx.post(
+        f"{server.authority}/oauth2/v2.0/token",
+        data={"client_id": "bench", "grant_type": "password", "username": USER, "password": "local-dev", "scope": "Sites.ReadWrite.All"},
+        verify=context,
+    )
+    answer.raise_for_status()
+    return GraphClient(server.graph_url, auth=StaticToken(answer.json()["access_token"], user=USER), verify=server.ca_path)
+
+
+def make_plan(path: Path, name: str, actions: int) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(HEADER)
+    for n in range(actions):
+        ws.append([f"{n // 100 + 1}.{n % 100 + 1}", f"Action {n} of {name}", "Ann Lead", USER, ("July 2026", "December 2026")[n % 2], "On track", f"Progress {n}"])
+    settings = wb.create_sheet("Settings")
+    settings.append(["Plan name", name])
+    wb.save(path)
+    return path
+
+
+def timed_pull(server, board: Path) -> tuple[int, float]:
+    with client(server) as gc:
+        started = time.perf_counter()
+        result = pull_consolidated(board, client=gc, list_name="Actions", today=TODAY)
+        return result.requests, time.perf_counter() - started
+
+
+def timed_reads(server, plan: Path, changed: int) -> list[tuple[int, float]]:
+    """The list read alone: whole, then incremental after ``changed`` more actions were synced."""
+    with client(server) as gc:
+        site = gc.get_site(None, "/sites/plansync")
+        list_id = gc.get_list(site["id"], "Actions")["id"]
+        before = gc.requests
+        started = time.perf_counter()
+        whole = read_list(gc, site["id"], list_id, known=None, link=None)
+        out = [(gc.requests - before, time.perf_counter() - started)]
+        wb = openpyxl.load_workbook(plan)
+        for r in range(2, 2 + changed):
+            wb["Actions"].cell(r, 7, "Changed again")
+        wb.save(plan)
+        sync_workbook(OpenpyxlWorkbook.open(plan, write=True), client=gc, list_name="Actions", today=TODAY)
+        before = gc.requests
+        started = time.perf_counter()
+        read_list(gc, site["id"], list_id, known=whole.items, link=whole.delta_link)
+        out.append((gc.requests - before, time.perf_counter() - started))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=4)
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--changed", type=int, default=10)
+    parser.add_argument("--latency-ms", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, serve_in_thread(Path(folder) / "server", latency_ms=args.latency_ms) as server:
+        plans = [make_plan(Path(folder) / f"plan{p}.xlsx", f"Plan {p + 1}", args.actions) for p in range(args.plans)]
+        for path in plans:
+            with client(server) as gc:
+                sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name="Actions", today=TODAY)
+        board = Path(folder) / "board.xlsx"
+        full = timed_pull(server, board)
+        wb = openpyxl.load_workbook(plans[0])
+        for r in range(2, 2 + args.changed):
+            wb["Actions"].cell(r, 7, "Changed for the benchmark")
+        wb.save(plans[0])
+        with client(server) as gc:
+            sync_workbook(OpenpyxlWorkbook.open(plans[0], write=True), client=gc, list_name="Actions", today=TODAY)
+        changed = timed_pull(server, board)
+        unchanged = timed_pull(server, board)
+        reads = timed_reads(server, plans[0], args.changed)
+    total = args.plans * args.actions
+    print(f"{args.plans} plans x {args.actions} actions = {total} actions, server latency {args.latency_ms} ms")
+    print(f"{'pull':<28}{'requests':>9}{'seconds':>9}{'x first':>9}")
+    for label, (requests, seconds) in (
+        ("first (whole list, baseline)", full),
+        (f"after {args.changed} changed", changed),
+        ("nothing changed", unchanged),
+    ):
+        print(f"{label:<28}{requests:>9}{seconds:>9.2f}{seconds / full[1]:>9.2f}")
+    print(f"{'list read alone':<28}{'requests':>9}{'seconds':>9}{'x first':>9}")
+    for label, (requests, seconds) in zip(("whole list (baseline)", f"after {args.changed} changed"), reads):
+        print(f"{label:<28}{requests:>9}{seconds:>9.2f}{seconds / reads[0][1]:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()
