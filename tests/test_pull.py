@@ -433,3 +433,14 @@ def test_changed_items_sent_without_their_fields_are_fetched_in_a_batch_and_hand
     assert ("leeds:1.7", "Seventh", "Ann Lead", "2026-08-01T09:00:00Z") == tuple(
         read.items["7"][k] for k in ("key", "action", "modified_by", "modified_at"))
     assert ["GET /v1.0/sites/s/lists/l/items/delta", "POST /v1.0/$batch"] == seen
+
+
+def test_the_reporting_workbooks_amber_window_rates_every_plan_alike(server, list_name, tmp_path):
+    sync(tracker(tmp_path / "leeds.xlsx", [row("1.1", "September 2026")], plan="Leeds 2026"), server, list_name)
+    board = tmp_path / "board.xlsx"
+    assert {"Blue": 0, "Green": 1, "Amber": 0, "Red": 0} == pull(board, server, list_name, date(2026, 8, 1)).summary.by_rag
+    wb = openpyxl.load_workbook(board)
+    amber = next(r for r in wb["Settings"].iter_rows(min_col=1, max_col=2) if r[0].value == "Amber window (days)")
+    amber[1].value = 60  # 30/09/2026 is 60 days after 01/08/2026
+    wb.save(board)
+    assert {"Blue": 0, "Green": 0, "Amber": 1, "Red": 0} == pull(board, server, list_name, date(2026, 8, 1)).summary.by_rag
