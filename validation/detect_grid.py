@@ -12,11 +12,27 @@ from validation.grid import SheetGrid
 
 
 def grid_frame(grid: SheetGrid, *, first_row: int | None = None, last_col: int | None = None) -> pd.DataFrame:
-    """The grid's cells (from ``first_row`` down, up to ``last_col``) as an object DataFrame."""
+    """The grid's cells (from ``first_row`` down, up to ``last_col``) as an object DataFrame.
+
+    The whole sheet is turned into a frame once per grid and sliced after: detection and
+    extraction both look at the same big sheet.
+    """
+    whole = _whole_frame(grid)
     top = grid.origin[0] if first_row is None else max(first_row, grid.origin[0])
     right = grid.max_col if last_col is None else last_col
-    width = max(right - grid.origin[1] + 1, 0)
-    lines = grid.values[top - grid.origin[0]:]
+    frame = whole.loc[top:]
+    if right != grid.max_col:
+        frame = frame.reindex(columns=pd.RangeIndex(grid.origin[1], max(right, grid.origin[1] - 1) + 1), fill_value=None)
+    return frame
+
+
+def _whole_frame(grid: SheetGrid) -> pd.DataFrame:
+    cached = getattr(grid, "_plansync_frame", None)
+    if cached is not None and cached[0] == (len(grid.values), grid.origin, grid.max_col):
+        return cached[1]
+    top = grid.origin[0]
+    width = max(grid.max_col - grid.origin[1] + 1, 0)
+    lines = grid.values
     if any(len(line) != width for line in lines):
         pad = [None] * width
         lines = [line[:width] if len(line) >= width else line + pad[: width - len(line)] for line in lines]
@@ -33,6 +49,8 @@ def grid_frame(grid: SheetGrid, *, first_row: int | None = None, last_col: int |
         blank = np.array([type(u) is str and not u.strip() for u in uniques] + [False], dtype=bool)
         if blank.any():
             frame[col] = frame[col].where(~blank[codes], None)
+    # Kept on the grid (a plain attribute, not a field): the grid is read once per command.
+    grid._plansync_frame = ((len(grid.values), grid.origin, grid.max_col), frame)
     return frame
 
 

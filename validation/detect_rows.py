@@ -46,21 +46,24 @@ def classify_rows(
     present = table.notna()
     count = present.sum(axis=1)
     first_col = table.columns.min()
-    # The text of rows that hold exactly one cell, and where that cell is.
-    only = first_present(table)
-    only_text = only.where(count.eq(1)).astype("string")
-    only_col = present.idxmax(axis=1).where(count.eq(1))
-    wide = _wide_merge_rows(merged, table.columns)
-    note = only_text.str.contains(NOTE_PATTERN, case=False, regex=True).fillna(False).astype(bool)
+    # Only rows holding exactly one cell can be headings or notes: look at those few closely.
+    single = count.eq(1).to_numpy()
+    one = table[single]
+    only_text = first_present(one).astype("string")
+    only_col = present[single].idxmax(axis=1) if single.any() else pd.Series(dtype=object)
+    wide = set(_wide_merge_rows(merged, table.columns))
+    note_one = only_text.str.contains(NOTE_PATTERN, case=False, regex=True).fillna(False).astype(bool)
     heading_text = only_text.str.contains(HEADING_PATTERN, case=False, regex=True).fillna(False).astype(bool)
     bare_ref = only_text.str.contains(_BARE_REF, regex=True).fillna(False).astype(bool)
-    action_empty = ~present[action_col]
-    in_first_col = only_col.eq(first_col).fillna(False).astype(bool)
-    heading = count.eq(1) & ~note & ~bare_ref & (
-        heading_text
-        | pd.Series(table.index.isin(wide), index=table.index)
-        | (action_empty & in_first_col)
+    action_empty = ~present.loc[single, action_col]
+    in_first_col = only_col.eq(first_col)
+    heading_one = ~note_one & ~bare_ref & (
+        heading_text | pd.Series(one.index.isin(list(wide)), index=one.index) | (action_empty & in_first_col)
     )
+    heading = pd.Series(False, index=table.index)
+    heading[heading_one[heading_one].index] = True
+    note = pd.Series(False, index=table.index)
+    note[note_one[note_one].index] = True
     kinds = pd.Series(ACTION, index=table.index, dtype=object)
     kinds[heading] = HEADING
     kinds[note] = NOTE

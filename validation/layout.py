@@ -194,7 +194,7 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         above = heading[is_action]
         # "Recommendation No. 3" above a findings column without numbers: the number comes from
         # the heading, the words from the column.
-        numbered = above.map(recommendation_number).notna() & rec.map(recommendation_number).isna() & rec.notna()
+        numbered = _numbers(above).notna() & _numbers(rec).isna() & rec.notna()
         rec = rec.where(~numbered, above.astype(object) + ": " + rec.astype(str))
         rec = rec.where(rec.notna(), above)
         rec_from = rec_from or "headings"
@@ -213,6 +213,13 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         out[name] = _strip_markers(out[name])
     out[SHEET_COL] = grid.name
     return Extracted(_frame(out), rec_from, int(kinds.eq(HEADING).sum()), split_cells)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """``recommendation_number`` of each value, worked out once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    numbers = np.array([recommendation_number(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(numbers[codes], index=values.index, dtype=object)
 
 
 def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
@@ -303,40 +310,42 @@ def _refs_from_text(out: pd.DataFrame) -> pd.DataFrame:
     """A ref written at the start of the action text becomes the row's ref (text without it).
 
     Cells already split into several actions have their refs; a row whose ref column says the
-    same ref as its text (``1.2`` next to ``1.2 Develop ...``) only loses the repeat.
+    same ref as its text (``1.2`` next to ``1.2 Develop ...``) only loses the repeat. A lone
+    letter (``a)``) repeats under every recommendation, so it is tied to its number (``3a``).
+    One pass over the action texts: this runs on every action of big plans.
     """
-    whole = ~out["_split"].to_numpy(dtype=bool)
+    split = out["_split"].to_numpy(dtype=bool)
     actions = out["action"].to_numpy(dtype=object)
-    matches = [
-        _LEADING_REF_AND_REST.match(v) if ok and type(v) is str else None for v, ok in zip(actions, whole)
-    ]
-    maybe = np.array([m is not None for m in matches], dtype=bool)
-    if not maybe.any():
+    refs = out["ref"].to_numpy(dtype=object).copy()
+    recs = out["recommendation"].to_numpy(dtype=object)
+    new_actions = actions.copy()
+    bases: dict[object, str | None] = {}
+    changed = False
+    for i, text in enumerate(actions):
+        if split[i] or type(text) is not str:
+            continue
+        match = _LEADING_REF_AND_REST.match(text)
+        if match is None:
+            continue
+        groups = match.groups()
+        found = groups[0] or groups[1] or groups[2] or groups[3] or groups[4]
+        current = refs[i]
+        if current is None or (isinstance(current, float) and current != current) or not str(current).strip():
+            if len(found) == 1 and found.isalpha():
+                key = recs[i] if isinstance(recs[i], (str, int, float)) else None
+                if key not in bases:
+                    bases[key] = _rec_base(None, key)
+                found = _qualified(bases[key], found)
+            refs[i] = found
+        elif str(current).strip().rstrip(".)") != found:
+            continue
+        new_actions[i] = groups[-1].strip()
+        changed = True
+    if not changed:
         return out
     out = out.copy()
-    hits = [m for m in matches if m is not None]
-    found = pd.Series(
-        [next(g for g in m.groups()[:-1] if g) for m in hits], index=out.index[maybe], dtype="string"
-    )
-    rest = pd.Series([m.group("rest").strip() for m in hits], index=out.index[maybe], dtype=object)
-    has = np.ones(len(hits), dtype=bool)
-    current = out["ref"][maybe]
-    blank = (current.isna() | current.astype(str).str.strip().eq("")).to_numpy()
-    same = current.astype(str).str.strip().str.rstrip(".)").to_numpy() == found.astype(object).to_numpy()
-
-    refs = found.astype(object).to_numpy().copy()
-    # A lone letter (a, b ...) repeats under every recommendation: tie it to its number.
-    letter = has & blank & found.str.fullmatch(r"[a-zA-Z]").fillna(False).to_numpy()
-    if letter.any():
-        recs = out["recommendation"][maybe][letter]
-        bases = recs.map(lambda r: _rec_base(None, r)).to_numpy()
-        refs[letter] = [_qualified(b, m) for b, m in zip(bases, refs[letter])]
-    take = has & blank
-    rows = np.flatnonzero(maybe)
-    ref_col, action_col = out.columns.get_loc("ref"), out.columns.get_loc("action")
-    out.iloc[rows[take], ref_col] = refs[take]
-    strip = take | (has & ~blank & same)
-    out.iloc[rows[strip], action_col] = rest.to_numpy(dtype=object)[strip]
+    out["ref"] = refs
+    out["action"] = new_actions
     return out
 
 
