@@ -62,6 +62,8 @@ def _day(value) -> date | None:
         ("May 2018 Complete June 2018", date(2018, 5, 31), "complete", date(2018, 6, 30)),
         ("October 2018 Complete October 2018", date(2018, 10, 31), "complete", date(2018, 10, 31)),
         ("Completed.", NO_DATE, "complete", NO_DATE),
+        ("Completed 12/12/2022", NO_DATE, "complete", date(2022, 12, 12)),
+        ("Complete review by July 2022", date(2022, 7, 31), "month", NO_DATE),  # an instruction, not a fact
         # the date inside the text
         ("LLG to be established by October 2022", date(2022, 10, 31), "month", NO_DATE),
         ("January 2023 development of proposed pathway", date(2023, 1, 31), "month", NO_DATE),

@@ -76,8 +76,14 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 
-# "complete" as a statement of fact: not "to be completed", not "complete by March".
-_COMPLETE_RE = re.compile(r"\b(?:action\s+)?complete(?:d)?\b", re.IGNORECASE)
+# "complete" as a statement of fact: followed by nothing, punctuation, a date or a sign-off
+# ("Completed.", "May 2018 Complete June 2018", "Complete - ..."), not an instruction
+# ("Complete review by July 2022"), not "to be completed", not "complete by March".
+_COMPLETE = (
+    r"\b(?:action\s+)?complete(?:d)?\b"
+    rf"(?=\s*(?:$|[-\u2013\u2014.:,;)!(]|\d|{_MONTH}\b|q[1-4]\b|on\b|sign|and\b|but\b|as\b|with\b))"
+)
+_COMPLETE_RE = re.compile(_COMPLETE, re.IGNORECASE)
 _NOT_COMPLETE_RE = re.compile(
     r"\b(?:be|to|not|yet|until|once|when|will|should|must)\s+(?:be\s+)?completed?\b"
     r"|\bcompleted?\s+(?:by|in|within|before|during|no\s+later)\b",
@@ -360,7 +366,7 @@ def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
     return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
 
 
-_SPLIT_COMPLETE_RE = re.compile(r"^(?P<before>.*?)\b(?:action\s+)?complete(?:d)?\b(?P<after>.*)$", re.IGNORECASE | re.DOTALL)
+_SPLIT_COMPLETE_RE = re.compile(rf"^(?P<before>.*?){_COMPLETE}(?P<after>.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def _parse_texts(texts: pd.Series) -> pd.DataFrame:
