@@ -16,6 +16,7 @@ from plansync.cli import main
 from plansync.commands.adopt import adopt_workbook
 from plansync.commands.rag import refresh_rag
 from plansync.commands.report import report_workbook
+from plansync.commands.validate import validate_workbook
 from plansync.plan import load_plan
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
@@ -151,11 +152,12 @@ def test_adopt_json_gives_the_mapping_and_counts_and_saves_the_mapping_in_the_hi
     assert ("Plan", [1], 6) == (saved["sheet"], saved["header_rows"], saved["computed_col"])
 
 
-def test_the_teams_cells_formatting_formulas_merges_and_sheets_survive_adopt_rag_and_report(tmp_path):
+def test_the_teams_cells_formatting_formulas_merges_and_sheets_survive_adopt_validate_rag_and_report(tmp_path):
     path = _team_workbook(tmp_path / "plan.xlsx")
     before = _snapshot(path)
     adopted = adopt_workbook(OpenpyxlWorkbook.open(path, write=True))
     assert (4, 7) == (adopted.actions, adopted.layout.computed_col)  # right of the team's own notes column
+    validate_workbook(OpenpyxlWorkbook.open(path, write=True))
     refresh_rag(OpenpyxlWorkbook.open(path, write=True), today=date(2022, 10, 1))
     report_workbook(OpenpyxlWorkbook.open(path, write=True), today=date(2022, 10, 1))
 
