@@ -51,3 +51,15 @@ def test_blank_rows_notes_and_text_after_the_table_are_not_actions():
 def test_a_row_holding_only_a_ref_is_an_action_with_its_text_missing():
     actions = _actions([["Ref", "Action", "Lead"], ["1.1", "Train staff", "HoS"], ["1.2", None, None]])
     assert [("1.1", "Train staff"), ("1.2", None)] == list(zip(actions["ref"], actions["action"]))
+
+
+def test_a_recommendation_written_alone_on_its_row_in_its_column_heads_the_actions_below():
+    actions = _actions([
+        ["Ref", "Recommendation", "Action", "Lead"],
+        [None, "1) Written records are accurate", None, None],
+        ["1.1", None, "Review standards", "Head of QA"],
+        ["1.2", None, "Audit records", "Head of QA"],
+    ])
+    assert [("1) Written records are accurate", "1.1", 3), ("1) Written records are accurate", "1.2", 4)] == list(
+        zip(actions["recommendation"], actions["ref"], actions["_row"])
+    )

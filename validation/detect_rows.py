@@ -38,8 +38,12 @@ def classify_rows(
     action_col: int,
     header_rows: tuple[int, ...] | list[int],
     merged: list[tuple[int, int, int, int]],
+    recommendation_col: int | None = None,
 ) -> pd.Series:
     """The kind of each row of ``table`` (rows under the first header, the team's columns only).
+
+    A row holding one cell is a heading when that cell is in the first or the recommendation
+    column, is laid across the table (merged), or reads like one (``Recommendation No. 3``).
 
     Returns a Series of ``action``, ``heading``, ``note``, ``blank`` or ``header``.
     """
@@ -56,7 +60,7 @@ def classify_rows(
     heading_text = only_text.str.contains(HEADING_PATTERN, case=False, regex=True).fillna(False).astype(bool)
     bare_ref = only_text.str.contains(_BARE_REF, regex=True).fillna(False).astype(bool)
     action_empty = ~present.loc[single, action_col]
-    in_first_col = only_col.eq(first_col)
+    in_first_col = only_col.eq(first_col) | only_col.eq(recommendation_col)
     heading_one = ~note_one & ~bare_ref & (
         heading_text | pd.Series(one.index.isin(list(wide)), index=one.index) | (action_empty & in_first_col)
     )

@@ -172,7 +172,13 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
     for col in layout.columns.values():
         if col not in table.columns:
             table[col] = None
-    kinds = classify_rows(table, action_col=action_col, header_rows=layout.header_rows, merged=grid.merged)
+    kinds = classify_rows(
+        table,
+        action_col=action_col,
+        header_rows=layout.header_rows,
+        merged=grid.merged,
+        recommendation_col=layout.columns.get("recommendation"),
+    )
     heading = heading_of_rows(table, kinds)
     is_action = kinds.eq(ACTION)
 
