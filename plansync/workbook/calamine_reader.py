@@ -6,9 +6,10 @@ Its values are made to match what the openpyxl adapter gives for the same file:
 
 - empty cells are ``None`` (calamine says ``''``); whole numbers are ``int`` (calamine says ``1.0``);
   dates are ``datetime`` at midnight, as openpyxl reads a date-formatted cell;
-- formulas arrive as their ``"=..."`` text, as the seam promises. python-calamine only exposes the
-  cached result (nothing at all for a file saved by openpyxl), so the formula text is read from the
-  sheet's XML; that scan costs nothing on the many sheets that hold no formula.
+- formulas arrive as their ``"=..."`` text, as the seam promises. python-calamine (0.9) only exposes
+  the cached result (nothing at all for a file saved by openpyxl; formula reading is still an open
+  request upstream, dimastbk/python-calamine#107 and #137), so the formula text is read from the
+  sheet's XML; a plain byte search skips the many sheets that hold no formula.
 """
 
 from __future__ import annotations
