@@ -1,0 +1,121 @@
+"""The reporting workbook's two sheets as values: Consolidated (one row per action) and Summary.
+
+``plansync.commands.pull`` decides what goes in; this module lays it out. Values are written
+through the workbook seam (one bulk write per sheet); formatting (table size, date formats, the
+chart) only where the workbook lets us format, i.e. .xlsx files through openpyxl.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from plansync.workbook.base import Workbook
+from sync.consolidated import MODIFIED_AT
+from validation.summary import BoardSummary
+from workbook_templates.consolidated import (
+    CONSOLIDATED_COLUMNS,
+    CONSOLIDATED_HEADER,
+    CONSOLIDATED_SHEET,
+    PLAN_HEADER,
+    SUMMARY_SHEET,
+)
+from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
+
+
+def write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFrame, previous_rows: int) -> None:
+    """Header and one row per action in one bulk write; rows left from a longer earlier pull are blanked."""
+    if CONSOLIDATED_SHEET not in book.sheet_names():
+        book.replace_sheet(CONSOLIDATED_SHEET, [list(CONSOLIDATED_HEADER)])
+    values = {
+        **{name: actions[name] for name in CONSOLIDATED_COLUMNS if name in actions},
+        "target": actions["target"].map(_date_or_text),
+        "revised_target": actions["revised_target"].map(_date_or_text),
+        "status": rated["status"].astype(object).where(rated["status"].notna(), None),
+        "due": rated["due"].map(lambda v: None if pd.isna(v) else v.to_pydatetime()),
+        "rag": rated["rag"].astype(object),
+        "overdue": rated["overdue"].map(lambda v: OVERDUE_YES if v else OVERDUE_NO),
+        "days_overdue": rated["days_overdue"].map(lambda v: None if pd.isna(v) else int(v)),
+        "modified_at": actions[MODIFIED_AT].map(_local_time),
+    }
+    rows: list[list[Any]] = [list(CONSOLIDATED_HEADER)]
+    columns = [[_cell(v) for v in values[name].tolist()] for name in CONSOLIDATED_COLUMNS]
+    rows += [list(line) for line in zip(*columns)] if len(actions) else []
+    rows += [[None] * len(CONSOLIDATED_COLUMNS) for _ in range(max(0, previous_rows - len(actions)))]
+    book.write_range(CONSOLIDATED_SHEET, 1, 1, rows)
+
+
+def summary_rows(summary: BoardSummary, plans: pd.DataFrame, *, today: date, source: str, withdrawn: int) -> list[list[Any]]:
+    """The Summary sheet's values from A1: per plan table (the chart reads it), totals, overdue actions."""
+    rows: list[list[Any]] = [
+        ["Consolidated action plans: summary for the board"],
+        [f"As at {today:%d/%m/%Y}, from the {source}. Pull consolidated again (plansync pull) to bring it up to date."],
+        [],
+        list(PLAN_HEADER),
+    ]
+    for plan, row in plans.iterrows():
+        rows.append([plan, *(int(row[c]) for c in plans.columns)])
+    totals = plans.sum(numeric_only=True) if len(plans) else pd.Series(0, index=plans.columns)
+    rows.append(["All plans", *(int(totals[c]) for c in plans.columns)])
+    rows += [
+        [],
+        ["Withdrawn actions (removed from their plan; not counted above)", withdrawn],
+        [],
+        ["Overdue actions, most overdue first"],
+        ["Plan", "Ref", "Lead", "Days overdue", "Where"],
+    ]
+    for item in summary.overdue:
+        rows.append([item["_plan"], item["ref"], item["lead"], item["days_overdue"], f"{item['_sheet']}, row {item['_row']}"])
+    if not summary.overdue:
+        rows.append(["None"])
+    return rows
+
+
+def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int, installed_for: Any) -> int | None:
+    """Table size, date formats and the chart, where the workbook lets us format (openpyxl files).
+
+    In Excel, the add-in formats through its own adapter; then nothing is recorded here.
+    """
+    wb = getattr(book, "wb", None)
+    if wb is None:
+        return None
+    from workbook_templates.consolidated import install_consolidated, install_summary_chart
+
+    install_consolidated(wb[CONSOLIDATED_SHEET], rows=rows, formatted=formatted)
+    install_summary_chart(wb[SUMMARY_SHEET], plans=plans, installed_for=installed_for)
+    return plans
+
+
+def _cell(value: Any) -> Any:
+    """A value Excel can hold: pandas' missing markers become empty cells."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _date_or_text(value: Any) -> Any:
+    """A date column's value as the list holds it: a date when SharePoint only has the date, else the text as written."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            return value
+    return value
+
+
+def _local_time(value: Any) -> datetime | None:
+    """Graph's UTC time ('2026-11-25T03:51:02Z') in this computer's time zone, as Excel shows times (no zone)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone().replace(tzinfo=None, microsecond=0)
+
+
+__all__ = sorted(["install_formatting", "summary_rows", "write_consolidated"])
