@@ -410,3 +410,14 @@ def test_the_cli_asks_before_deleting_removed_rows_and_sends_nothing_when_told_n
     assert 0 == confirmed.exit_code, confirmed.output
     assert "Deleted york-2022:1.2" in confirmed.stdout
     assert ["york-2022:1.1"] == sorted(by_key(server, list_name))
+
+
+def test_a_row_without_ref_keeps_its_generated_key_when_its_words_are_edited(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row(None, action="Set up a review panel")])
+    first = sync(path, server, list_name)
+    generated = [c.key for c in first.plan.creates if ":row-" in c.key]
+    assert 1 == len(generated)
+    edit(path, {(3, "Action"): "Set up a review panel with partners"})
+    again = sync(path, server, list_name)
+    assert ([], [generated[0]]) == ([c.key for c in again.plan.creates], [u.key for u in again.plan.updates])
+    assert "Set up a review panel with partners" == by_key(server, list_name)[generated[0]]["fields"]["Action"]
