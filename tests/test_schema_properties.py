@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from validation.dates import parse_date, parse_dates
+from validation.dates import _revised_in, find_revised_date, parse_date, parse_dates
 from validation.fields import FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address
 from validation.rag import compute_rag
@@ -171,3 +171,19 @@ def test_reading_a_column_at_once_agrees_with_reading_each_cell(values):
             one.kind == kind and pd.isna(one.due) == pd.isna(due) and pd.isna(one.completed) == pd.isna(completed)
             and (pd.isna(due) or one.due == due) and (pd.isna(completed) or one.completed == completed)
         ), value
+
+
+revised_texts = st.builds(
+    lambda a, b, c: f"{a}{b}{c}",
+    st.sampled_from(["", "Update: ", "x" * 70, "Progress slipped.\n"]),
+    st.sampled_from(["Revised timescale of ", "Timescale likely now to be ", "Deadline extended to ", "revised target ", "now expected "]),
+    st.one_of(date_like, st.text(max_size=20)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(revised_texts, cell_values), min_size=1, max_size=8))
+def test_finding_revised_dates_in_a_column_agrees_with_reading_each_text(values):
+    column = find_revised_date(pd.Series(values, dtype=object))
+    expected = [_revised_in(v) for v in values]
+    assert [None if pd.isna(v) else v for v in expected] == [None if pd.isna(v) else v for v in column]
