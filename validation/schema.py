@@ -7,17 +7,17 @@ letter, field, the value as written, the check's name, a message for the person 
 
 Checks (names are the ``check`` column):
 
-==================== =====================================================================
-required             action, lead or target is blank
-date_unreadable      target / revised target / updated / completed is text plansync cannot read
-formula              a formula where text or a date is expected
-status_unknown       status is not one of ``validation.fields.STATUSES`` (case and spacing ignored)
+===================== ==============================================================================
+required              action, lead or target is blank
+date_unreadable       target / revised target / updated / completed is text plansync cannot read
+formula               a formula where text or a date is expected
+status_unknown        status is not one of ``validation.fields.STATUSES`` (case and spacing ignored)
 revised_before_target revised target earlier than the target
-owner_not_email      owner sign-in is not one or more email addresses separated by ``;`` or ``,``
-text_too_long        more than 255 characters in a single-line field (plan, ref, lead)
-duplicate_ref        the same ref twice under one recommendation (each occurrence is reported)
-missing_ref          no ref (a *warning*: the row is kept and gets a generated key)
-==================== =====================================================================
+owner_not_email       owner sign-in is not one or more email addresses separated by ``;`` or ``,``
+text_too_long         more than 255 characters in a single-line field (plan, ref, lead)
+duplicate_ref         the same ref twice under one recommendation (each occurrence is reported)
+missing_ref           no ref (a *warning*: the row is kept and gets a generated key)
+===================== ==============================================================================
 
 Only fields that have a column (``columns``) can be located, so only those are checked.
 Every predicate is vectorised: values are factorised first, because council columns repeat a lot,
@@ -27,8 +27,8 @@ and each rule runs once per distinct value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import repeat
 from datetime import date, datetime
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -85,6 +85,7 @@ class _Cells:
         return self.back(self.is_text & (self.stripped == ""), True)
 
     def formula(self) -> np.ndarray:
+        """Text starting with '=' (after spaces): adapters hand formulas over as their text."""
         return self.back(self.is_text & self._map(str.startswith, repeat("="), dtype=bool, text=self.stripped), False)
 
     def length(self) -> np.ndarray:
