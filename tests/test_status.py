@@ -22,6 +22,7 @@ def _infer(progress, target="March 2023", keywords=StatusKeywords()):
         ("In Progress – on track", "On track"),  # en dash, as in the Rotherham plan
         ("In Progress — on track", "On track"),  # em dash
         ("in progress - ON TRACK", "On track"),
+        ("Work is on-track", "On track"),
         ("This review is currently underway.", "On track"),
         ("Action awaiting start", "Not started"),
         ("Not yet started", "Not started"),

@@ -100,7 +100,8 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     parts = sorted({_SPACES.sub(" ", p.strip().lower().translate(_DASH_TABLE)) for p in phrases if p.strip()}, key=len, reverse=True)
     if not parts:
         return _NOTHING
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    # Words may be split by any spacing or a hyphen: "on track" also matches "on-track".
+    body = "|".join(re.escape(p).replace(r"\ ", r"[\s\-]+") for p in parts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
 
 
