@@ -218,6 +218,9 @@ def test_a_change_to_somebody_elses_row_is_refused_and_the_support_role_may_make
     assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings."}] == refused.to_json()["refused"]
     assert "Started" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
     assert "Synced 2 actions: 1 refused (not your row)" == refused.summary
+    edit(path, {(3, "Owner sign-in"): ANN})  # writing her own name in does not make it hers
+    assert ["york-2022:1.2"] == [r.key for r in sync(path, server, list_name, user=ANN).plan.refused]
+    edit(path, {(3, "Owner sign-in"): BOB})
     wb = openpyxl.load_workbook(path)
     wb["Settings"]["B2"] = ANN
     wb.save(path)

@@ -254,6 +254,13 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
 
     owners = _owners(actions, settings)
     owners.index = values.index
+    owners = owners[~owners.index.duplicated(keep="first")]
+    # A synced row belongs to its owners as last synced: writing your own name into the Owner
+    # cell of somebody else's row does not make it yours.
+    if len(state.base):
+        synced = _owners(state.base.rename(columns=str), settings)
+        synced = synced[synced != ""]
+        owners.loc[owners.index.intersection(synced.index)] = synced.loc[owners.index.intersection(synced.index)]
     skip_keys = frozenset(values.index[invalid.to_numpy()])
     good = ~invalid.to_numpy()
     cells = {k: (s, int(r)) for k, s, r in zip(values.index, actions[SHEET_COL], actions[ROW_COL])}
@@ -263,7 +270,7 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
     state.generated = generated.reset_index(drop=True)
     return _Frame(
         workbook=values[~values.index.duplicated(keep=False) & good],
-        owners=owners[~owners.index.duplicated(keep="first")],
+        owners=owners,
         fields=fields,
         derived=derived,
         skip=skip_keys,
