@@ -44,7 +44,7 @@ class Applied:
 
     Attributes:
         plan: the plan as finally carried out (re-merged keys replaced).
-        remote: per key that was written, what the list now holds (fields + item id + eTag).
+        remote: per key that was written, its item id and new eTag (``_deleted`` for deleted items).
         failed: keys whose write was not accepted; their state stays as it was.
     """
 
@@ -93,7 +93,7 @@ def apply_plan(
             for chunk, answers in zip(chunks, pool.map(lambda c: client.batch([req for _, req in c]), chunks)):
                 for (key, req), answer in zip(chunk, answers):
                     if answer.ok:
-                        written[key] = _outcome(req, answer.body, from_list, current)
+                        written[key] = _outcome(req, answer.body)
                     elif answer.status == 412:
                         stale[key] = req.item_id
                     elif answer.status == 404 and req.method == "DELETE":
@@ -140,18 +140,20 @@ def _requests(plan: SyncPlan, site_id: str, list_id: str, to_list: ToList, key_c
     return out
 
 
-def _outcome(req: BatchRequest, body: Any, from_list: FromList, plan: SyncPlan) -> dict[str, Any]:
-    """What the list holds for the key after a successful write."""
+def _outcome(req: BatchRequest, body: Any) -> dict[str, Any]:
+    """What the caller needs of a successful write: the item's id and its new eTag.
+
+    The field values are the ones sent (the plan knows them), so the answer's fields are not parsed.
+    """
     if req.method == "DELETE":
         return {"_deleted": True}
     body = body or {}
     if req.method == "POST":  # a listItem: id, eTag, fields
         fields = body.get("fields") or {}
         etag = body.get("eTag") or fields.get("@odata.etag") or ""
-        return {**from_list(fields), ITEM_ID: str(body.get("id", fields.get("id", ""))), ETAG: etag, MODIFIED_BY: ""}
+        return {ITEM_ID: str(body.get("id", fields.get("id", ""))), ETAG: etag}
     # PATCH .../fields answers with the flat fieldValueSet (GRAPH.md §11.1).
-    etag = body.get("@odata.etag") or body.get("eTag") or ""
-    return {**from_list(body), ITEM_ID: str(req.item_id or body.get("id", "")), ETAG: etag, MODIFIED_BY: ""}
+    return {ITEM_ID: str(req.item_id or body.get("id", "")), ETAG: body.get("@odata.etag") or body.get("eTag") or ""}
 
 
 def _reread(
