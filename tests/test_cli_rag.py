@@ -196,3 +196,19 @@ def test_an_empty_plan_says_there_is_nothing_to_rate_yet(tmp_path):
         result.exit_code,
         result.output.splitlines(),
     )
+
+
+def test_a_cell_holding_several_actions_shows_the_most_urgent_of_them(tmp_path):
+    # 3b is complete but 3a is past its own date: the row must not look Blue.
+    path = tmp_path / "several.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Ref", "Action", "Lead", "Target date", "Progress"])
+    ws.append(["3", "a) Train all managers b) Audit twelve files", "a) Rebecca Wall b) Susan Claydon",
+               "a) June 2022 b) July 2022", "a) Underway b) Complete"])
+    wb.save(path)
+    result = refresh_rag(OpenpyxlWorkbook.open(path, write=True), today=datetime(2022, 8, 10).date())
+    assert [("3a", "Red"), ("3b", "Blue")] == list(result.actions[["ref", "rag"]].itertuples(index=False, name=None))
+    ws = openpyxl.load_workbook(path)["Plan"]
+    assert (datetime(2022, 6, 30), "Red", "Yes", 41) == tuple(c.value for c in ws[2][5:9])

@@ -82,6 +82,26 @@ def _ints(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else int(v) for v in values]
 
 
+_WORST_FIRST = {"Red": 0, "Amber": 1, "Green": 2, "Blue": 3}
+
+
+def _one_per_row(actions: pd.DataFrame) -> list[tuple]:
+    """(row, due, rag, overdue, days_overdue) per sheet row.
+
+    Several actions written in one cell share a row but have one set of computed cells, so the
+    row shows the worst of them: the most urgent BRAG with that action's due date, overdue if any is,
+    and the most days overdue. Otherwise a Red action could hide behind a Blue one on its row.
+    """
+    shared = actions["row"].duplicated(keep=False).to_numpy()
+    single = actions[~shared]
+    rows = list(zip(single["row"], single["due"], single["rag"], single["overdue"], single["days_overdue"]))
+    for row, group in actions[shared].groupby("row", sort=False):
+        worst = group.iloc[group["rag"].map(_WORST_FIRST).to_numpy().argmin()]
+        days = [n for n in group["days_overdue"] if n is not None]
+        rows.append((row, worst["due"], worst["rag"], bool(group["overdue"].any()), max(days) if days else None))
+    return rows
+
+
 def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> RagResult:
     """Rate every action and write Due / RAG / Overdue / Days overdue back to the workbook, then save.
 
@@ -123,7 +143,7 @@ def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress
     block: list[list[Any]] = [[None] * len(COMPUTED) for _ in range(last - first + 1)]
     for header in layout.header_rows:
         block[header - first] = [f.label for f in COMPUTED]
-    for r, d, g, o, n in zip(actions["row"], due, actions["rag"], overdue, days):
+    for r, d, g, o, n in _one_per_row(actions):
         block[int(r) - first] = [d, g, OVERDUE_YES if o else OVERDUE_NO, n]
     book.write_range(layout.sheet, first, layout.computed_col, block)
 
