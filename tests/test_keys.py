@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from validation.keys import assign_keys, duplicate_ref_issues, normalise_ref, plan_slug
+from validation.keys import assign_keys, duplicate_key_issues, normalise_ref, plan_slug
 
 
 def actions(refs, texts=None, rows=None, sheet="Actions"):
@@ -85,19 +85,46 @@ def test_keys_of_another_plan_in_the_stored_table_are_ignored():
     assert keys["key"].iloc[0].startswith("york:row-")
 
 
-def test_duplicate_refs_are_errors_naming_both_rows_and_the_cell():
-    frame = actions(["1.1", "1.2", "1.1"], rows=[5, 6, 9])
-    keys = assign_keys(frame, plan_id="york")["key"]
-    issues = duplicate_ref_issues(frame, keys, columns={"ref": 1, "action": 2})
+def test_each_rows_own_plan_cell_is_the_plan_part_of_its_key():
+    frame = actions(["1.1", "1.1", "1.1"]).assign(plan=["Rotherham ILACS 2022", "York Ofsted 2022", None])
+    keys = assign_keys(frame, plan_id="from-settings")["key"].tolist()
+    assert ["rotherham-ilacs-2022:1.1", "york-ofsted-2022:1.1", "from-settings:1.1"] == keys
+
+
+def test_refless_rows_of_two_plans_keep_their_stored_keys_apart():
+    known = pd.DataFrame({"key": ["york:row-0000abcd"], "fingerprint": ["0000abcd"], "sheet": ["Actions"], "row": [7]})
+    frame = actions([None, None], ["New wording", "Other"], rows=[7, 7]).assign(plan=["Leeds", "York"])
+    keys = assign_keys(frame, plan_id="x", known=known)["key"].tolist()
+    assert keys[0].startswith("leeds:row-")
+    assert "york:row-0000abcd" == keys[1]
+
+
+ISSUE_COLS = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
+
+
+def test_duplicate_keys_are_errors_naming_the_plan_and_rows():
+    frame = actions(["1.1", "1.2", "1.1", "1.1"], rows=[5, 6, 9, 10]).assign(plan=["York", "York", "York", "Leeds"])
+    keys = assign_keys(frame, plan_id="x")["key"]
+    issues = duplicate_key_issues(frame, keys, pd.DataFrame(columns=ISSUE_COLS), columns={"ref": 1, "action": 2})
     assert ["Actions!A5", "Actions!A9"] == issues["cell"].tolist()
     assert [
-        "Actions!A5: ref 1.1 is also used by the action on row 9. Sync cannot tell two actions with the same ref apart, so neither row is synced.",
-        "Actions!A9: ref 1.1 is also used by the action on row 5. Sync cannot tell two actions with the same ref apart, so neither row is synced.",
-    ] == issues["message"].tolist()
-    assert ["Give one of them a different ref, for example 1.1a."] * 2 == issues["fix"].tolist()
-    assert ["error", "error"] == issues["severity"].tolist()
+        "Ref '1.1' is used by more than one action of plan 'York' (rows 5, 9); sync tells actions apart by plan "
+        "and ref, so none of these rows is synced until each has its own ref."
+    ] * 2 == issues["message"].tolist()
+    assert ["Give each of these actions its own ref, e.g. 1.1a."] * 2 == issues["fix"].tolist()
+    assert (["error", "error"], ["duplicate_key"] * 2) == (issues["severity"].tolist(), issues["check"].tolist())
+
+
+def test_a_row_already_reported_as_duplicate_ref_is_not_reported_twice():
+    frame = actions(["1.1", "1.1", "1.1"], rows=[5, 6, 9])
+    keys = assign_keys(frame, plan_id="york")["key"]
+    reported = pd.DataFrame([{**dict.fromkeys(ISSUE_COLS), "sheet": "Actions", "row": r, "check": "duplicate_ref"} for r in (5, 6)])
+    issues = duplicate_key_issues(frame, keys, reported, columns={"ref": 1})
+    assert [("duplicate_ref", 5), ("duplicate_ref", 6), ("duplicate_key", 9)] == list(zip(issues["check"], issues["row"]))
+    assert "(rows 5, 6, 9)" in issues["message"].iloc[2]
 
 
 def test_no_duplicates_no_issues():
     frame = actions(["1.1", "1.2"])
-    assert 0 == len(duplicate_ref_issues(frame, assign_keys(frame, plan_id="y")["key"], columns={"ref": 1}))
+    none = pd.DataFrame(columns=ISSUE_COLS)
+    assert 0 == len(duplicate_key_issues(frame, assign_keys(frame, plan_id="y")["key"], none, columns={"ref": 1}))

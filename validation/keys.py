@@ -2,7 +2,8 @@
 
 A key is the plan id (a slug of the plan name) plus the action's ref: ``rotherham-ilacs-2022:1.4``.
 Several plans share one SharePoint list and every plan has a ``1.1``, so the plan part keeps their
-rows apart. A row without a ref gets a generated id, ``<plan>:row-<8 hex>``, derived from its
+rows apart. The plan part is the row's own Plan cell when it has one (a workbook may hold several
+plans, as the demo does), else the plan id the caller gives (Settings plan name, else file name). A row without a ref gets a generated id, ``<plan>:row-<8 hex>``, derived from its
 action text so that a re-run after a crash (before the hidden sheet was saved) derives the same
 key again and never creates a second item. Once stored in the hidden sheet, a generated key is
 re-attached to its row on later runs even when the action text is edited (same sheet row) or the
@@ -16,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
 import pandas as pd
 
 from validation.fields import ROW_COL, SHEET_COL
-from validation.grid import cell_address
+from validation.grid import cell_address, column_letter
+from validation.messages import WORDING
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -29,11 +32,7 @@ _REF_MAX = 120
 
 KEY_COLUMNS = ("key", "generated", "fingerprint")
 
-DUPLICATE_REF_MESSAGE = (
-    "{cell}: ref {ref} is also used by the action on row {other}. Sync cannot tell two actions "
-    "with the same ref apart, so neither row is synced."
-)
-DUPLICATE_REF_FIX = "Give one of them a different ref, for example {ref}a."
+ISSUE_COLUMNS = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
 
 
 def plan_slug(name: object) -> str:
@@ -79,6 +78,28 @@ def _match_one_to_one(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) ->
     return lft.merge(rgt, on=[*on, "_n"], how="inner")
 
 
+def row_plan_ids(actions: pd.DataFrame, *, plan_id: str) -> pd.Series:
+    """Each row's plan id: the slug of its own Plan cell, ``plan_id`` where that cell is blank.
+
+    >>> frame = pd.DataFrame({"plan": ["York Ofsted 2022", None, " "]})
+    >>> row_plan_ids(frame, plan_id="rotherham").tolist()
+    ['york-ofsted-2022', 'rotherham', 'rotherham']
+    """
+    if "plan" not in actions.columns or not len(actions):
+        return pd.Series(plan_id, index=actions.index, dtype=object)
+    names = actions["plan"].astype(object)
+    text = names.where(names.notna(), "").map(lambda v: str(v).strip())
+    # Council plans repeat one name down the column: slug each distinct name once.
+    codes, uniques = pd.factorize(text)
+    slugs = np.array([plan_slug(name) if name else plan_id for name in uniques], dtype=object)
+    return pd.Series(slugs.take(codes), index=actions.index, dtype=object)
+
+
+def plan_of_key(keys: pd.Series) -> pd.Series:
+    """The plan part of keys (``york:1.4`` -> ``york``); a slug holds no ':'."""
+    return keys.astype(str).str.split(":", n=1).str[0].astype(object)
+
+
 def assign_keys(
     actions: pd.DataFrame,
     *,
@@ -88,8 +109,9 @@ def assign_keys(
     """The stable key of every action row.
 
     Args:
-        actions: the actions frame (``ref``, ``action``, ``_sheet``, ``_row``).
-        plan_id: the plan's slug (see ``plan_slug``).
+        actions: the actions frame (``ref``, ``action``, ``_sheet``, ``_row``, and ``plan`` if the
+            workbook has a Plan column).
+        plan_id: the plan's slug (see ``plan_slug``) for rows whose Plan cell is blank.
         known: generated keys stored by earlier runs: columns ``key``, ``fingerprint``,
             ``sheet``, ``row``. Rows with a ref ignore it.
 
@@ -103,8 +125,9 @@ def assign_keys(
     """
     refs = actions["ref"].map(normalise_ref) if len(actions) else pd.Series([], dtype=object)
     fingerprint = _fingerprint(actions) if len(actions) else pd.Series([], dtype=object)
+    plans = row_plan_ids(actions, plan_id=plan_id)
     out = pd.DataFrame(
-        {"key": (plan_id + ":" + refs.astype(str)).astype(object), "generated": refs == "", "fingerprint": fingerprint},
+        {"key": (plans + ":" + refs.astype(str)).astype(object), "generated": refs == "", "fingerprint": fingerprint},
         index=actions.index,
     )
     refless = out.index[out["generated"]]
@@ -113,21 +136,25 @@ def assign_keys(
     rows = pd.DataFrame(
         {
             "idx": refless,
+            "plan": plans.loc[refless].to_numpy(),
             "fingerprint": fingerprint.loc[refless].to_numpy(),
             "sheet": actions.loc[refless, SHEET_COL].astype(str).to_numpy(),
             "row": actions.loc[refless, ROW_COL].astype("int64").to_numpy(),
         }
     )
     chosen = pd.Series(pd.NA, index=refless, dtype=object)
-    stored = (
-        known.loc[known["key"].astype(str).str.startswith(plan_id + ":row-"), ["key", "fingerprint", "sheet", "row"]]
-        .astype({"key": object, "fingerprint": object, "sheet": object, "row": "int64"})
-        .reset_index(drop=True)
-        if known is not None and len(known)
-        else pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": []}).astype({"row": "int64"})
-    )
+    if known is not None and len(known):
+        stored = known[["key", "fingerprint", "sheet", "row"]].astype(
+            {"key": object, "fingerprint": object, "sheet": object, "row": "int64"}
+        )
+        stored = stored.assign(plan=plan_of_key(stored["key"]))
+        # Only generated keys of this workbook's plans (the stored table may hold other plans').
+        stored = stored[stored["plan"].isin(set(rows["plan"])) & stored["key"].str.contains(":row-", regex=False)]
+        stored = stored.reset_index(drop=True)
+    else:
+        stored = pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": [], "plan": []}).astype({"row": "int64"})
     # 1. Same text: the row kept its words (perhaps it moved). 2. Same place: its words were edited.
-    for on in (["fingerprint"], ["sheet", "row"]):
+    for on in (["plan", "fingerprint"], ["plan", "sheet", "row"]):
         open_rows = rows[chosen.loc[rows["idx"]].isna().to_numpy()]
         used = set(chosen.dropna())
         free = stored[~stored["key"].isin(used)]
@@ -139,7 +166,7 @@ def assign_keys(
     fresh = chosen.isna()
     if fresh.any():
         used = set(chosen.dropna()) | set(stored["key"])
-        base = plan_id + ":row-" + fingerprint.loc[chosen.index[fresh]].astype(str)
+        base = plans.loc[chosen.index[fresh]] + ":row-" + fingerprint.loc[chosen.index[fresh]].astype(str)
         new_keys = []
         for key in base:
             candidate, n = key, 1
@@ -153,43 +180,62 @@ def assign_keys(
     return out
 
 
-def duplicate_ref_issues(actions: pd.DataFrame, keys: pd.Series, *, columns: dict[str, int]) -> pd.DataFrame:
-    """An issues frame with one error per row whose key is also another row's key.
+def duplicate_key_issues(actions: pd.DataFrame, keys: pd.Series, issues: pd.DataFrame, *, columns: dict[str, int]) -> pd.DataFrame:
+    """``issues`` plus one error per row whose key another row also has, the rows sync skips.
+
+    This one check serves both ``validate`` and ``sync``, so what ``validate`` reports is exactly
+    what ``sync`` would skip. Rows already reported as ``duplicate_ref`` (same ref under one
+    recommendation) are not reported twice.
 
     Args:
-        actions: the actions frame (``ref``, ``_sheet``, ``_row``).
+        actions: the actions frame (``ref``, ``_sheet``, ``_row``, ``plan`` if any).
         keys: ``assign_keys(...)["key"]``, index-aligned with ``actions``.
+        issues: the issues frame from ``validate_actions``.
         columns: canonical field -> 1-based column number (for the cell address of the ref).
     """
-    cols = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
-    dup = keys.duplicated(keep=False)
-    if not dup.any():
-        return pd.DataFrame(columns=cols)
-    rows = actions.loc[dup, [SHEET_COL, ROW_COL, "ref"]].assign(key=keys[dup])
-    # The other row named in the message: the first other row with the same key.
-    first = rows.groupby("key")[ROW_COL].transform("first")
-    second = rows.groupby("key")[ROW_COL].transform(lambda s: s.iloc[1])
-    other = first.where(first != rows[ROW_COL], second)
+    dup = keys.duplicated(keep=False).to_numpy()
+    if len(issues):
+        flagged = issues.loc[issues["check"] == "duplicate_ref", ["sheet", "row"]]
+        seen = pd.MultiIndex.from_frame(flagged.astype({"sheet": object, "row": "int64"}))
+        here = pd.MultiIndex.from_arrays([actions[SHEET_COL].astype(object), actions[ROW_COL].astype("int64")])
+        report = dup & ~here.isin(seen)
+    else:
+        report = dup
+    if not report.any():
+        return issues
+    wording = WORDING["duplicate_key"]
+    key = keys[dup].astype(str)
+    sheet = actions.loc[dup, SHEET_COL].astype(str)
+    row = actions.loc[dup, ROW_COL].astype("int64")
+    # Where the rows sharing a key are: row numbers, with the sheet when they span several sheets.
+    several = sheet.groupby(key).transform("nunique") > 1
+    where = row.astype(str).where(~several, sheet + " row " + row.astype(str))
+    rows_text = where.groupby(key).transform(", ".join)
+    plan_names = actions["plan"] if "plan" in actions.columns else pd.Series(None, index=actions.index, dtype=object)
+    plan_text = plan_of_key(key).where(plan_names[dup].isna() | (plan_names[dup].astype(str).str.strip() == ""),
+                                       plan_names[dup].astype(str).str.strip())
+    keep = report[dup]
     col = int(columns.get("ref", 1))
-    records = []
-    for (_, r), oth in zip(rows.iterrows(), other):
-        ref = normalise_ref(r["ref"])
-        cell = cell_address(str(r[SHEET_COL]), int(r[ROW_COL]), col)
-        records.append(
-            {
-                "sheet": r[SHEET_COL],
-                "cell": cell,
-                "row": int(r[ROW_COL]),
-                "column": col,
-                "field": "ref",
-                "value": r["ref"],
-                "check": "unique_ref",
-                "message": DUPLICATE_REF_MESSAGE.format(cell=cell, ref=ref, other=int(oth)),
-                "fix": DUPLICATE_REF_FIX.format(ref=ref),
-                "severity": "error",
-            }
-        )
-    return pd.DataFrame(records, columns=cols)
+    ref = actions.loc[dup, "ref"].map(normalise_ref)
+    prefix = {s: cell_address(s, 1, col)[:-1] for s in sheet.unique()}
+    found = pd.DataFrame(
+        {
+            "sheet": actions.loc[dup, SHEET_COL].astype(object),
+            "cell": sheet.map(prefix) + row.astype(str),
+            "row": row,
+            "column": column_letter(col),
+            "field": "ref",
+            "value": ref.astype(object),
+            "check": "duplicate_key",
+            "message": [wording.message.format(value=v, other=p, rows=r) for v, p, r in zip(ref, plan_text, rows_text)],
+            "fix": [wording.fix.format(value=v) for v in ref],
+            "severity": wording.severity,
+        }
+    )[keep]
+    base = issues.reindex(columns=list(dict.fromkeys([*ISSUE_COLUMNS, *issues.columns]))) if len(issues) else None
+    return pd.concat([base, found], ignore_index=True) if base is not None else found.reset_index(drop=True)
 
 
-__all__ = sorted(["KEY_COLUMNS", "assign_keys", "duplicate_ref_issues", "normalise_ref", "plan_slug"])
+__all__ = sorted(
+    ["KEY_COLUMNS", "assign_keys", "duplicate_key_issues", "normalise_ref", "plan_of_key", "plan_slug", "row_plan_ids"]
+)

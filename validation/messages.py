@@ -7,7 +7,7 @@ cell and row next to each message, so the Issues sheet and the terminal show *wh
 Placeholders: ``{label}`` the field's header (``Target date``), ``{lower}`` the same in lower case,
 ``{value}`` the cell's value as shown (long text cut short), ``{length}`` its length,
 ``{other}`` a related value (the target date a revised target is compared with, the recommendation
-a duplicate ref sits under), ``{rows}`` the rows that share a ref, ``{statuses}`` the allowed statuses.
+a duplicate ref sits under, the plan of a duplicate key), ``{rows}`` the rows that share a ref, ``{statuses}`` the allowed statuses.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ WORDING: dict[str, Wording] = {
         "Ref '{value}' is used by more than one action under recommendation '{other}' (rows {rows}); "
         "each action needs its own ref.",
         "Give each of these actions its own ref, e.g. 1.4 and 1.5.",
+    ),
+    "duplicate_key": Wording(
+        "Ref '{value}' is used by more than one action of plan '{other}' (rows {rows}); sync tells actions "
+        "apart by plan and ref, so none of these rows is synced until each has its own ref.",
+        "Give each of these actions its own ref, e.g. {value}a.",
     ),
     "missing_ref": Wording(
         "This action has no ref; plansync will give it a key of its own, but a ref makes it easier to find.",

@@ -14,13 +14,12 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from plansync.bookkeeping import load_meta
 from plansync.plan import LoadedPlan, load_plan
+from plansync.row_keys import key_plan
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from sync.apply import Failure, apply_plan
@@ -28,9 +27,8 @@ from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, n
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
-from validation.keys import assign_keys, duplicate_ref_issues, plan_slug
+from validation.keys import plan_of_key
 from validation.rag import compute_rag
-from validation.schema import validate_actions
 
 # Over this many writes, the next incremental read would have to page through our own writes;
 # the change log is then restarted at "now" right after sending (see docs/sync.md).
@@ -145,7 +143,7 @@ def sync_workbook(
         if state.target.get("where") != target["where"]:
             state = SyncState(generated=state.generated)  # another list: start afresh there
         _report(progress, "Reading the list", 0.05)
-        site_id, list_id, remote, delta_link = _read_list(gc, target, state, frame.plan_id, listmap, create=not dry_run)
+        site_id, list_id, remote, delta_link = _read_list(gc, target, state, frame.plan_ids, listmap, create=not dry_run)
 
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
@@ -215,6 +213,7 @@ class _Frame:
     count: int
     issues: pd.DataFrame
     plan_id: str
+    plan_ids: frozenset[str]  # every plan this workbook holds or has synced (their rows in the list are ours)
     state: SyncState
     cells: dict[str, tuple[str, int]]  # key -> (sheet, row)
     layout_columns: dict[str, int]
@@ -223,23 +222,12 @@ class _Frame:
 def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
     """Validate, compute BRAG and key the rows; the workbook side of the merge as text."""
     settings, actions, layout = loaded.settings, loaded.actions, loaded.layout
-    book = loaded.book
-    meta = load_meta(book)
-    stem = Path(book.path).stem if book.path is not None else layout.sheet
-    # The plan id is fixed at the first sync: renaming the file or the plan must not re-key every row.
-    state = load_state(book)
-    plan_id = str(state.target.get("plan_id") or meta.get("plan_id") or plan_slug(settings.plan_name or stem))
-    keys = assign_keys(actions, plan_id=plan_id, known=state.generated)
-    issues = validate_actions(actions, columns=layout.columns)
-    dup = duplicate_ref_issues(actions, keys["key"], columns=layout.columns)
-    if len(dup) and len(issues):
-        flagged = set(zip(issues.loc[issues["check"] == "duplicate_ref", "sheet"], issues.loc[issues["check"] == "duplicate_ref", "row"]))
-        dup = dup[[(s, r) not in flagged for s, r in zip(dup["sheet"], dup["row"])]]
-    issues = pd.concat([issues, dup], ignore_index=True) if len(dup) else issues
+    keyed = key_plan(loaded)
+    state, plan_id, keys, issues = keyed.state, keyed.plan_id, keyed.keys, keyed.issues
+    # Rows with an error, a shared key among them, are reported and skipped: never pushed.
     errors = issues[issues["severity"] == "error"] if len(issues) else issues
     bad_rows = set(zip(errors["sheet"], errors["row"])) if len(errors) else set()
     invalid = pd.Series([(s, r) in bad_rows for s, r in zip(actions[SHEET_COL], actions[ROW_COL])], index=actions.index, dtype=bool)
-    invalid |= keys["key"].duplicated(keep=False)
 
     rag = compute_rag(actions, today=today or settings.today or date.today(), rules=settings.rag_rules)
     fields = [f for f in FIELD_NAMES if f in layout.columns and f != "plan"]
@@ -278,6 +266,7 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
         count=int(len(actions)),
         issues=issues,
         plan_id=plan_id,
+        plan_ids=frozenset({plan_id, *plan_of_key(keys["key"]), *plan_of_key(pd.Series(state.base.index, dtype=object))}),
         state=state,
         cells=cells,
         layout_columns=dict(layout.columns),
@@ -317,7 +306,7 @@ def _connected(loaded: LoadedPlan, *, client: Any, as_email, site, list_name, gr
                 gc.close()
 
 
-def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: ListMap, *, create: bool):
+def _read_list(gc: Any, target: dict, state: SyncState, plan_ids: frozenset[str], listmap: ListMap, *, create: bool):
     """(site id, list id, this plan's rows in the list now, delta link).
 
     With the ids and a delta link from the last sync, one delta round brings the changes since;
@@ -332,7 +321,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: L
         try:
             result = gc.delta(site_id, list_id, _absolute(gc, link))
             known = None if result.resynced else state.remote
-            return site_id, list_id, _rows(result.items, known, plan_id, listmap), result.delta_link
+            return site_id, list_id, _rows(result.items, known, plan_ids, listmap), result.delta_link
         except GraphError as exc:
             if exc.status != 404:
                 raise
@@ -344,7 +333,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_id: str, listmap: L
     if "columns" not in lst:
         return site_id, str(lst["id"]), pd.DataFrame(), None
     result = gc.delta(site_id, str(lst["id"]), None)
-    return site_id, str(lst["id"]), _rows(result.items, None, plan_id, listmap), result.delta_link
+    return site_id, str(lst["id"]), _rows(result.items, None, plan_ids, listmap), result.delta_link
 
 
 def _latest(gc: Any, site_id: str, list_id: str) -> str:
@@ -363,9 +352,8 @@ def _absolute(gc: Any, link: str) -> str:
     return gc.base_url.rstrip("/") + link if link.startswith("/") else link
 
 
-def _rows(items: list[dict], known: pd.DataFrame | None, plan_id: str, listmap: ListMap) -> pd.DataFrame:
-    """This plan's list rows: ``known`` (last seen) updated with ``items`` (changed or deleted)."""
-    prefix = plan_id + ":"
+def _rows(items: list[dict], known: pd.DataFrame | None, plan_ids: frozenset[str], listmap: ListMap) -> pd.DataFrame:
+    """This workbook's list rows (of its plans): ``known`` (last seen) updated with ``items`` (changed or deleted)."""
     gone: set[str] = set()
     changed: dict[str, dict] = {}
     for item in items:
@@ -375,7 +363,7 @@ def _rows(items: list[dict], known: pd.DataFrame | None, plan_id: str, listmap: 
             continue
         fields = item.get("fields") or {}
         key = str(fields.get(listmap.key_column) or "")
-        if not key.startswith(prefix):
+        if key.split(":", 1)[0] not in plan_ids or ":" not in key:
             continue
         who = ((item.get("lastModifiedBy") or {}).get("user") or {}).get("email", "")
         etag = item.get("eTag") or fields.get("@odata.etag") or ""

@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from plansync.plan import load_plan
+from plansync.row_keys import key_plan
 from plansync.workbook.base import Progress, Workbook
-from validation.schema import validate_actions
 from validation.settings import SETTINGS_SHEET, SettingsProblem
 from workbook_templates.template import ISSUES_HEADER, ISSUES_SHEET
 
@@ -112,7 +112,8 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
     plan = load_plan(book, progress=progress)
     if progress is not None:
         progress("Checking actions", 0.7)
-    found = validate_actions(plan.actions, columns=plan.layout.columns)
+    # The same check sync runs: every row reported here as an error is a row sync would skip.
+    found = key_plan(plan).issues
     parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS)) if not frame.empty]
     issues = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
     issues["heading"] = _headings(issues, plan)

@@ -1,0 +1,79 @@
+"""The README's path: `plansync new plan.xlsx --demo`, then `plansync sync`, over the embedded local
+server the CLI starts itself; and `plansync validate` reporting exactly the rows sync skips."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from plansync.cli import main
+
+SUPPORT = "business.support@rotherham.example"
+FIELDS = ["plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress"]
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    # The embedded server's data, its CA and the sign-in cache all live here, not in the user's folders.
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    for name in ("PLANSYNC_CA_FILE", "PLANSYNC_TOKEN_CACHE", "PLANSYNC_GRAPH_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "home"
+
+
+def sync_json(path):
+    result = CliRunner().invoke(main, ["sync", str(path), "--as", SUPPORT, "--json"])
+    assert 0 == result.exit_code, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_demo_plan_syncs_whole_and_a_second_sync_changes_nothing(tmp_path, home):
+    path = tmp_path / "plan.xlsx"
+    made = CliRunner().invoke(main, ["new", str(path), "--demo"])
+    assert 0 == made.exit_code, made.output
+    first = sync_json(path)
+    assert {"created": 64, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
+            "refused": [], "conflicts": []} == {k: v for k, v in first.items() if k != "requests"}
+    again = sync_json(path)
+    assert {"created": 0, "updated": 0, "pulled": 0, "unchanged": 64, "withdrawn": 0, "skipped_invalid": 0,
+            "refused": [], "conflicts": []} == {k: v for k, v in again.items() if k != "requests"}
+    assert again["requests"] <= 3
+
+
+def make_plan(tmp_path, rows):
+    path = tmp_path / "two-plans.xlsx"
+    assert 0 == CliRunner().invoke(main, ["new", str(path)]).exit_code
+    wb = openpyxl.load_workbook(path)
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(FIELDS, start=1):
+            wb["Actions"].cell(row=r, column=c, value=row.get(name))
+    wb.save(path)
+    return path
+
+
+ROW = {"action": "Dip sample contacts", "lead": "HoS", "owner": SUPPORT, "target": "July 2026", "status": "On track"}
+
+
+def test_validate_reports_exactly_the_duplicate_keys_sync_skips(tmp_path, home):
+    path = make_plan(
+        tmp_path,
+        [
+            {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.1"},
+            {**ROW, "plan": "York Ofsted 2022", "recommendation": "2. Records", "ref": "1.1"},
+            {**ROW, "plan": "Rotherham ILACS 2022", "recommendation": "1. Front door", "ref": "1.1"},
+        ],
+    )
+    checked = CliRunner().invoke(main, ["validate", str(path), "--json"])
+    errors = json.loads(checked.stdout)["errors"]
+    message = (
+        "Ref '1.1' is used by more than one action of plan 'York Ofsted 2022' (rows 2, 3); sync tells actions apart "
+        "by plan and ref, so none of these rows is synced until each has its own ref."
+    )
+    assert [("Actions!C2", "duplicate_key", message), ("Actions!C3", "duplicate_key", message)] == [
+        (e["cell"], e["check"], e["message"]) for e in errors
+    ]
+    synced = sync_json(path)
+    assert (1, 2) == (synced["created"], synced["skipped_invalid"])
