@@ -25,7 +25,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from validation.dates import parse_per_value, revised_per_text
+from validation.dates import KINDS, revised_per_text
+from validation.facts import KIND_CODE, PlanFacts
 from validation.fields import STATUSES
 from validation.status import STATUS_CODE, StatusKeywords, combine_status, complete_per_text, status_labels, status_per_text
 
@@ -43,6 +44,8 @@ RAG_COLUMNS: tuple[str, ...] = (
 
 _STATUS_BY_LOWER = {s.lower(): STATUS_CODE[s] for s in STATUSES}
 _NAT = np.datetime64("NaT", "ns")
+_RAG = np.array(["Blue", "Red", "Amber", "Green"], dtype=object)
+_KINDS = np.array(KINDS, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -51,20 +54,6 @@ class RagRules:
 
     amber_days: int = 30
     keywords: StatusKeywords = field(default_factory=StatusKeywords)
-
-
-class _Column:
-    """One column factorised once: rules run per distinct value, answers are taken back per row."""
-
-    def __init__(self, actions: pd.DataFrame, name: str) -> None:
-        if name in actions.columns:
-            self.codes, uniques = pd.factorize(actions[name].to_numpy(dtype=object), use_na_sentinel=True)
-            self.uniques = np.asarray(uniques, dtype=object)
-        else:
-            self.codes, self.uniques = np.full(len(actions), -1, dtype="int64"), np.zeros(0, dtype=object)
-
-    def take(self, per_value: np.ndarray, missing) -> np.ndarray:
-        return np.append(per_value, np.array([missing], dtype=per_value.dtype)).take(self.codes)
 
 
 def status_codes_per_value(uniques: np.ndarray) -> np.ndarray:
@@ -81,75 +70,69 @@ def canonical_status(values: pd.Series) -> pd.Series:
     return status_labels(per_row, values.index)
 
 
-def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRules()) -> pd.DataFrame:
+def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRules(), facts: PlanFacts | None = None) -> pd.DataFrame:
     """Due date, BRAG and overdue flags for each action, index-aligned with ``actions``.
 
     Returns columns ``due``, ``due_kind``, ``rag``, ``overdue``, ``days_overdue`` (Int64, NA when
     not overdue), ``complete``, ``status`` (as given, else inferred), ``revised_target`` and
-    ``completed``.
+    ``completed``. ``facts`` is the frame already read (``PlanFacts(actions)``), when it is
+    validated too: each column is then factorised and its dates parsed once for both.
     """
     now = np.datetime64(pd.Timestamp(today).date(), "D").astype("datetime64[ns]")
     kw = rules.keywords
+    facts = facts if facts is not None and facts.rows == len(actions) else PlanFacts(actions)
 
-    target = _Column(actions, "target")
-    t_read = parse_per_value(target.uniques)
-    t_due = target.take(t_read["due"].to_numpy(), _NAT)
-    t_kind = target.take(t_read["kind"].to_numpy(dtype=object), "blank")
-    t_done_text = target.take(complete_per_text(target.uniques, kw), False)
-    t_completed = target.take(t_read["completed"].to_numpy(), _NAT)
+    target = facts.dates("target")
+    target_cells = facts.cells("target")
+    t_due, t_kind = target.due, target.kind
+    t_done_text = target_cells.back(complete_per_text(target_cells.uniques, kw), False)
+    revised_read = facts.dates("revised_target")
+    r_given, r_kind = revised_read.due, revised_read.kind
+    completed_read = facts.dates("completed")
+    c_given, c_kind = completed_read.due, completed_read.kind
 
-    revised_col = _Column(actions, "revised_target")
-    r_read = parse_per_value(revised_col.uniques)
-    r_given = revised_col.take(r_read["due"].to_numpy(), _NAT)
-    r_kind = revised_col.take(r_read["kind"].to_numpy(dtype=object), "blank")
+    progress = facts.cells("progress")
+    p_revised = progress.back(revised_per_text(progress.uniques), _NAT)
+    p_status = progress.back(status_per_text(progress.uniques, kw), np.int8(-1))
 
-    completed_col = _Column(actions, "completed")
-    c_read = parse_per_value(completed_col.uniques)
-    c_given = completed_col.take(c_read["due"].to_numpy(), _NAT)
-    c_kind = completed_col.take(c_read["kind"].to_numpy(dtype=object), "blank")
-
-    progress = _Column(actions, "progress")
-    p_revised = progress.take(revised_per_text(progress.uniques), _NAT)
-    p_status = progress.take(status_per_text(progress.uniques, kw), np.int8(-1))
-
-    status_col = _Column(actions, "status")
-    given = status_col.take(status_codes_per_value(status_col.uniques), np.int8(-1))
+    status_col = facts.cells("status")
+    given = status_col.back(status_codes_per_value(status_col.uniques), np.int8(-1))
 
     # Status as given; else inferred from the progress text and the target text.
     status = np.where(given >= 0, given, combine_status(p_status, t_done_text)).astype("int8")
     revised = np.where(np.isnat(r_given), p_revised, r_given)
-    completed = np.where(np.isnat(c_given), t_completed, c_given)
+    completed = np.where(np.isnat(c_given), target.completed, c_given)
 
     complete = (
         (status == STATUS_CODE["Complete"])
         | (status == STATUS_CODE["Signed off"])
-        | (t_kind == "complete")
-        | (c_kind == "complete")
+        | (t_kind == KIND_CODE["complete"])
+        | (c_kind == KIND_CODE["complete"])
         | ~np.isnat(completed)
     )
     has_revised = ~np.isnat(revised)
     due = np.where(has_revised, revised, t_due)
-    due_kind = np.where(has_revised, np.where(np.isnat(r_given), "date", r_kind), t_kind)
+    due_kind = np.where(has_revised, np.where(np.isnat(r_given), np.int8(KIND_CODE["date"]), r_kind), t_kind)
 
     dated = ~np.isnat(due)
     overdue = ~complete & dated & (due < now)
     within = ~complete & dated & (due <= now + np.timedelta64(rules.amber_days, "D"))
     slipped = has_revised & ~np.isnat(t_due) & (revised > t_due)
+    # Rule order as integer codes into _RAG: the first rule that holds wins.
     rag = np.select(
         [complete, overdue | (status == STATUS_CODE["Off track"]), within | (status == STATUS_CODE["At risk"]) | slipped],
-        ["Blue", "Red", "Amber"],
-        default="Green",
-    ).astype(object)
+        [0, 1, 2],
+        default=3,
+    )
     # Whole days late; undated rows are given today so no NaT reaches the arithmetic.
     days = (now - np.where(dated, due, now)).astype("timedelta64[D]").astype("int64")
-    days_overdue = pd.array(np.where(overdue, days, 0), dtype="Int64")
-    days_overdue[~overdue] = pd.NA
+    days_overdue = pd.arrays.IntegerArray(np.where(overdue, days, 0), ~overdue)
     index = actions.index
     return pd.DataFrame(
         {
             "due": pd.Series(due, index=index, dtype="datetime64[ns]"),
-            "due_kind": pd.Series(due_kind.astype(object), index=index, dtype=object),
-            "rag": pd.Series(rag, index=index, dtype=object),
+            "due_kind": pd.Series(_KINDS.take(due_kind.astype("int64")), index=index, dtype=object),
+            "rag": pd.Series(_RAG.take(rag), index=index, dtype=object),
             "overdue": pd.Series(overdue, index=index, dtype=bool),
             "days_overdue": pd.Series(days_overdue, index=index),
             "complete": pd.Series(complete, index=index, dtype=bool),

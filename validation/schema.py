@@ -20,22 +20,26 @@ missing_ref           no ref (a *warning*: the row is kept and gets a generated 
 ===================== ==============================================================================
 
 Only fields that have a column (``columns``) can be located, so only those are checked.
-Every predicate is vectorised: values are factorised first, because council columns repeat a lot,
-and each rule runs once per distinct value.
+
+How it stays fast: each column is factorised once (``validation.facts``) and each rule runs once per
+distinct value. Each row's facts become one integer, a bit per (field, check) that fails; rows with
+the same facts share that integer. The pandera schema then validates the *distinct* fact patterns
+(a few dozen rows, one column per field), so pandera builds failure cases per pattern, not per
+cell; its verdicts are spread back to the rows that carry each pattern. The issues frame is built
+for failing cells only, and each message is worded once per distinct (check, value, other value).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from validation.dates import parse_dates
+from validation.cells import _EMAIL, Cells, display  # noqa: F401 (_EMAIL: the benchmark loop checks owners with it)
+from validation.facts import KIND_CODE, PlanFacts
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter
 from validation.messages import WORDING, shown
@@ -45,203 +49,36 @@ ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "cell", "row", "column", "field", "va
 
 # Order in which checks on the same cell are listed.
 CHECKS: tuple[str, ...] = tuple(WORDING)
-
-_EMAIL = r"[^@\s;,<>()\[\]\"']+@[^@\s;,<>()\[\]\"']+\.[A-Za-z]{2,}"
-
-
-class _Cells:
-    """One column's cells, factorised: each rule runs once per distinct value, then maps back.
-
-    Text rules use C-level ``map`` over the distinct strings, which is several times faster than
-    ``Series.str`` on object columns without pyarrow (and refs or action texts are mostly distinct).
-    """
-
-    def __init__(self, values: pd.Series) -> None:
-        self.values = values
-        self.codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-        self.uniques = np.asarray(uniques, dtype=object)
-        n = len(self.uniques)
-        types = np.fromiter(map(type, self.uniques), dtype=object, count=n)
-        self.is_text = types == str
-        self.text = self.uniques if self.is_text.all() else np.where(self.is_text, self.uniques, "")
-        self._stripped: np.ndarray | None = None
-
-    def back(self, per_unique: np.ndarray, missing) -> np.ndarray:
-        """Per-distinct answers as per-cell answers (code -1, a missing cell, gets ``missing``)."""
-        return np.append(per_unique, np.array([missing], dtype=per_unique.dtype)).take(self.codes)
-
-    def _map(self, fn, *args, dtype=object, text: np.ndarray | None = None) -> np.ndarray:
-        source = self.text if text is None else text
-        return np.fromiter(map(fn, source, *args), dtype=dtype, count=len(source))
-
-    @property
-    def stripped(self) -> np.ndarray:
-        if self._stripped is None:
-            self._stripped = self._map(str.strip)
-        return self._stripped
-
-    def blank(self) -> np.ndarray:
-        """None, NaN, '' or only spaces."""
-        return self.back(self.is_text & (self.stripped == ""), True)
-
-    def formula(self) -> np.ndarray:
-        """Text starting with '=' (after spaces): adapters hand formulas over as their text."""
-        return self.back(self.is_text & self._map(str.startswith, repeat("="), dtype=bool, text=self.stripped), False)
-
-    def length(self) -> np.ndarray:
-        """Characters as SharePoint would store them: numbers and dates count as their text as shown."""
-        if self.is_text.all():
-            lengths = self._map(len, dtype="int64")
-        else:
-            shown_values = _display(pd.Series(self.uniques, dtype=object))
-            lengths = np.fromiter(map(len, shown_values), dtype="int64", count=len(shown_values))
-            lengths[self.is_text] = self._map(len, dtype="int64")[self.is_text]
-        return self.back(lengths, 0)
-
-    def key(self) -> np.ndarray:
-        """Group number per cell of the values compared loosely (case, spacing, trailing '.' or ')' ignored)."""
-        shown_values = self.uniques.copy()
-        if not self.is_text.all():
-            shown_values[~self.is_text] = _display(pd.Series(self.uniques[~self.is_text], dtype=object))
-        lowered = np.fromiter(map(str.lower, shown_values), dtype=object, count=len(shown_values))
-        trimmed = np.fromiter(map(str.strip, lowered, repeat(" \t\r\n.)")), dtype=object, count=len(lowered))
-        codes, _ = pd.factorize(trimmed)
-        return self.back(codes.astype("int64"), -1)
-
-    def not_emails(self) -> np.ndarray:
-        """Text that is not one or more email addresses separated by ; or , (blank parts ignored)."""
-        text = pd.Series(self.text, dtype=object)
-        if text.empty:
-            return self.back(np.zeros(0, dtype=bool), False)
-        parts = text.str.split(r"[;,]", regex=True).explode().str.strip()
-        ok_part = parts.str.fullmatch(_EMAIL).fillna(False).astype(bool) | parts.eq("")
-        ok = ok_part.groupby(level=0).all().to_numpy(dtype=bool)
-        return self.back(~(self.is_text & ok), False)
+_CHECK_ORDER = {check: i for i, check in enumerate(CHECKS)}
 
 
-def _display(values: pd.Series) -> np.ndarray:
-    """Each cell's value as a person reads it in the Issues sheet (dates day-first)."""
 
-    def one(v: object) -> str:
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-            return ""
-        if isinstance(v, (datetime, pd.Timestamp)):
-            return v.strftime("%d/%m/%Y") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.strftime("%d/%m/%Y %H:%M")
-        if isinstance(v, date):
-            return v.strftime("%d/%m/%Y")
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    shown_values = np.array([one(v) for v in uniques] + [""], dtype=object)
-    return shown_values.take(codes)
-
-
-class _Facts:
-    """The failing cells of each check, per field, for one actions frame (positional index)."""
-
-    def __init__(self, frame: pd.DataFrame, fields: list[str]) -> None:
-        self.frame = frame
-        self.fields = fields
-        self.fails: dict[tuple[str, str], np.ndarray] = {}
-        self.other: dict[str, np.ndarray] = {}
-        self.parsed: dict[str, pd.DataFrame] = {}
-        self.cells: dict[str, _Cells] = {}
-        for name in fields:
-            self._field(name)
-        if "ref" in fields:
-            self._refs()
-        if "revised_target" in fields and "target" in fields:
-            revised = self.parsed["revised_target"]["due"].to_numpy()
-            target = self.parsed["target"]["due"].to_numpy()
-            earlier = ~np.isnat(revised) & ~np.isnat(target) & (revised < target)
-            self.fails[("revised_target", "revised_before_target")] = earlier
-            self.other["revised_before_target"] = self.parsed["target"]["due"].to_numpy()
-
-    def _field(self, name: str) -> None:
-        meta = FIELD_BY_NAME[name]
-        values = self.frame[name]
-        if meta.kind == "date":
-            parsed = parse_dates(values)
-            self.parsed[name] = parsed
-            kind = parsed["kind"].to_numpy()
-            blank = kind == "blank"
-            formula = kind == "formula"
-            self.fails[(name, "date_unreadable")] = kind == "unreadable"
-            self.fails[(name, "formula")] = formula
-        else:
-            cells = self.cells[name] = _Cells(values)
-            blank = cells.blank()
-            formula = cells.formula()
-            self.fails[(name, "formula")] = formula
-            usable = ~blank & ~formula
-            if meta.kind == "text":
-                self.fails[(name, "text_too_long")] = usable & (cells.length() > SINGLE_LINE_MAX)
-            if meta.kind == "status":
-                known = status_codes_per_value(cells.uniques) >= 0
-                self.fails[(name, "status_unknown")] = usable & ~cells.back(known, True)
-            if meta.kind == "email":
-                self.fails[(name, "owner_not_email")] = usable & cells.not_emails()
-            if name == "ref":
-                self.fails[(name, "missing_ref")] = blank
-                self.ref_cells = cells
-        if meta.required:
-            self.fails[(name, "required")] = blank
-
-    def _refs(self) -> None:
-        blank = self.fails[("ref", "missing_ref")]
-        n = len(self.frame)
-        parts = [self.ref_cells.key()]
-        for name in ("recommendation", "plan"):
-            if name in self.frame.columns:
-                cells = self.cells.get(name) or _Cells(self.frame[name])
-                parts.append(cells.key())
-        # Duplicates of the (plan, recommendation, ref) triple, compared loosely.
-        # Duplicates of the (plan, recommendation, ref) triple, compared loosely.
-        group, _ = _groups(*parts)
-        dup = pd.Series(group).duplicated(keep=False).to_numpy() & ~blank
-        self.fails[("ref", "duplicate_ref")] = dup
-        rows = np.full(n, "", dtype=object)
-        if dup.any():
-            where = np.flatnonzero(dup)
-            order = where[np.argsort(group[where], kind="stable")]
-            bounds = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1], True])
-            row_text = self.frame[ROW_COL].to_numpy()[order].astype(str)
-            for start, stop in zip(bounds[:-1], bounds[1:]):
-                rows[order[start:stop]] = ", ".join(row_text[start:stop])
-        self.other["duplicate_ref_rows"] = rows
-        rec = self.frame["recommendation"] if "recommendation" in self.frame.columns else pd.Series(None, index=self.frame.index, dtype=object)
-        self.other["duplicate_ref"] = rec.to_numpy(dtype=object)
-
-
-def _schema(facts: _Facts) -> pa.DataFrameSchema:
-    """One pandera column per located field; each check is a named vectorised predicate."""
-    columns: dict[str, pa.Column] = {}
-    for name in facts.fields:
-        checks = [
-            pa.Check(lambda s, bad=facts.fails[(field, check)]: pd.Series(~bad, index=s.index), name=check, ignore_na=False)
-            for (field, check) in facts.fails
-            if field == name
-        ]
-        columns[name] = pa.Column(None, checks=checks, nullable=True, required=False)
-    return pa.DataFrameSchema(columns)
-
-
-def _failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    try:
-        schema.validate(frame, lazy=True)
-    except SchemaErrors as errors:
-        cases = errors.failure_cases
-        cases = cases[cases["schema_context"].eq("Column") & cases["index"].notna()]
-        return pd.DataFrame(
-            {
-                "field": cases["column"].astype(object).to_numpy(),
-                "check": cases["check"].astype(object).to_numpy(),
-                "pos": cases["index"].astype("int64").to_numpy(),
-            }
-        )
-    return pd.DataFrame({"field": [], "check": [], "pos": np.array([], dtype="int64")})
+def _cell_fails(facts: PlanFacts, name: str) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
+    """Per distinct value of one field: which per-value checks fail, and their answer for a missing cell."""
+    meta = FIELD_BY_NAME[name]
+    fails: dict[str, np.ndarray] = {}
+    missing: dict[str, bool] = {}
+    if meta.kind == "date":
+        kind = facts.dates(name).unique_kind
+        blank = kind == KIND_CODE["blank"]
+        fails["date_unreadable"], missing["date_unreadable"] = kind == KIND_CODE["unreadable"], False
+        fails["formula"], missing["formula"] = kind == KIND_CODE["formula"], False
+    else:
+        cells = facts.cells(name)
+        blank, formula = cells.blank, cells.formula
+        fails["formula"], missing["formula"] = formula, False
+        usable = ~blank & ~formula
+        if meta.kind == "text":
+            fails["text_too_long"], missing["text_too_long"] = usable & (cells.length > SINGLE_LINE_MAX), False
+        if meta.kind == "status":
+            fails["status_unknown"], missing["status_unknown"] = usable & (status_codes_per_value(cells.uniques) < 0), False
+        if meta.kind == "email":
+            fails["owner_not_email"], missing["owner_not_email"] = usable & cells.not_emails, False
+        if name == "ref":
+            fails["missing_ref"], missing["missing_ref"] = blank, True
+    if meta.required:
+        fails["required"], missing["required"] = blank, True
+    return fails, missing
 
 
 def _groups(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -256,18 +93,76 @@ def _groups(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return group, first
 
 
+class _Duplicates:
+    """Rows whose (plan, recommendation, ref) is shared with another row, compared loosely."""
+
+    def __init__(self, facts: PlanFacts, frame: pd.DataFrame, ref_blank: np.ndarray) -> None:
+        key = facts.cells("ref").back(facts.cells("ref").loose, -1)
+        for name in ("recommendation", "plan"):
+            if name in frame.columns:
+                cells = facts.cells(name)
+                codes = cells.back(cells.loose, -1)
+                key = key * (int(codes.max(initial=-1)) + 2) + codes + 1
+                key, _ = pd.factorize(key)
+        self.group, _ = pd.factorize(key)
+        counts = np.bincount(self.group) if len(self.group) else np.zeros(0, dtype="int64")
+        self.rows = counts.take(self.group) > 1 if len(self.group) else np.zeros(0, dtype=bool)
+        self.rows &= ~ref_blank
+        self._row_numbers = frame[ROW_COL].to_numpy()
+
+    def row_list(self, positions: np.ndarray) -> np.ndarray:
+        """For duplicate rows at ``positions``: 'r1, r2, ...' of their group, in row order."""
+        where = np.flatnonzero(self.rows)
+        if not len(positions) or not len(where):
+            return np.zeros(0, dtype=object)
+        order = where[np.argsort(self.group[where], kind="stable")]
+        groups = self.group[order]
+        bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
+        row_text = self._row_numbers[order].astype(str)
+        by_group = {int(groups[start]): ", ".join(row_text[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])}
+        return np.array([by_group[int(g)] for g in self.group[positions]], dtype=object)
+
+
+def _schema(rules: list[tuple[str, str]], fields: list[str]) -> pa.DataFrameSchema:
+    """One pandera column per located field, holding that field's fact bits; one named check per rule."""
+    columns: dict[str, pa.Column] = {}
+    for name in fields:
+        checks = [
+            pa.Check(lambda s, bit=np.int64(1) << np.int64(b): (s & bit) == 0, name=check, ignore_na=False)
+            for b, (field, check) in enumerate(rules)
+            if field == name
+        ]
+        columns[name] = pa.Column("int64", checks=checks, nullable=False, required=False)
+    return pa.DataFrameSchema(columns)
+
+
+def _failing(patterns: pd.DataFrame, schema: pa.DataFrameSchema, rules: list[tuple[str, str]]) -> np.ndarray:
+    """Pandera's verdict per distinct pattern: a (patterns x rules) table, True where a check failed."""
+    table = np.zeros((len(patterns), len(rules)), dtype=bool)
+    try:
+        schema.validate(patterns, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        cases = cases[cases["schema_context"].eq("Column") & cases["index"].notna()]
+        rule_index = {rule: i for i, rule in enumerate(rules)}
+        at = [rule_index[(f, c)] for f, c in zip(cases["column"], cases["check"])]
+        table[cases["index"].astype("int64").to_numpy(), np.asarray(at, dtype="int64")] = True
+    return table
+
+
 def _empty_issues() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in ISSUE_COLUMNS})
     frame["row"] = frame["row"].astype("int64")
     return frame
 
 
-def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int]) -> pd.DataFrame:
+def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts: PlanFacts | None = None) -> pd.DataFrame:
     """Check every action and return the issues frame (empty when the plan is clean).
 
     Args:
         actions: the actions frame (canonical fields as raw cell values, plus ``_sheet``/``_row``).
         columns: canonical field -> 1-based column number, for cell addresses.
+        facts: the frame already read (``PlanFacts(actions)``), when BRAG is computed too.
 
     Returns:
         One row per problem: ``sheet, cell, row, column, field, value, check, message, fix, severity``,
@@ -281,72 +176,125 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int]) -> pd
         frame[SHEET_COL] = ""
     if ROW_COL not in frame.columns:
         frame[ROW_COL] = np.arange(2, len(frame) + 2)
-    facts = _Facts(frame, fields)
-    found = _failures(frame[fields], _schema(facts))
-    if found.empty:
-        return _empty_issues()
+    facts = facts if facts is not None and facts.rows == len(frame) else PlanFacts(frame)
 
-    pos = found["pos"].to_numpy()
-    field = found["field"].to_numpy(dtype=object)
-    check = found["check"].to_numpy(dtype=object)
-    sheet = frame[SHEET_COL].to_numpy(dtype=object)[pos]
+    per_value = {name: _cell_fails(facts, name) for name in fields}
+    rules = [(name, check) for name in fields for check in per_value[name][0]]
+    if "ref" in fields:
+        rules.append(("ref", "duplicate_ref"))
+    if "revised_target" in fields and "target" in fields:
+        rules.append(("revised_target", "revised_before_target"))
+    # Bit order is the order issues are listed in within a row: by column, then by check.
+    rules.sort(key=lambda rule: (columns[rule[0]], _CHECK_ORDER[rule[1]]))
+    bit = {rule: np.int64(1) << np.int64(b) for b, rule in enumerate(rules)}
+
+    mask = np.zeros(len(frame), dtype="int64")
+    for name, (fails, missing) in per_value.items():
+        unique_mask = np.zeros(len(facts.cells(name).uniques), dtype="int64")
+        missing_mask = np.int64(0)
+        for check, failed in fails.items():
+            unique_mask |= np.where(failed, bit[(name, check)], np.int64(0))
+            missing_mask |= bit[(name, check)] if missing[check] else np.int64(0)
+        mask |= facts.cells(name).back(unique_mask, missing_mask)
+    dups = None
+    if "ref" in fields:
+        ref_blank = facts.cells("ref").back(facts.cells("ref").blank, True)
+        dups = _Duplicates(facts, frame, ref_blank)
+        mask |= np.where(dups.rows, bit[("ref", "duplicate_ref")], np.int64(0))
+    if ("revised_target", "revised_before_target") in bit:
+        revised, target = facts.dates("revised_target").due, facts.dates("target").due
+        earlier = ~np.isnat(revised) & ~np.isnat(target) & (revised < target)
+        mask |= np.where(earlier, bit[("revised_target", "revised_before_target")], np.int64(0))
+
+    # Pandera over the distinct fact patterns, one column per field holding that field's bits.
+    pattern_of_row, patterns = pd.factorize(mask)
+    patterns = np.asarray(patterns, dtype="int64")
+    field_bits = {name: np.int64(sum(int(b) for (f, _), b in bit.items() if f == name)) for name in fields}
+    pattern_frame = pd.DataFrame({name: patterns & field_bits[name] for name in fields})
+    table = _failing(pattern_frame, _schema(rules, fields), rules)
+    bad = np.flatnonzero(table.any(axis=1).take(pattern_of_row))
+    if not len(bad):
+        return _empty_issues()
+    at, rule_at = np.nonzero(table.take(pattern_of_row[bad], axis=0))
+    pos = bad[at]
+    return _issues(frame, facts, columns, rules, pos, rule_at, dups)
+
+
+def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: np.ndarray, dups) -> pd.DataFrame:
+    """The issues frame for the failing (row position, rule) pairs, already in listing order."""
+    rule_field = np.array([f for f, _ in rules], dtype=object)
+    rule_check = np.array([c for _, c in rules], dtype=object)
+    rule_col = np.array([columns[f] for f, _ in rules], dtype="int64")
+    field = rule_field.take(rule_at)
+    check = rule_check.take(rule_at)
+    col = rule_col.take(rule_at)
+    sheet = frame[SHEET_COL].iloc[pos].to_numpy(dtype=object)
     sheet = np.where(pd.isna(sheet), "", sheet).astype(object)
     row = frame[ROW_COL].to_numpy(dtype="int64")[pos]
-    col = pd.Series(field, dtype=object).map(dict(columns)).to_numpy(dtype="int64")
 
     # Cell addresses: cell_address once per (sheet, column), then the row number appended.
     group, first = _groups(sheet, col)
     prefix = np.array([cell_address(str(sheet[i]), 1, int(col[i]))[:-1] for i in first], dtype=object).take(group)
     cell = prefix + row.astype(str).astype(object)
-    letter = np.array([column_letter(int(col[i])) for i in first], dtype=object).take(group)
+    letter = np.array([column_letter(int(c)) for c in rule_col], dtype=object).take(rule_at)
 
-    value = np.empty(len(pos), dtype=object)
-    other = np.full(len(pos), "", dtype=object)
-    rows = np.full(len(pos), "", dtype=object)
-    for name in np.unique(field):
-        mask = field == name
-        value[mask] = _display(frame[name].iloc[pos[mask]])
-    for name in ("revised_before_target", "duplicate_ref"):
-        mask = check == name
-        if mask.any():
-            other[mask] = _display(pd.Series(facts.other[name][pos[mask]], dtype=object))
-    mask = check == "duplicate_ref"
-    if mask.any():
-        other[mask & (other == "")] = "(none)"
-        rows[mask] = facts.other["duplicate_ref_rows"][pos[mask]]
+    # What the wording depends on, as integer codes: the cell's distinct value, the other value
+    # (the target a revised target is compared with, the recommendation of a duplicate ref) and,
+    # for duplicates, their group.
+    value_code = np.full(len(pos), -1, dtype="int64")
+    for r, (name, _) in enumerate(rules):
+        here = rule_at == r
+        if here.any():
+            value_code[here] = facts.cells(name).codes[pos[here]]
+    other_code = np.full(len(pos), -2, dtype="int64")
+    dup_group = np.full(len(pos), -1, dtype="int64")
+    is_revised = check == "revised_before_target"
+    if is_revised.any():
+        other_code[is_revised] = facts.cells("target").codes[pos[is_revised]]
+    is_dup = check == "duplicate_ref"
+    if is_dup.any():
+        other_code[is_dup] = facts.cells("recommendation").codes[pos[is_dup]]
+        dup_group[is_dup] = dups.group[pos[is_dup]]
+    group, first = _groups(rule_at, value_code, other_code, dup_group)
 
-    # Wording: formatted once per distinct (check, field, value, other, rows).
-    group, first = _groups(check, field, value, other, rows)
     statuses = ", ".join(STATUSES)
-    texts = []
+    dup_rows = dups.row_list(pos[first[check[first] == "duplicate_ref"]]) if dups is not None else np.zeros(0, dtype=object)
+    dup_rows_at = iter(dup_rows)
+    worded = []
     for i in first:
-        label = FIELD_BY_NAME[field[i]].label
-        words = WORDING[check[i]]
+        name, what = field[i], check[i]
+        cells: Cells = facts.cells(name)
+        code = value_code[i]
+        value = "" if code < 0 else display(cells.uniques[code])
+        other = rows = ""
+        if what == "revised_before_target":
+            other = display(pd.Timestamp(facts.dates("target").due[pos[i]]))
+        elif what == "duplicate_ref":
+            rec = facts.cells("recommendation")
+            other = ("" if other_code[i] < 0 else display(rec.uniques[other_code[i]])) or "(none)"
+            rows = next(dup_rows_at)
+        label = FIELD_BY_NAME[name].label
+        words = WORDING[what]
         params = {
-            "label": label, "lower": label.lower(), "value": shown(value[i]), "other": shown(other[i]),
-            "rows": rows[i], "length": len(value[i]), "statuses": statuses,
+            "label": label, "lower": label.lower(), "value": shown(value), "other": shown(other),
+            "rows": rows, "length": len(value), "statuses": statuses,
         }
-        texts.append((words.message.format(**params), words.fix.format(**params), words.severity))
-    worded = np.array(texts, dtype=object).reshape(-1, 3).take(group, axis=0)
-    worded = pd.DataFrame(worded, columns=["message", "fix", "severity"])
-
-    issues = pd.DataFrame(
+        worded.append((value, words.message.format(**params), words.fix.format(**params), words.severity))
+    worded = np.array(worded, dtype=object).reshape(-1, 4).take(group, axis=0)
+    return pd.DataFrame(
         {
             "sheet": sheet,
             "cell": cell,
             "row": row,
             "column": letter,
             "field": field,
-            "value": value,
+            "value": worded[:, 0],
             "check": check,
-            "message": worded["message"].to_numpy(dtype=object),
-            "fix": worded["fix"].to_numpy(dtype=object),
-            "severity": worded["severity"].to_numpy(dtype=object),
+            "message": worded[:, 1],
+            "fix": worded[:, 2],
+            "severity": worded[:, 3],
         }
     )
-    order = pd.Series(check).map({c: i for i, c in enumerate(CHECKS)}).to_numpy()
-    issues = issues.assign(_c=col, _o=order, _p=pos).sort_values(["_p", "_c", "_o"], kind="stable")
-    return issues.drop(columns=["_c", "_o", "_p"]).reset_index(drop=True)
 
 
 __all__ = sorted(["CHECKS", "ISSUE_COLUMNS", "validate_actions"])

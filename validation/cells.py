@@ -1,0 +1,149 @@
+"""One column of cells, factorised once: every rule runs once per distinct value, then maps back.
+
+Council columns repeat a lot (the same lead, status or target month on many rows), so the costly
+part of any rule is touching each cell. ``Cells`` touches each cell exactly once (``pd.factorize``)
+and keeps the facts rules need about each *distinct* value (text or not, blank, formula, length,
+the loose key duplicate refs are compared by, the value as shown). Rules combine those per-value
+facts and take them back to rows with one integer ``take``.
+
+Text facts use C-level ``map`` over the distinct strings, which is several times faster than
+``Series.str`` on object columns without pyarrow (and refs or action texts are mostly distinct).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import repeat
+
+import numpy as np
+import pandas as pd
+
+_EMAIL = r"[^@\s;,<>()\[\]\"']+@[^@\s;,<>()\[\]\"']+\.[A-Za-z]{2,}"
+# What the loose comparison of refs, recommendations and plans ignores at either end.
+_LOOSE_ENDS = " \t\r\n.)"
+
+
+def display(value: object) -> str:
+    """A cell's value as a person reads it in the Issues sheet (dates day-first)."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (datetime, pd.Timestamp)):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def display_all(values: np.ndarray) -> np.ndarray:
+    """``display`` for an array of values, once per distinct value."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return np.array([display(v) for v in uniques] + [""], dtype=object).take(codes)
+
+
+class Cells:
+    """One column's cells: ``codes`` per row (-1 for a missing cell) into the distinct ``uniques``.
+
+    Every fact below is per distinct value (an array as long as ``uniques``), computed on first use
+    and kept; ``back`` turns one into a per-row array.
+    """
+
+    def __init__(self, values: pd.Series | np.ndarray | None, rows: int) -> None:
+        if values is None:
+            self.codes = np.full(rows, -1, dtype="int64")
+            self.uniques = np.zeros(0, dtype=object)
+        else:
+            data = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+            self.codes, uniques = pd.factorize(data, use_na_sentinel=True)
+            self.uniques = np.asarray(uniques, dtype=object)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def back(self, per_unique: np.ndarray, missing) -> np.ndarray:
+        """Per-distinct answers as per-row answers (code -1, a missing cell, gets ``missing``)."""
+        return np.append(per_unique, np.array([missing], dtype=per_unique.dtype)).take(self.codes)
+
+    def _cached(self, name: str, make) -> np.ndarray:
+        found = self._cache.get(name)
+        if found is None:
+            found = self._cache[name] = make()
+        return found
+
+    def _map(self, fn, *args, dtype=object, source: np.ndarray | None = None) -> np.ndarray:
+        source = self.text if source is None else source
+        return np.fromiter(map(fn, source, *args), dtype=dtype, count=len(source))
+
+    @property
+    def is_text(self) -> np.ndarray:
+        return self._cached("is_text", lambda: np.fromiter(map(type, self.uniques), dtype=object, count=len(self.uniques)) == str)
+
+    @property
+    def text(self) -> np.ndarray:
+        """Each distinct value if it is text, else ''."""
+        return self._cached("text", lambda: self.uniques if self.is_text.all() else np.where(self.is_text, self.uniques, ""))
+
+    @property
+    def stripped(self) -> np.ndarray:
+        return self._cached("stripped", lambda: self._map(str.strip))
+
+    @property
+    def blank(self) -> np.ndarray:
+        """Only spaces or '' (missing cells are blank too: ``back(blank, True)``)."""
+        return self._cached("blank", lambda: self.is_text & (self.stripped == ""))
+
+    @property
+    def formula(self) -> np.ndarray:
+        """Text starting with '=' (after spaces): adapters hand formulas over as their text."""
+        return self._cached("formula", lambda: self.is_text & self._map(str.startswith, repeat("="), dtype=bool, source=self.stripped))
+
+    @property
+    def shown(self) -> np.ndarray:
+        """Each distinct value as a person reads it (``display``)."""
+        return self._cached("shown", lambda: np.fromiter(map(display, self.uniques), dtype=object, count=len(self.uniques)))
+
+    @property
+    def length(self) -> np.ndarray:
+        """Characters as SharePoint would store them: numbers and dates count as their text as shown."""
+
+        def make() -> np.ndarray:
+            if self.is_text.all():
+                return self._map(len, dtype="int64")
+            return self._map(len, dtype="int64", source=self.shown)
+
+        return self._cached("length", make)
+
+    @property
+    def loose(self) -> np.ndarray:
+        """Group number of each distinct value compared loosely (case, spacing, trailing '.' or ')' ignored)."""
+
+        def make() -> np.ndarray:
+            shown_values = self.uniques if self.is_text.all() else np.where(self.is_text, self.uniques, self.shown)
+            lowered = self._map(str.lower, source=shown_values)
+            trimmed = self._map(str.strip, repeat(_LOOSE_ENDS), source=lowered)
+            if (trimmed == shown_values).all():
+                # Already in loose form: the distinct values are the groups (the common case for refs).
+                return np.arange(len(trimmed), dtype="int64")
+            codes, _ = pd.factorize(trimmed)
+            return codes.astype("int64")
+
+        return self._cached("loose", make)
+
+    @property
+    def not_emails(self) -> np.ndarray:
+        """Text that is not one or more email addresses separated by ; or , (blank parts ignored)."""
+
+        def make() -> np.ndarray:
+            text = pd.Series(self.text, dtype=object)
+            if text.empty:
+                return np.zeros(0, dtype=bool)
+            parts = text.str.split(r"[;,]", regex=True).explode().str.strip()
+            ok_part = parts.str.fullmatch(_EMAIL).fillna(False).astype(bool) | parts.eq("")
+            ok = ok_part.groupby(level=0).all().to_numpy(dtype=bool)
+            return ~(self.is_text & ok)
+
+        return self._cached("not_emails", make)
+
+
+__all__ = sorted(["Cells", "display", "display_all"])

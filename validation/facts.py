@@ -1,0 +1,78 @@
+"""What an actions frame says, read once and shared by validation and BRAG.
+
+``validate_actions`` and ``compute_rag`` read the same columns: both factorise the target, both
+parse its dates, both match statuses. ``PlanFacts`` does each of those once per frame, on first use,
+and keeps the answers, so a caller that runs both (the benchmark, sync, report) passes one
+``PlanFacts`` to each and the second finds everything already read.
+
+Date kinds are small integer codes (``KIND_CODE``) rather than text, so per-row comparisons are
+integer comparisons.
+
+    >>> facts = PlanFacts(actions)                                   # doctest: +SKIP
+    >>> validate_actions(actions, columns=cols, facts=facts)         # doctest: +SKIP
+    >>> compute_rag(actions, today=today, facts=facts)               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from validation.cells import Cells
+from validation.dates import KINDS, parse_per_value
+
+# Date kinds as int8 codes; index into ``KINDS``.
+KIND_CODE: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
+_NAT = np.datetime64("NaT", "ns")
+
+
+@dataclass(frozen=True)
+class DateFacts:
+    """One date column read per row: ``due`` and ``completed`` (datetime64[ns]), ``kind`` (int8 codes)."""
+
+    due: np.ndarray
+    kind: np.ndarray
+    completed: np.ndarray
+    # The same per distinct value (index = ``Cells.codes``).
+    unique_due: np.ndarray
+    unique_kind: np.ndarray
+
+
+class PlanFacts:
+    """Lazily read columns of one actions frame (any index; answers are positional)."""
+
+    def __init__(self, actions: pd.DataFrame) -> None:
+        self.actions = actions
+        self.rows = len(actions)
+        self._cells: dict[str, Cells] = {}
+        self._dates: dict[str, DateFacts] = {}
+
+    def cells(self, name: str) -> Cells:
+        """The column factorised (all missing when the frame has no such column)."""
+        found = self._cells.get(name)
+        if found is None:
+            values = self.actions[name] if name in self.actions.columns else None
+            found = self._cells[name] = Cells(values, self.rows)
+        return found
+
+    def dates(self, name: str) -> DateFacts:
+        """The column read as council dates (``validation.dates``), once per distinct value."""
+        found = self._dates.get(name)
+        if found is None:
+            cells = self.cells(name)
+            read = parse_per_value(cells.uniques)
+            kinds = np.fromiter(map(KIND_CODE.__getitem__, read["kind"].to_numpy(dtype=object)), dtype="int8", count=len(read))
+            due = read["due"].to_numpy(dtype="datetime64[ns]")
+            found = self._dates[name] = DateFacts(
+                due=cells.back(due, _NAT),
+                kind=cells.back(kinds, np.int8(KIND_CODE["blank"])),
+                completed=cells.back(read["completed"].to_numpy(dtype="datetime64[ns]"), _NAT),
+                unique_due=due,
+                unique_kind=kinds,
+            )
+        return found
+
+
+__all__ = sorted(["DateFacts", "KIND_CODE", "PlanFacts"])
