@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS item_values(
     list_id TEXT NOT NULL, column TEXT NOT NULL, value TEXT NOT NULL, item_id INTEGER NOT NULL,
     PRIMARY KEY(list_id, column, item_id));
 CREATE INDEX IF NOT EXISTS item_values_by_value ON item_values(list_id, column, value);
+-- Every item write first drops the item's indexed values: without this index that scans all the
+-- list's values, so a write cost grew with the list (a batch of 20 took ~190 ms at 10,000 items).
+CREATE INDEX IF NOT EXISTS item_values_by_item ON item_values(list_id, item_id);
 CREATE TABLE IF NOT EXISTS device_codes(
     device_code TEXT PRIMARY KEY, user_code TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL,
     scope TEXT NOT NULL, expires REAL NOT NULL, state TEXT NOT NULL, email TEXT);
@@ -96,6 +99,8 @@ class Store:
         # FULL: the WAL is fsynced at every commit, so an acknowledged write survives kill -9
         # and power loss alike.
         self._db.execute("PRAGMA synchronous=FULL")
+        # IF NOT EXISTS throughout: this also migrates a data folder made by an older version
+        # (indexes added since are built here, once).
         self._db.executescript(_SCHEMA)
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', '0')")
