@@ -32,6 +32,7 @@ for failing cells only, and each message is worded once per distinct (check, val
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -150,6 +151,64 @@ def _failing(patterns: pd.DataFrame, schema: pa.DataFrameSchema, rules: list[tup
     return table
 
 
+def _fill(template: str, params: dict[str, object]) -> np.ndarray:
+    """``template.format(**params)`` for arrays of parameters at once, by joining the pieces."""
+    out: object = ""
+    for literal, name, spec, conversion in Formatter().parse(template):
+        out = out + literal if literal else out
+        if name is not None:
+            if spec or conversion:
+                raise ValueError(f"wording placeholders take no format spec: {template!r}")
+            out = out + params[name]
+    return np.asarray(out, dtype=object)
+
+
+def _day_first(when: np.ndarray) -> np.ndarray:
+    """datetime64 values as 31/07/2022 ('' for NaT), without a strftime per value."""
+    iso = np.datetime_as_string(when.astype("datetime64[D]"))
+    text = np.strings.slice(iso, 8, 10) + "/" + np.strings.slice(iso, 5, 7) + "/" + np.strings.slice(iso, 0, 4)
+    return np.where(np.isnat(when), "", text).astype(object)
+
+
+def _wording(facts: PlanFacts, dups, field, check, value_code, other_code, pos) -> np.ndarray:
+    """Value as shown, message, fix and severity for each distinct wording (an n x 4 object array)."""
+    n = len(field)
+    value = np.empty(n, dtype=object)
+    for name in np.unique(field):
+        here = field == name
+        value[here] = facts.cells(name).shown_at(value_code[here])
+    other = np.full(n, "", dtype=object)
+    rows = np.full(n, "", dtype=object)
+    revised = check == "revised_before_target"
+    if revised.any():
+        other[revised] = _day_first(facts.dates("target").due[pos[revised]])
+    dup = check == "duplicate_ref"
+    if dup.any():
+        rec = facts.cells("recommendation").shown_at(other_code[dup])
+        other[dup] = np.where(rec == "", "(none)", rec)
+        rows[dup] = dups.row_list(pos[dup])
+    label = np.array([FIELD_BY_NAME[name].label for name in field], dtype=object)
+    params = {
+        "label": label,
+        "lower": np.array([text.lower() for text in label], dtype=object),
+        "value": np.array([shown(text) for text in value], dtype=object),
+        "other": np.array([shown(text) for text in other], dtype=object),
+        "rows": rows,
+        "length": np.array([str(len(text)) for text in value], dtype=object),
+        "statuses": ", ".join(STATUSES),
+    }
+    out = np.empty((n, 4), dtype=object)
+    out[:, 0] = value
+    for what in np.unique(check):
+        here = check == what
+        words = WORDING[what]
+        some = {k: v[here] if isinstance(v, np.ndarray) else v for k, v in params.items()}
+        out[here, 1] = _fill(words.message, some)
+        out[here, 2] = _fill(words.fix, some)
+        out[here, 3] = words.severity
+    return out
+
+
 def _empty_issues() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in ISSUE_COLUMNS})
     frame["row"] = frame["row"].astype("int64")
@@ -257,30 +316,8 @@ def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: n
         dup_group[is_dup] = dups.group[pos[is_dup]]
     group, first = _groups(rule_at, value_code, other_code, dup_group)
 
-    statuses = ", ".join(STATUSES)
-    dup_rows = dups.row_list(pos[first[check[first] == "duplicate_ref"]]) if dups is not None else np.zeros(0, dtype=object)
-    dup_rows_at = iter(dup_rows)
-    worded = []
-    for i in first:
-        name, what = field[i], check[i]
-        cells: Cells = facts.cells(name)
-        code = value_code[i]
-        value = "" if code < 0 else display(cells.uniques[code])
-        other = rows = ""
-        if what == "revised_before_target":
-            other = display(pd.Timestamp(facts.dates("target").due[pos[i]]))
-        elif what == "duplicate_ref":
-            rec = facts.cells("recommendation")
-            other = ("" if other_code[i] < 0 else display(rec.uniques[other_code[i]])) or "(none)"
-            rows = next(dup_rows_at)
-        label = FIELD_BY_NAME[name].label
-        words = WORDING[what]
-        params = {
-            "label": label, "lower": label.lower(), "value": shown(value), "other": shown(other),
-            "rows": rows, "length": len(value), "statuses": statuses,
-        }
-        worded.append((value, words.message.format(**params), words.fix.format(**params), words.severity))
-    worded = np.array(worded, dtype=object).reshape(-1, 4).take(group, axis=0)
+    worded = _wording(facts, dups, field.take(first), check.take(first), value_code.take(first), other_code.take(first), pos.take(first))
+    worded = worded.take(group, axis=0)
     return pd.DataFrame(
         {
             "sheet": sheet,
