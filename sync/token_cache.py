@@ -1,7 +1,8 @@
 """Where a person's sign-in is kept, and whether it is encrypted.
 
-The token cache is per user: ``$PLANSYNC_TOKEN_CACHE``, else ``token_cache.bin`` in the per-user
-data folder. It is encrypted by the operating system where it can be (Windows DPAPI, macOS
+The token cache is per user: ``$PLANSYNC_TOKEN_CACHE``, else ``token_cache.bin`` in
+``$PLANSYNC_HOME`` (the data folder plansync is told to use: tests and demos keep out of the
+person's own folders), else in the per-user data folder. It is encrypted by the operating system where it can be (Windows DPAPI, macOS
 Keychain, Linux Secret Service through msal-extensions). Where it cannot (a Linux server without
 a keyring, an ssh session), it falls back to a file only its owner may read (mode 0600), and
 says so once, in one line, with the reason.
@@ -41,7 +42,9 @@ def cache_path(environ: Mapping[str, str] = os.environ) -> Path:
     override = environ.get("PLANSYNC_TOKEN_CACHE")
     if override:
         return Path(override)
-    return Path(platformdirs.user_data_dir("plansync", appauthor=False)) / CACHE_FILE
+    # The same data folder the embedded list server uses (see sync.target).
+    home = environ.get("PLANSYNC_HOME") or platformdirs.user_data_dir("plansync", appauthor=False)
+    return Path(home) / CACHE_FILE
 
 
 def choose_persistence(
