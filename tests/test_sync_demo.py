@@ -77,3 +77,15 @@ def test_validate_reports_exactly_the_duplicate_keys_sync_skips(tmp_path, home):
     ]
     synced = sync_json(path)
     assert (1, 2) == (synced["created"], synced["skipped_invalid"])
+
+
+def test_a_first_sync_ends_with_its_summary_not_a_line_per_row_and_a_dry_run_lists_every_row(tmp_path, home):
+    path = tmp_path / "plan.xlsx"
+    assert 0 == CliRunner().invoke(main, ["new", str(path), "--demo"]).exit_code
+    dry = CliRunner().invoke(main, ["sync", str(path), "--as", SUPPORT, "--dry-run"])
+    assert 64 == sum(line.startswith("Would create ") for line in dry.stdout.splitlines())
+    done = CliRunner().invoke(main, ["sync", str(path), "--as", SUPPORT])
+    lines = done.stdout.splitlines()
+    assert 10 == sum(line.startswith("Created ") for line in lines)
+    assert "... and 54 more created" in lines
+    assert "Synced 64 actions: 64 created" == lines[-1]

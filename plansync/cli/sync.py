@@ -14,19 +14,45 @@ from plansync.commands.sync import SyncResult, sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
 
+# After a real sync the routine lines (created, updated, brought in) are capped so that a first
+# sync of thousands of rows ends with its summary on screen; a dry run lists every row, since
+# showing exactly what would happen is its whole purpose. Conflicts and refusals, which need a
+# person, are always listed in full.
+ROUTINE_LINES_SHOWN = 10
+
+
+def _capped(lines: list[str], what: str, everything: bool) -> list[str]:
+    if everything or len(lines) <= ROUTINE_LINES_SHOWN:
+        return lines
+    hidden = len(lines) - ROUTINE_LINES_SHOWN
+    return [*lines[:ROUTINE_LINES_SHOWN], f"... and {hidden} more {what}"]
+
+
 def render_plan(result: SyncResult) -> list[str]:
-    """The plan in words, one line per row that is (or would be) created, changed, refused or in conflict."""
+    """The plan in words: rows (to be) created, changed, refused or in conflict.
+
+    A dry run lists every row; after a real sync each routine kind shows its first
+    ``ROUTINE_LINES_SHOWN`` rows and a count of the rest.
+    """
     p = result.plan
     verb = "Would" if result.dry_run else ""
     lines = []
-    for c in p.creates:
-        lines.append(f"{verb + ' create' if verb else 'Created'} {c.key}")
-    for u in p.updates:
-        changed = ", ".join(sorted(u.fields))
-        lines.append(f"{verb + ' update' if verb else 'Updated'} {u.key} ({changed})")
-    for pull in p.pulls:
-        changed = ", ".join(sorted(pull.fields))
-        lines.append(f"{verb + ' bring in' if verb else 'Brought in'} {pull.key} from the list ({changed})")
+    lines += _capped(
+        [f"{verb + ' create' if verb else 'Created'} {c.key}" for c in p.creates], "created", result.dry_run
+    )
+    lines += _capped(
+        [f"{verb + ' update' if verb else 'Updated'} {u.key} ({', '.join(sorted(u.fields))})" for u in p.updates],
+        "updated",
+        result.dry_run,
+    )
+    lines += _capped(
+        [
+            f"{verb + ' bring in' if verb else 'Brought in'} {pull.key} from the list ({', '.join(sorted(pull.fields))})"
+            for pull in p.pulls
+        ],
+        "brought in",
+        result.dry_run,
+    )
     for w in p.withdrawals:
         action = "delete" if w.delete else "withdraw"
         done = "Deleted" if w.delete else "Withdrew"
