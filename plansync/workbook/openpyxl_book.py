@@ -121,17 +121,25 @@ class OpenpyxlWorkbook:
 
     def read_sheet(self, name: str) -> SheetGrid:
         ws = self.wb[name]
-        if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
+        # Read openpyxl's own cell store in one pass. ``iter_rows`` would create an empty Cell for
+        # every blank coordinate and ``min_row``/``max_column``/... each rescan every cell: on a
+        # 5,000-row plan that was ~0.1 s of each read. Bounds are those of the stored cells, as
+        # ``ws.min_row``/``ws.max_column`` report them.
+        cells = ws._cells
+        if not cells or (len(cells) == 1 and (1, 1) in cells and cells[(1, 1)].value is None):
             values: Grid = []
             origin = (1, 1)
         else:
-            origin = (ws.min_row, ws.min_column)
-            values = [
-                [_plain(v) for v in row]
-                for row in ws.iter_rows(
-                    min_row=ws.min_row, max_row=ws.max_row, min_col=ws.min_column, max_col=ws.max_column, values_only=True
-                )
-            ]
+            rows = [r for r, _ in cells]
+            cols = [c for _, c in cells]
+            top, left = min(rows), min(cols)
+            width = max(cols) - left + 1
+            values = [[None] * width for _ in range(max(rows) - top + 1)]
+            for (r, c), cell in cells.items():
+                value = cell.value
+                if value is not None:
+                    values[r - top][c - left] = _plain(value)
+            origin = (top, left)
         merged = [r.bounds for r in ws.merged_cells.ranges]
         # bounds are (min_col, min_row, max_col, max_row); the grid wants rows first.
         merged = [(b[1], b[0], b[3], b[2]) for b in merged]
