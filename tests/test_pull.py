@@ -32,7 +32,8 @@ from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
 from validation.rag import compute_rag
 from validation.summary import plans_summary
-from workbook_templates.consolidated import CHART_TITLE, chart_title
+from workbook_templates.charts import chart_title
+from workbook_templates.consolidated import CHART_TITLE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ANN, PERF = "ann@council.gov.uk", "performance@council.gov.uk"

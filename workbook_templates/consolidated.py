@@ -12,8 +12,6 @@ Only formatting happens here (openpyxl); the values come from ``plansync.command
 
 from __future__ import annotations
 
-from typing import Any
-
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,6 +22,7 @@ from plansync import __version__
 from plansync.bookkeeping import META_SHEET
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
+from workbook_templates.charts import add_brag_chart, has_chart
 from workbook_templates.formatting import RAG_COLOURS, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
 
@@ -123,30 +122,18 @@ def install_summary_chart(ws: Worksheet, *, plans: int, installed_for: int | Non
 
     Returns True when the chart was (re)built, so the caller records ``plans`` for next time.
     """
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.shapes import GraphicalProperties
-
-    ours = [c for c in ws._charts if chart_title(c) == CHART_TITLE]
-    if ours and installed_for == plans:
+    if installed_for == plans and has_chart(ws, CHART_TITLE):
         return False
-    for chart in ours:
-        ws._charts.remove(chart)
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = CHART_TITLE
-    chart.y_axis.title = "Actions"
-    chart.x_axis.title = "Plan"
-    last = PLAN_HEADER_ROW + max(plans, 1)
-    first_rag = PLAN_HEADER.index(RAG_VALUES[0]) + 1
-    data = Reference(ws, min_col=first_rag, max_col=first_rag + len(RAG_VALUES) - 1, min_row=PLAN_HEADER_ROW, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=PLAN_HEADER_ROW + 1, max_row=last))
-    for series, value in zip(chart.series, RAG_VALUES):
-        series.graphicalProperties = GraphicalProperties(solidFill=RAG_COLOURS[value][0])
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, f"{get_column_letter(len(PLAN_HEADER) + 2)}{PLAN_HEADER_ROW}")
+    add_brag_chart(
+        ws,
+        title=CHART_TITLE,
+        x_title="Plan",
+        header_row=PLAN_HEADER_ROW,
+        rows=plans,
+        first_rag_col=PLAN_HEADER.index(RAG_VALUES[0]) + 1,
+        category_col=1,
+        anchor=f"{get_column_letter(len(PLAN_HEADER) + 2)}{PLAN_HEADER_ROW}",
+    )
     _style_summary(ws)
     return True
 
@@ -168,17 +155,6 @@ def _style_summary(ws: Worksheet) -> None:
     ws.column_dimensions["B"].width = 16
 
 
-def chart_title(chart: Any) -> str | None:
-    """The text of a chart's title (charts read back from a file keep it as rich text)."""
-    title = getattr(chart, "title", None)
-    if title is None or isinstance(title, str):
-        return title
-    try:
-        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
-    except AttributeError:
-        return None
-
-
 __all__ = sorted(
     [
         "CHART_TITLE",
@@ -193,7 +169,6 @@ __all__ = sorted(
         "SUMMARY_SHEET",
         "TABLE_NAME",
         "build_reporting_workbook",
-        "chart_title",
         "install_consolidated",
         "install_summary_chart",
     ]

@@ -123,33 +123,24 @@ def _install_chart(book: Workbook, recommendations: int) -> None:
     wb = getattr(book, "wb", None)
     if wb is None:
         return  # in Excel the add-in draws the same chart
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.styles import Font
 
-    from workbook_templates.formatting import RAG_COLOURS, install_rag_formatting
+    from workbook_templates.charts import add_brag_chart, has_chart
+    from workbook_templates.formatting import install_rag_formatting
 
     ws = wb[SUMMARY_SHEET]
-    ours = [c for c in ws._charts if _title(c) == CHART_TITLE]
-    if ours and load_meta(book).get(_META_KEY) == {"recommendations": recommendations}:
+    if has_chart(ws, CHART_TITLE) and load_meta(book).get(_META_KEY) == {"recommendations": recommendations}:
         return
-    for chart in ours:
-        ws._charts.remove(chart)
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = CHART_TITLE
-    chart.y_axis.title = "Actions"
-    chart.x_axis.title = "Recommendation"
-    last = CHART_ROW + max(recommendations, 1)
-    data = Reference(ws, min_col=CHART_COL + 1, max_col=CHART_COL + len(RAG_VALUES), min_row=CHART_ROW, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=CHART_COL, min_row=CHART_ROW + 1, max_row=last))
-    for series, value in zip(chart.series, RAG_VALUES):
-        series.graphicalProperties = GraphicalProperties(solidFill=RAG_COLOURS[value][0])
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, f"H{last + 3}")
+    add_brag_chart(
+        ws,
+        title=CHART_TITLE,
+        x_title="Recommendation",
+        header_row=CHART_ROW,
+        rows=recommendations,
+        first_rag_col=CHART_COL + 1,
+        category_col=CHART_COL,
+        anchor=f"H{CHART_ROW + max(recommendations, 1) + 3}",
+    )
     ws["A1"].font = Font(bold=True, size=14)
     for cell in ("A4", "B4", "A16", "A17", "B17", "C17", "D17", "E17"):
         ws[cell].font = Font(bold=True)
@@ -157,17 +148,6 @@ def _install_chart(book: Workbook, recommendations: int) -> None:
     ws.column_dimensions["C"].width = 40
     install_rag_formatting(ws, rag_col=1, first_row=BRAG_ROW + 1, last_row=BRAG_ROW + len(RAG_VALUES))
     update_meta(book, **{_META_KEY: {"recommendations": recommendations}})
-
-
-def _title(chart: Any) -> str | None:
-    """The text of a chart's title (charts read back from a file keep it as rich text)."""
-    title = getattr(chart, "title", None)
-    if title is None or isinstance(title, str):
-        return title
-    try:
-        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
-    except AttributeError:
-        return None
 
 
 __all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "report_workbook", "summary_rows"])
