@@ -44,6 +44,17 @@ def display_all(values: np.ndarray) -> np.ndarray:
     return np.array([display(v) for v in uniques] + [""], dtype=object).take(codes)
 
 
+def _already_loose(joined: str) -> bool:
+    """Whether every NUL-separated text already reads the same compared loosely (lower case, no
+    loose ends). A capital always changes under ``lower``, so one comparison of the whole text says
+    whether any single text would; loose ends are found by plain substring searches (fast in C)."""
+    if joined.lower() != joined:
+        return False
+    if joined[:1] in _LOOSE_ENDS and joined[:1] or joined[-1:] in _LOOSE_ENDS and joined[-1:]:
+        return False
+    return not any(end + "\x00" in joined or "\x00" + end in joined for end in _LOOSE_ENDS)
+
+
 class Cells:
     """One column's cells: ``codes`` per row (-1 for a missing cell) into the distinct ``uniques``.
 
@@ -93,14 +104,35 @@ class Cells:
         return self._cached("stripped", lambda: self._map(str.strip))
 
     @property
+    def text_length(self) -> np.ndarray:
+        """Characters in each distinct text (0 for values that are not text)."""
+        return self._cached("text_length", lambda: self._map(len, dtype="int64"))
+
+    @property
+    def joined(self) -> str | None:
+        """Every distinct text joined by NUL, for one C-level search over all of them; None when a
+        text holds NUL itself (no cell can: the xlsx format forbids it)."""
+        if "joined" not in self._cache:
+            joined = "\x00".join(self.text)
+            self._cache["joined"] = joined if joined.count("\x00") == max(len(self.text) - 1, 0) else None
+        return self._cache["joined"]
+
+    @property
     def blank(self) -> np.ndarray:
         """Only spaces or '' (missing cells are blank too: ``back(blank, True)``)."""
-        return self._cached("blank", lambda: self.is_text & (self.stripped == ""))
+        # isspace and strip agree on what a space is; isspace allocates no new string.
+        return self._cached("blank", lambda: self.is_text & ((self.text_length == 0) | self._map(str.isspace, dtype=bool)))
 
     @property
     def formula(self) -> np.ndarray:
         """Text starting with '=' (after spaces): adapters hand formulas over as their text."""
-        return self._cached("formula", lambda: self.is_text & self._map(str.startswith, repeat("="), dtype=bool, source=self.stripped))
+
+        def make() -> np.ndarray:
+            if self.joined is not None and "=" not in self.joined:
+                return np.zeros(len(self.uniques), dtype=bool)
+            return self.is_text & self._map(str.startswith, repeat("="), dtype=bool, source=self.stripped)
+
+        return self._cached("formula", make)
 
     @property
     def shown(self) -> np.ndarray:
@@ -121,7 +153,7 @@ class Cells:
 
         def make() -> np.ndarray:
             if self.is_text.all():
-                return self._map(len, dtype="int64")
+                return self.text_length
             return self._map(len, dtype="int64", source=self.shown)
 
         return self._cached("length", make)
@@ -131,6 +163,10 @@ class Cells:
         """Group number of each distinct value compared loosely (case, spacing, trailing '.' or ')' ignored)."""
 
         def make() -> np.ndarray:
+            if self.is_text.all() and self.joined is not None and _already_loose(self.joined):
+                # No capitals and no loose ends anywhere: the distinct values are the groups (the
+                # common case for refs, which are mostly distinct: no per-value work at all).
+                return np.arange(len(self.uniques), dtype="int64")
             shown_values = self.uniques if self.is_text.all() else np.where(self.is_text, self.uniques, self.shown)
             lowered = self._map(str.lower, source=shown_values)
             trimmed = self._map(str.strip, repeat(_LOOSE_ENDS), source=lowered)
