@@ -275,15 +275,8 @@ class Store:
 
     # -- items ----------------------------------------------------------------------------
     def item(self, list_id: str, item_id: str) -> dict:
-        if not item_id.isdigit():
-            raise Missing(item_id)
         with self._read() as db:
-            row = db.execute(
-                "SELECT * FROM items WHERE list_id = ? AND id = ? AND deleted = 0", (list_id, int(item_id))
-            ).fetchone()
-        if row is None:
-            raise Missing(item_id)
-        return _item_row(row)
+            return self._live_item(db, list_id, item_id)
 
     def create_item(self, list_id: str, fields: dict, *, user: dict, indexed: set[str], unique: set[str]) -> dict:
         with self.transaction() as db:
