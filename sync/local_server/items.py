@@ -115,6 +115,14 @@ def _item_missing() -> GraphError:
     return GraphError(404, "itemNotFound", "The specified list item was not found.")
 
 
+def _stored_item(app, list_row: dict, item: str) -> dict:
+    """The live item's stored row, or Graph's 404 for an unknown or deleted id."""
+    try:
+        return app.store.item(list_row["id"], item)
+    except Missing:
+        raise _item_missing() from None
+
+
 def _stale() -> GraphError:
     return GraphError(412, "resourceModified", "The resource has changed since the caller last read it; usually an "
                       "eTag mismatch", inner_code="entityTagDoesNotMatch")
@@ -149,19 +157,13 @@ def list_items(app, call: Call, site: str, lst: str) -> Result:
 
 def get_item(app, call: Call, site: str, lst: str, item: str) -> Result:
     site_row, list_row, columns = _scope(app, call, site, lst)
-    try:
-        row = app.store.item(list_row["id"], item)
-    except Missing:
-        raise _item_missing() from None
+    row = _stored_item(app, list_row, item)
     return Result(200, render_item(row, site_row, list_row, columns, call, expansion(call.param("expand"))))
 
 
 def get_fields(app, call: Call, site: str, lst: str, item: str) -> Result:
     _, list_row, columns = _scope(app, call, site, lst)
-    try:
-        row = app.store.item(list_row["id"], item)
-    except Missing:
-        raise _item_missing() from None
+    row = _stored_item(app, list_row, item)
     select = call.param("select")
     return Result(200, render_fields(row, columns, tuple(s for s in select.split(",") if s) if select else None))
 
