@@ -17,6 +17,9 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+# Run as a script, Python puts benchmarks/ first on the path, where benchmarks/sync.py would
+# shadow the sync package that the commands import.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import openpyxl  # noqa: E402

@@ -20,6 +20,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+# Run as a script, Python puts benchmarks/ first on the path, where benchmarks/sync.py would
+# shadow the sync package that the commands import.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import openpyxl
 
 from plansync.commands.rag import refresh_rag
