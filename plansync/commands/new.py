@@ -26,6 +26,27 @@ class NewResult:
     rag: dict[str, int] = field(default_factory=dict)
 
 
+def check_new_path(path: Path, *, example: str) -> None:
+    """Refuse a place a new workbook cannot go: a name not ending in .xlsx, or a folder that does not exist.
+
+    ``example`` is the name suggested when the ending is wrong and ``path`` has no stem of its own.
+    Also used by ``pull`` for a reporting workbook it creates.
+
+    Raises:
+        WorkbookError: saying which, and what to do.
+    """
+    if path.suffix.lower() != ".xlsx":
+        raise WorkbookError(
+            f"{path.name} does not end in .xlsx; plansync writes Excel workbooks. Give a name such as {path.stem or example}.xlsx.",
+            path=str(path),
+        )
+    if not path.parent.is_dir():
+        raise WorkbookError(
+            f"The folder {path.parent} does not exist. Create it first, or choose another place for {path.name}.",
+            path=str(path),
+        )
+
+
 def new_workbook(path: str | Path, *, demo: bool = False, force: bool = False, today: date | None = None) -> NewResult:
     """Write the template to ``path`` (atomically). With ``demo``, fill it and rate it as at ``today``.
 
@@ -34,19 +55,10 @@ def new_workbook(path: str | Path, *, demo: bool = False, force: bool = False, t
         WorkbookLocked: ``path`` exists and is open in Excel or read-only, or the folder is not writable.
     """
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise WorkbookError(
-            f"{path.name} does not end in .xlsx; plansync writes Excel workbooks. Give a name such as {path.stem or 'plan'}.xlsx.",
-            path=str(path),
-        )
+    check_new_path(path, example="plan")
     if path.exists() and not force:
         raise WorkbookError(
             f"{path} already exists, so plansync did not touch it. Choose another name, or add --force to replace it.",
-            path=str(path),
-        )
-    if not path.parent.is_dir():
-        raise WorkbookError(
-            f"The folder {path.parent} does not exist. Create it first, or choose another place for {path.name}.",
             path=str(path),
         )
     when = today or date.today()
@@ -59,4 +71,4 @@ def new_workbook(path: str | Path, *, demo: bool = False, force: bool = False, t
     return NewResult(path=path, actions=len(rated.actions), rag=rated.counts())
 
 
-__all__ = sorted(["NewResult", "new_workbook"])
+__all__ = sorted(["NewResult", "check_new_path", "new_workbook"])

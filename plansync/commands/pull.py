@@ -196,6 +196,7 @@ def pull_consolidated(
 
 def _open(book_or_path: Workbook | str | Path) -> Workbook:
     """The workbook to write; a new reporting workbook when the path does not exist yet."""
+    from plansync.commands.new import check_new_path
     from plansync.workbook.atomic import check_writable
     from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
     from workbook_templates.consolidated import build_reporting_workbook
@@ -207,17 +208,7 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
         if path.exists():
             book = OpenpyxlWorkbook.open(path, write=True)
         else:
-            if path.suffix.lower() != ".xlsx":
-                raise WorkbookError(
-                    f"{path.name} does not end in .xlsx; plansync writes Excel workbooks. "
-                    f"Give a name such as {path.stem or 'consolidated'}.xlsx.",
-                    path=str(path),
-                )
-            if not path.parent.is_dir():
-                raise WorkbookError(
-                    f"The folder {path.parent} does not exist. Create it first, or choose another place for {path.name}.",
-                    path=str(path),
-                )
+            check_new_path(path, example="consolidated")
             check_writable(path)
             return OpenpyxlWorkbook(build_reporting_workbook(), path, write=True)
     plan = _plan_kind(book)
