@@ -80,7 +80,8 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     """
     now = np.datetime64(pd.Timestamp(today).date(), "D").astype("datetime64[ns]")
     kw = rules.keywords
-    facts = facts if facts is not None and facts.rows == len(actions) else PlanFacts(actions)
+    # Facts read from another frame would answer for the wrong cells: only this frame's are used.
+    facts = facts if facts is not None and facts.actions is actions else PlanFacts(actions)
 
     target = facts.dates("target")
     target_cells = facts.cells("target")

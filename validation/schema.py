@@ -164,9 +164,9 @@ def _fill(template: str, params: dict[str, object]) -> np.ndarray:
 
 
 def _day_first(when: np.ndarray) -> np.ndarray:
-    """datetime64 values as 31/07/2022 ('' for NaT), without a strftime per value."""
-    iso = np.datetime_as_string(when.astype("datetime64[D]"))
-    text = np.strings.slice(iso, 8, 10) + "/" + np.strings.slice(iso, 5, 7) + "/" + np.strings.slice(iso, 0, 4)
+    """datetime64 values as 31/07/2022 ('' for NaT), from their ISO text rather than a strftime each."""
+    iso = np.datetime_as_string(when.astype("datetime64[D]")).tolist()
+    text = np.array([f"{s[8:10]}/{s[5:7]}/{s[:4]}" for s in iso], dtype=object)
     return np.where(np.isnat(when), "", text).astype(object)
 
 
@@ -235,7 +235,8 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts
         frame[SHEET_COL] = ""
     if ROW_COL not in frame.columns:
         frame[ROW_COL] = np.arange(2, len(frame) + 2)
-    facts = facts if facts is not None and facts.rows == len(frame) else PlanFacts(frame)
+    # Facts read from another frame would answer for the wrong cells: only this frame's are used.
+    facts = facts if facts is not None and facts.actions is actions else PlanFacts(frame)
 
     per_value = {name: _cell_fails(facts, name) for name in fields}
     rules = [(name, check) for name in fields for check in per_value[name][0]]
