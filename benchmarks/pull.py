@@ -17,41 +17,31 @@ works on the open workbook and pays neither).
 from __future__ import annotations
 
 import argparse
-import ssl
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 import openpyxl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# The sync benchmark's plan header, identity and sign-in against the local list server.
+from benchmarks.sync import HEADER, USER, token  # noqa: E402
 from plansync.commands.pull import pull_consolidated  # noqa: E402
 from plansync.commands.sync import sync_workbook  # noqa: E402
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
-from sync.auth import StaticToken  # noqa: E402
 from sync.consolidated import read_list  # noqa: E402
 from sync.graph import GraphClient  # noqa: E402
 from sync.local_server import serve_in_thread  # noqa: E402
 
-USER = "ann@council.gov.uk"
-HEADER = ["Ref", "Action", "Lead", "Owner sign-in", "Target date", "Status", "Progress"]
 TODAY = date(2026, 8, 1)
 
 
 def client(server) -> GraphClient:
-    context = ssl.create_default_context(cafile=str(server.ca_path))
-    answer = httpx.post(
-        f"{server.authority}/oauth2/v2.0/token",
-        data={"client_id": "bench", "grant_type": "password", "username": USER, "password": "local-dev", "scope": "Sites.ReadWrite.All"},
-        verify=context,
-    )
-    answer.raise_for_status()
-    return GraphClient(server.graph_url, auth=StaticToken(answer.json()["access_token"], user=USER), verify=server.ca_path)
+    return GraphClient(server.graph_url, auth=token(server), verify=server.ca_path)
 
 
 def make_plan(path: Path, name: str, actions: int) -> Path:
