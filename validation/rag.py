@@ -142,6 +142,7 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
             "completed": pd.Series(completed, index=index, dtype="datetime64[ns]"),
         },
         index=index,
+        copy=False,  # every array above is new: no need for pandas to copy them again
     )
 
 

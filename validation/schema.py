@@ -331,7 +331,8 @@ def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: n
             "message": worded[:, 1],
             "fix": worded[:, 2],
             "severity": worded[:, 3],
-        }
+        },
+        copy=False,  # every array above is new: no need for pandas to copy them again
     )
 
 
