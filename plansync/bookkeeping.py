@@ -56,8 +56,10 @@ def load_meta(book: Workbook) -> dict[str, Any]:
     return meta
 
 
-def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
-    """Replace the hidden sheet's content with ``meta`` (one bulk write). The caller saves the book.
+def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
+    """The hidden sheet's content for ``meta``: the header row, then ``key | JSON value`` by key.
+
+    Also what the templates write into a new workbook's sheet.
 
     Raises:
         ValueError: a value is too large for one Excel cell.
@@ -68,7 +70,16 @@ def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
         if len(text) > _CELL_MAX:
             raise ValueError(f"the value of '{key}' is {len(text)} characters; one Excel cell holds {_CELL_MAX}")
         rows.append([key, text])
-    book.replace_sheet(META_SHEET, rows, hidden=True)
+    return rows
+
+
+def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
+    """Replace the hidden sheet's content with ``meta`` (one bulk write). The caller saves the book.
+
+    Raises:
+        ValueError: a value is too large for one Excel cell.
+    """
+    book.replace_sheet(META_SHEET, meta_rows(meta), hidden=True)
 
 
 def update_meta(book: Workbook, **changes: Any) -> dict[str, Any]:
@@ -79,4 +90,4 @@ def update_meta(book: Workbook, **changes: Any) -> dict[str, Any]:
     return meta
 
 
-__all__ = sorted(["META_SHEET", "load_meta", "save_meta", "update_meta"])
+__all__ = sorted(["META_SHEET", "load_meta", "meta_rows", "save_meta", "update_meta"])

@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plansync import __version__
-from plansync.bookkeeping import META_SHEET
+from plansync.bookkeeping import META_SHEET, meta_rows
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
 from workbook_templates.charts import add_brag_chart, has_chart
@@ -72,9 +72,8 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     install_consolidated(ws, rows=0)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["key", "value (JSON)"])
-    meta.append(["created_by", f'"plansync {__version__}"'])
-    meta.append(["reporting", "true"])
+    for line in meta_rows({"created_by": f"plansync {__version__}", "reporting": True}):
+        meta.append(line)
     meta.sheet_state = "hidden"
     wb.active = 0
     return wb

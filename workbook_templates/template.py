@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from plansync import __version__
-from plansync.bookkeeping import META_SHEET
+from plansync.bookkeeping import META_SHEET, meta_rows
 from validation.fields import COMPUTED, FIELDS, STATUSES
 from validation.settings import Settings
 from workbook_templates.demo import DemoPlan
@@ -117,9 +117,8 @@ def build_workbook(*, demo: DemoPlan | None = None) -> openpyxl.Workbook:
     _issues_sheet(wb)
     _summary_sheet(wb)
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["key", "value (JSON)"])
-    meta.append(["created_by", f'"plansync {__version__}"'])
-    meta.append(["template", "1"])
+    for line in meta_rows({"created_by": f"plansync {__version__}", "template": 1}):
+        meta.append(line)
     meta.sheet_state = "hidden"
     wb.active = 0
     return wb
