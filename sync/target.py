@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,48 @@ def connect(target: Target, *, as_email: str | None = None, manage_lists: bool =
     return GraphClient(target.graph_url, auth=auth, verify=target.verify)
 
 
+@contextmanager
+def connected(
+    settings: Any,
+    *,
+    client: Any = None,
+    as_email: str | None = None,
+    site: str | None = None,
+    list_name: str | None = None,
+    graph_url: str | None = None,
+    manage_lists: bool = False,
+) -> Iterator[tuple[Any, Target, dict[str, str]]]:
+    """A signed-in Graph client, the opened target, and where the list is, for one command's run.
+
+    ``where`` identifies the list across runs (sync and pull keep it to know their saved state
+    is about the same list). A ``client`` given by the caller (tests, scripts) already knows its
+    server: nothing is started, and it is left open.
+    """
+    target = resolve_target(settings, site=site, list_name=list_name, graph_url=graph_url)
+    opening = open_target(target) if client is None else nullcontext(target)
+    with opening as opened:
+        gc = client if client is not None else connect(opened, as_email=as_email, manage_lists=manage_lists)
+        # The embedded server gets a new port each run: it is identified by its data folder.
+        server = gc.base_url if client is not None else (str(opened.home) if opened.embedded else opened.graph_url)
+        where = {"server": server, "site_host": opened.site_host, "site_path": opened.site_path, "list": opened.list_name}
+        try:
+            yield gc, opened, where
+        finally:
+            if client is None:
+                gc.close()
+
+
+def relative_link(client: Any, link: str | None) -> str | None:
+    """A delta link without the server's address, to keep in a workbook (the embedded server's port changes per run)."""
+    base = client.base_url.rstrip("/")
+    return link[len(base) :] if link and link.startswith(base) else link
+
+
+def absolute_link(client: Any, link: str) -> str:
+    """A kept delta link made whole again on the client's server (see ``relative_link``)."""
+    return client.base_url.rstrip("/") + link if link.startswith("/") else link
+
+
 def find_list(client: Any, target: Target, *, create: bool = True) -> tuple[str, dict[str, Any] | None]:
     """(site id, list) for the target; the list is created with plansync's columns when missing.
 
@@ -235,10 +277,13 @@ __all__ = sorted(
         "LOCAL_SITE_PATH",
         "MICROSOFT_GRAPH",
         "Target",
+        "absolute_link",
         "connect",
+        "connected",
         "find_list",
         "open_target",
         "parse_site",
+        "relative_link",
         "resolve_target",
     ]
 )

@@ -17,8 +17,6 @@ Consolidated sheet and of every count; the Summary says how many were left out.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +29,7 @@ from plansync.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
 from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, read_list
 from sync.engine import WITHDRAWN
+from sync.target import absolute_link, connected, relative_link
 from validation.fields import FIELD_NAMES, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.rag import compute_rag
 from validation.settings import SETTINGS_SHEET, Settings, read_settings
@@ -137,11 +136,11 @@ def pull_consolidated(
     when = today or settings.today or date.today()
     state = load_pull_state(book)
 
-    with _connected(settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (gc, opened, where):
+    with connected(settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (gc, opened, where):
         _report(progress, "Reading the list", 0.1)
         same = state.target.get("where") == where
         known = state.items if same else None
-        link = _absolute(gc, state.delta_link) if same and state.delta_link else None
+        link = absolute_link(gc, state.delta_link) if same and state.delta_link else None
         site_id, list_id = (state.target.get("site_id"), state.target.get("list_id")) if same else (None, None)
         read = None
         if site_id and list_id and known is not None and link:
@@ -178,7 +177,7 @@ def pull_consolidated(
         "where": where,
         "site_id": site_id,
         "list_id": list_id,
-        "delta_link": _relative(gc, read.delta_link),
+        "delta_link": relative_link(gc, read.delta_link),
         "rows": len(actions),
         "chart_plans": chart_plans,
     }
@@ -241,25 +240,6 @@ def _settings(book: Workbook) -> Settings:
     return settings
 
 
-@contextlib.contextmanager
-def _connected(settings: Settings, *, client: Any, as_email, site, list_name, graph_url) -> Iterator[tuple[Any, Any, dict]]:
-    """A signed-in Graph client, the opened target, and where the list is (``where`` identifies it across runs)."""
-    from sync.target import connect, open_target, resolve_target
-
-    target = resolve_target(settings, site=site, list_name=list_name, graph_url=graph_url)
-    opening = open_target(target) if client is None else contextlib.nullcontext(target)
-    with opening as opened:
-        gc = client if client is not None else connect(opened, as_email=as_email)
-        # The embedded server gets a new port each run: it is identified by its data folder.
-        server = gc.base_url if client is not None else (str(opened.home) if opened.embedded else opened.graph_url)
-        where = {"server": server, "site_host": opened.site_host, "site_path": opened.site_path, "list": opened.list_name}
-        try:
-            yield gc, opened, where
-        finally:
-            if client is None:
-                gc.close()
-
-
 def _find(gc: Any, opened: Any) -> tuple[str, str]:
     from sync.target import find_list
 
@@ -293,16 +273,6 @@ def _actions(records: list[dict[str, str]]) -> pd.DataFrame:
 def _number_first(item_id: str) -> tuple[int, str]:
     # SharePoint item ids are numeric strings, given in the order the items were made.
     return (int(item_id), "") if item_id.isdigit() else (1 << 62, item_id)
-
-
-def _relative(gc: Any, link: str | None) -> str | None:
-    """A delta link without the server's address (the embedded server's port changes per run)."""
-    base = gc.base_url.rstrip("/")
-    return link[len(base) :] if link and link.startswith(base) else link
-
-
-def _absolute(gc: Any, link: str) -> str:
-    return gc.base_url.rstrip("/") + link if link.startswith("/") else link
 
 
 __all__ = sorted(["PullResult", "pull_consolidated", "summary_rows"])  # summary_rows: from plansync.pull_sheets

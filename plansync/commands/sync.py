@@ -10,8 +10,6 @@ A dry run stops after the plan: it reads, but sends no write and saves nothing.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
@@ -26,6 +24,7 @@ from sync.apply import Failure, apply_plan
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
+from sync.target import absolute_link, connected, relative_link
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
 from validation.rag import compute_rag
@@ -134,10 +133,10 @@ def sync_workbook(
     _report(progress, "Checking the plan", 0.02)
     frame = _prepare(loaded, today=today)
 
-    with _connected(loaded, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (
-        gc,
-        target,
-    ):
+    with connected(
+        settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url, manage_lists=True
+    ) as (gc, opened, where):
+        target = {"where": where, "target": opened}
         listmap = ListMap.default()
         state = frame.state
         if state.target.get("where") != target["where"]:
@@ -187,7 +186,7 @@ def sync_workbook(
         result.plan, result.failed = applied.plan, applied.failed
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
-        new_state = _next_state(state, applied, frame, site_id, list_id, target, _relative(gc, delta_link))
+        new_state = _next_state(state, applied, frame, site_id, list_id, target, relative_link(gc, delta_link))
         result.requests = gc.requests
 
     _report(progress, "Saving the workbook", 0.95)
@@ -281,31 +280,6 @@ def _owners(actions: pd.DataFrame, settings: Any) -> pd.Series:
     return written.where(written != "", by_lead).astype(object)
 
 
-@contextlib.contextmanager
-def _connected(loaded: LoadedPlan, *, client: Any, as_email, site, list_name, graph_url) -> Iterator[tuple[Any, dict]]:
-    """A signed-in Graph client and where the list is (``where`` identifies it across runs)."""
-    from sync.target import connect, open_target, resolve_target
-
-    target = resolve_target(loaded.settings, site=site, list_name=list_name, graph_url=graph_url)
-    # A client given by the caller already knows its server: nothing to start.
-    opening = open_target(target) if client is None else contextlib.nullcontext(target)
-    with opening as opened:
-        gc = client if client is not None else connect(opened, as_email=as_email, manage_lists=True)
-        # The embedded server gets a new port each run: it is identified by its data folder.
-        server = gc.base_url if client is not None else (str(opened.home) if opened.embedded else opened.graph_url)
-        where = {
-            "server": server,
-            "site_host": opened.site_host,
-            "site_path": opened.site_path,
-            "list": opened.list_name,
-        }
-        try:
-            yield gc, {"where": where, "target": opened}
-        finally:
-            if client is None:
-                gc.close()
-
-
 def _read_list(gc: Any, target: dict, state: SyncState, plan_ids: frozenset[str], listmap: ListMap, *, create: bool):
     """(site id, list id, this plan's rows in the list now, delta link).
 
@@ -319,7 +293,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_ids: frozenset[str]
     link = state.target.get("delta_link")
     if site_id and list_id and link:
         try:
-            result = gc.delta(site_id, list_id, _absolute(gc, link))
+            result = gc.delta(site_id, list_id, absolute_link(gc, link))
             known = None if result.resynced else state.remote
             return site_id, list_id, _rows(result.items, known, plan_ids, listmap), result.delta_link
         except GraphError as exc:
@@ -340,16 +314,6 @@ def _latest(gc: Any, site_id: str, list_id: str) -> str:
     from sync.batching import item_path
 
     return f"{gc.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest&$expand=fields"
-
-
-def _relative(gc: Any, link: str | None) -> str | None:
-    """A delta link without the server's address (the embedded server's port changes per run)."""
-    base = gc.base_url.rstrip("/")
-    return link[len(base) :] if link and link.startswith(base) else link
-
-
-def _absolute(gc: Any, link: str) -> str:
-    return gc.base_url.rstrip("/") + link if link.startswith("/") else link
 
 
 def _rows(items: list[dict], known: pd.DataFrame | None, plan_ids: frozenset[str], listmap: ListMap) -> pd.DataFrame:
