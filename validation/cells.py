@@ -38,19 +38,13 @@ def display(value: object) -> str:
     return str(value)
 
 
-def display_all(values: np.ndarray) -> np.ndarray:
-    """``display`` for an array of values, once per distinct value."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    return np.array([display(v) for v in uniques] + [""], dtype=object).take(codes)
-
-
 def _already_loose(joined: str) -> bool:
     """Whether every NUL-separated text already reads the same compared loosely (lower case, no
     loose ends). A capital always changes under ``lower``, so one comparison of the whole text says
     whether any single text would; loose ends are found by plain substring searches (fast in C)."""
     if joined.lower() != joined:
         return False
-    if joined[:1] in _LOOSE_ENDS and joined[:1] or joined[-1:] in _LOOSE_ENDS and joined[-1:]:
+    if joined and (joined[0] in _LOOSE_ENDS or joined[-1] in _LOOSE_ENDS):
         return False
     return not any(end + "\x00" in joined or "\x00" + end in joined for end in _LOOSE_ENDS)
 
@@ -194,4 +188,4 @@ class Cells:
         return self._cached("not_emails", make)
 
 
-__all__ = sorted(["Cells", "display", "display_all"])
+__all__ = sorted(["Cells", "display"])
