@@ -48,7 +48,6 @@ COLUMN_FOR_FIELD: dict[str, str] = {
     "overdue": "Overdue",
     "days_overdue": "DaysOverdue",
 }
-FIELD_FOR_COLUMN: dict[str, str] = {column: name for name, column in COLUMN_FOR_FIELD.items()}
 
 _SINGLE_LINE = {"text": {"allowMultipleLines": False, "maxLength": SINGLE_LINE_MAX, "linesForEditing": 0}}
 _MULTI_LINE = {"text": {"allowMultipleLines": True, "linesForEditing": 6, "textType": "plain"}}
@@ -106,7 +105,6 @@ def single_line_columns() -> frozenset[str]:
 __all__ = sorted(
     [
         "COLUMN_FOR_FIELD",
-        "FIELD_FOR_COLUMN",
         "ROW_KEY_COLUMN",
         "TEXT_SUFFIX",
         "WITHDRAWN_COLUMN",

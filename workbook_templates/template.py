@@ -39,7 +39,6 @@ _WIDTHS: dict[str, float] = {
 }
 _LONG = {"recommendation", "action", "progress", "lead", "owner", "target"}
 _DATE_FIELDS = ("target", "revised_target", "updated", "completed", "due")
-_COMPUTED_FILL = PatternFill(fill_type="solid", start_color="EDEDED", end_color="EDEDED")
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
 
