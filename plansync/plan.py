@@ -18,7 +18,7 @@ from plansync.bookkeeping import META_SHEET, load_meta
 from plansync.errors import LayoutNotFound, SettingsError
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
-from validation.layout import Layout, detect_layout, extract_actions, field_for_header
+from validation.layout import Extracted, Layout, detect_layout, field_for_header, read_actions
 from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
 
 # Sheets plansync writes itself: never the plan.
@@ -35,6 +35,8 @@ class LoadedPlan:
         layout: where the plan's table is.
         grid: the plan sheet as read (one bulk read).
         actions: the actions frame (canonical fields as raw values, ``_sheet``, ``_row``).
+        extracted: the extraction as read, before the Plan column was filled in (adoption reports
+            how the recommendations were found from it).
         settings_problems: Settings values that could not be used, each at its cell.
     """
 
@@ -43,6 +45,7 @@ class LoadedPlan:
     layout: Layout
     grid: SheetGrid
     actions: pd.DataFrame
+    extracted: Extracted
     settings_problems: list[SettingsProblem] = field(default_factory=list)
 
     def require_settings(self) -> Settings:
@@ -154,11 +157,13 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
 
     _report(progress, "Reading actions", 0.6)
-    actions = extract_actions(grid, layout)
+    extracted = read_actions(grid, layout)
     stem = Path(book.path).stem if book.path is not None else layout.sheet
-    actions = _fill_plan(actions, settings.plan_name or stem)
+    actions = _fill_plan(extracted.actions, settings.plan_name or stem)
     _report(progress, "Plan loaded", 1.0)
-    return LoadedPlan(book=book, settings=settings, layout=layout, grid=grid, actions=actions, settings_problems=problems)
+    return LoadedPlan(
+        book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems
+    )
 
 
 __all__ = sorted(["LoadedPlan", "OWN_SHEETS", "load_plan"])

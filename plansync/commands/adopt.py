@@ -26,7 +26,7 @@ from plansync.plan import OWN_SHEETS, load_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
 from validation.grid import SheetGrid, cell_address, column_letter
-from validation.layout import Layout, detect_layout, read_actions
+from validation.layout import Layout, detect_layout
 from validation.schema import validate_actions
 from validation.settings import SETTINGS_SHEET, Settings
 from validation.summary import count_recommendations
@@ -112,7 +112,7 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     _report(progress, "Reading actions", 0.4)
     plan = load_plan(book)  # applies a person's Settings corrections on top of what was detected
     layout = plan.layout
-    read = read_actions(plan.grid, layout)
+    read = plan.extracted  # extracted once, by load_plan
     actions = read.actions
     headers = _header_texts(plan.grid, layout)
 
