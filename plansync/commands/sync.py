@@ -24,7 +24,7 @@ from sync.apply import Failure, apply_plan
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
-from sync.target import absolute_link, connected, relative_link
+from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
 from validation.rag import compute_rag
@@ -136,13 +136,12 @@ def sync_workbook(
     with connected(
         settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url, manage_lists=True
     ) as (gc, opened, where):
-        target = {"where": where, "target": opened}
         listmap = ListMap.default()
         state = frame.state
-        if state.target.get("where") != target["where"]:
+        if state.target.get("where") != where:
             state = SyncState(generated=state.generated)  # another list: start afresh there
         _report(progress, "Reading the list", 0.05)
-        site_id, list_id, remote, delta_link = _read_list(gc, target, state, frame.plan_ids, listmap, create=not dry_run)
+        site_id, list_id, remote, delta_link = _read_list(gc, opened, state, frame.plan_ids, listmap, create=not dry_run)
 
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
@@ -186,7 +185,7 @@ def sync_workbook(
         result.plan, result.failed = applied.plan, applied.failed
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
-        new_state = _next_state(state, applied, frame, site_id, list_id, target, relative_link(gc, delta_link))
+        new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
         result.requests = gc.requests
 
     _report(progress, "Saving the workbook", 0.95)
@@ -280,14 +279,13 @@ def _owners(actions: pd.DataFrame, settings: Any) -> pd.Series:
     return written.where(written != "", by_lead).astype(object)
 
 
-def _read_list(gc: Any, target: dict, state: SyncState, plan_ids: frozenset[str], listmap: ListMap, *, create: bool):
+def _read_list(gc: Any, opened: Any, state: SyncState, plan_ids: frozenset[str], listmap: ListMap, *, create: bool):
     """(site id, list id, this plan's rows in the list now, delta link).
 
     With the ids and a delta link from the last sync, one delta round brings the changes since;
     otherwise the site and list are looked up (the list created if missing) and read whole.
     """
     from plansync.errors import GraphError
-    from sync.target import find_list
 
     site_id, list_id = state.target.get("site_id"), state.target.get("list_id")
     link = state.target.get("delta_link")
@@ -299,7 +297,7 @@ def _read_list(gc: Any, target: dict, state: SyncState, plan_ids: frozenset[str]
         except GraphError as exc:
             if exc.status != 404:
                 raise
-    site_id, lst = find_list(gc, target["target"], create=create)
+    site_id, lst = find_list(gc, opened, create=create)
     if lst is None:  # a dry run against a list that does not exist yet: everything is new
         return site_id, "", pd.DataFrame(), None
     # A list this sync has just created is empty: no need to read it (the answer to the create
@@ -340,7 +338,7 @@ def _rows(items: list[dict], known: pd.DataFrame | None, plan_ids: frozenset[str
     return out.fillna("")
 
 
-def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, target: dict, delta_link: str) -> SyncState:
+def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, where: dict, delta_link: str) -> SyncState:
     """The state to save: the plan's outcome for what was accepted, the old state for what failed."""
     plan = applied.plan
     failed = {f.key for f in applied.failed}
@@ -370,7 +368,7 @@ def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, targ
         generated=frame.state.generated,
         sheet_rows=frame.state.sheet_rows,
         target={
-            "where": target["where"],
+            "where": where,
             "site_id": site_id,
             "list_id": list_id,
             "plan_id": frame.plan_id,
