@@ -10,7 +10,7 @@ Who signs in, and how::
 
 Delegated calls ask for ``Sites.ReadWrite.All`` (``Sites.Manage.All`` to create lists); app
 calls for ``https://graph.microsoft.com/.default``. Tokens live in the person's token cache
-(``sync.token_cache``). An expired token is refreshed silently; when the server refuses one, the
+(``sync.signin_cache``). An expired token is refreshed silently; when the server refuses one, the
 Graph client forces one refresh (``token(force_refresh=True)``) and then stops with "Sign in
 again". msal's and requests' exceptions become plansync errors in ``_msal_errors`` only.
 Tokens and secrets never appear in messages.
@@ -34,7 +34,7 @@ import requests
 
 from plansync.errors import AuthError, SettingsError, SyncError
 from sync.target import Target
-from sync.token_cache import CacheStore, cache_path, choose_persistence
+from sync.signin_cache import CacheStore, cache_path, choose_persistence
 
 DELEGATED_SCOPES = ("Sites.ReadWrite.All",)
 MANAGE_SCOPES = ("Sites.Manage.All",)
@@ -239,7 +239,7 @@ def logout(
 
 
 def open_cache(environ: Mapping[str, str] = os.environ, *, warn: Callable[[str], None] | None = None) -> Any:
-    """The person's persisted msal token cache (encrypted where the OS allows; see sync.token_cache)."""
+    """The person's persisted msal token cache (encrypted where the OS allows; see sync.signin_cache)."""
     store = cache_store(environ, warn=warn)
     return msal_extensions.PersistedTokenCache(store.persistence)
 

@@ -12,7 +12,7 @@ from plansync.errors import AuthError, SettingsError, SyncError
 from sync import auth
 from sync.auth import SignIn, _msal_errors
 from sync.target import resolve_target
-from sync.token_cache import cache_path, choose_persistence
+from sync.signin_cache import cache_path, choose_persistence
 from validation.settings import Settings
 
 SHAREPOINT = Settings(site="https://contoso.sharepoint.com/sites/improvement")

@@ -10,7 +10,7 @@ import platformdirs
 from click.testing import CliRunner
 
 from plansync.cli import main
-from sync.token_cache import cache_path
+from sync.signin_cache import cache_path
 
 
 def test_with_plansync_home_the_cache_is_inside_it(tmp_path):
