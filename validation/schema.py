@@ -99,13 +99,21 @@ class _Duplicates:
     """Rows whose (plan, recommendation, ref) is shared with another row, compared loosely."""
 
     def __init__(self, facts: PlanFacts, frame: pd.DataFrame, ref_blank: np.ndarray) -> None:
-        key = facts.cells("ref").back(facts.cells("ref").loose, -1)
+        ref = facts.cells("ref")
+        key = ref.back(ref.loose, -1)
+        # Keys combine in mixed radix; |key| < bound. Renumbered (factorize) only when the next
+        # radix could overflow int64, so usually just once, at the end.
+        bound = len(ref.uniques) + 1
         for name in ("recommendation", "plan"):
             if name in frame.columns:
                 cells = facts.cells(name)
                 codes = cells.back(cells.loose, -1)
-                key = key * (int(codes.max(initial=-1)) + 2) + codes + 1
-                key, _ = pd.factorize(key)
+                radix = len(cells.uniques) + 2
+                if bound * radix + radix >= 2**62:
+                    key, renumbered = pd.factorize(key)
+                    bound = len(renumbered) + 1
+                key = key * radix + codes + 1
+                bound = bound * radix + radix
         self.group, _ = pd.factorize(key)
         counts = np.bincount(self.group) if len(self.group) else np.zeros(0, dtype="int64")
         self.rows = counts.take(self.group) > 1 if len(self.group) else np.zeros(0, dtype=bool)
