@@ -38,6 +38,8 @@ class LoadedPlan:
         extracted: the extraction as read, before the Plan column was filled in (adoption reports
             how the recommendations were found from it).
         settings_problems: Settings values that could not be used, each at its cell.
+        meta: the hidden ``_plansync`` sheet's values as read here, so later steps (row keys,
+            sync state) need not read that sheet again.
     """
 
     book: Workbook
@@ -47,6 +49,7 @@ class LoadedPlan:
     actions: pd.DataFrame
     extracted: Extracted
     settings_problems: list[SettingsProblem] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
 
     def require_settings(self) -> Settings:
         """The settings, or ``SettingsError`` for the first unusable value (for commands that act on them)."""
@@ -162,7 +165,8 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     actions = _fill_plan(extracted.actions, settings.plan_name or stem)
     _report(progress, "Plan loaded", 1.0)
     return LoadedPlan(
-        book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems
+        book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems,
+        meta=meta,
     )
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from plansync.bookkeeping import load_meta
 from plansync.plan import LoadedPlan
 from sync.state import SyncState, load_state
 from validation.keys import assign_keys, duplicate_key_issues, plan_slug
@@ -43,10 +42,10 @@ def key_plan(loaded: LoadedPlan) -> KeyedPlan:
         WorkbookError: the hidden sync state was edited by hand and cannot be read.
     """
     book, actions, layout = loaded.book, loaded.actions, loaded.layout
-    meta = load_meta(book)
+    meta = loaded.meta
     stem = Path(book.path).stem if book.path is not None else layout.sheet
     # Fixed at the first sync: renaming the file or the Settings plan name must not re-key rows.
-    state = load_state(book)
+    state = load_state(book, meta=meta)
     plan_id = str(state.target.get("plan_id") or meta.get("plan_id") or plan_slug(loaded.settings.plan_name or stem))
     keys = assign_keys(actions, plan_id=plan_id, known=state.generated)
     issues = duplicate_key_issues(actions, keys["key"], validate_actions(actions, columns=layout.columns), columns=layout.columns)

@@ -52,13 +52,16 @@ class SyncState:
         return self.target.get("delta_link")
 
 
-def load_state(book: Workbook) -> SyncState:
+def load_state(book: Workbook, *, meta: dict | None = None) -> SyncState:
     """The state the last sync saved; an empty state for a workbook never synced.
+
+    ``meta`` is the ``_plansync`` sheet as already read (``LoadedPlan.meta``); None reads it.
 
     Raises:
         WorkbookError: a row of the hidden sheet was edited by hand and cannot be read.
     """
-    meta = load_meta(book)
+    if meta is None:
+        meta = load_meta(book)
     target = dict(meta.get(META_KEY) or {})
     if ROWS_SHEET not in book.sheet_names():
         return SyncState(target=target)
