@@ -122,6 +122,12 @@ class XlwingsWorkbook:
         rows = [list(r) + [None] * (width - len(r)) for r in values]
         self._grids[name] = SheetGrid(name, rows, [], hidden=hidden)
 
+    def remove_sheet(self, name: str) -> None:
+        if name in self.sheet_names():
+            # xlwings turns Excel's "delete this sheet?" prompt off for the call.
+            self.book.sheets[name].delete()
+        self._grids.pop(name, None)
+
     def select(self, sheet: str, row: int, col: int) -> None:
         target = self.book.sheets[sheet]
         target.activate()

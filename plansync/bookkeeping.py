@@ -1,8 +1,16 @@
-"""plansync's own state inside the workbook: the hidden sheet ``_plansync``.
+"""plansync's own state inside the workbook: the one hidden sheet ``_plansync``.
 
-One row per key: ``key | JSON value`` under a header row, so the state travels with the
-workbook (copy the file, the state comes along) and a curious person can read it.
-Typical keys: ``layout`` (adoption's mapping), ``plan_id``, ``last_sync``.
+Two tables side by side, so a command reads all of plansync's state in one bulk read and writes
+it in one bulk write (an Excel click stays at a few calls whatever the plan's size):
+
+* columns A:B, **meta**: ``key | JSON value`` under a header row. Typical keys: ``layout``
+  (adoption's mapping), ``plan_id``, ``sync`` (where the list is, the delta link).
+* columns D:E, **row state**: ``row key | JSON`` under a header row, one line per synced row
+  (``sync.state`` says what the JSON holds).
+
+The state travels with the workbook (copy the file, the state comes along) and a curious person
+can read it. Workbooks synced by plansync 0.1 kept the row state in a second hidden sheet,
+``_plansync_rows``; it is still read, and folded into ``_plansync`` at the next sync.
 
     >>> save_meta(book, {"plan_id": "york-2022"})   # doctest: +SKIP
     >>> load_meta(book)["plan_id"]                    # doctest: +SKIP
@@ -12,16 +20,31 @@ Typical keys: ``layout`` (adoption's mapping), ``plan_id``, ``last_sync``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from plansync.errors import WorkbookError
 from plansync.workbook.base import Workbook
+from validation.grid import Grid, SheetGrid, cell_address
 
 META_SHEET = "_plansync"
+# Where plansync 0.1 kept the row state (read until the next sync folds it into META_SHEET).
+LEGACY_ROWS_SHEET = "_plansync_rows"
 _HEADER = ["key", "value (JSON)"]
+# The row state's first column (D): one blank column keeps the two tables apart for a reader.
+ROWS_COLUMN = 4
 # Excel refuses more characters than this in one cell.
 _CELL_MAX = 32767
+
+
+@dataclass(frozen=True)
+class StateLine:
+    """One line of row state as stored: its key and JSON text, and the cell holding the JSON."""
+
+    key: str
+    text: object
+    cell: str
 
 
 def _default(value: object) -> object:
@@ -30,22 +53,32 @@ def _default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} cannot be kept in the {META_SHEET} sheet")
 
 
+def _sheet(book: Workbook, name: str) -> SheetGrid | None:
+    return book.read_sheet(name) if name in book.sheet_names() else None
+
+
+def _pairs(grid: SheetGrid, col: int) -> list[tuple[int, object, object]]:
+    """(row, first cell, second cell) of the two-column table at ``col``, header and blank keys left out."""
+    out = []
+    for row in range(grid.origin[0], grid.max_row + 1):
+        key = grid.cell(row, col)
+        if key is None or row == 1:
+            continue
+        out.append((row, key, grid.cell(row, col + 1)))
+    return out
+
+
 def load_meta(book: Workbook) -> dict[str, Any]:
     """The key -> value state in the hidden sheet; ``{}`` when the sheet is missing.
 
     Raises:
         WorkbookError: a value in the sheet is not valid JSON (someone edited it by hand).
     """
-    if META_SHEET not in book.sheet_names():
+    grid = _sheet(book, META_SHEET)
+    if grid is None or not grid.values:
         return {}
-    grid = book.read_sheet(META_SHEET)
     meta: dict[str, Any] = {}
-    for offset, line in enumerate(grid.values):
-        row = grid.origin[0] + offset
-        key = line[0] if line else None
-        if key is None or (key == _HEADER[0] and row == 1):
-            continue
-        raw = line[1] if len(line) > 1 else None
+    for row, key, raw in _pairs(grid, 1):
         try:
             meta[str(key)] = None if raw is None else json.loads(str(raw))
         except json.JSONDecodeError as exc:
@@ -56,8 +89,20 @@ def load_meta(book: Workbook) -> dict[str, Any]:
     return meta
 
 
+def load_row_lines(book: Workbook) -> tuple[list[StateLine], bool]:
+    """The stored row state, and whether it came from the 0.1 sheet (to be folded in at the next save)."""
+    grid = _sheet(book, META_SHEET)
+    lines = [] if grid is None or not grid.values else _pairs(grid, ROWS_COLUMN)
+    if lines:
+        return [StateLine(str(key), text, cell_address(META_SHEET, row, ROWS_COLUMN + 1)) for row, key, text in lines], False
+    legacy = _sheet(book, LEGACY_ROWS_SHEET)
+    if legacy is None or not legacy.values:
+        return [], legacy is not None
+    return [StateLine(str(key), text, cell_address(LEGACY_ROWS_SHEET, row, 2)) for row, key, text in _pairs(legacy, 1)], True
+
+
 def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
-    """The hidden sheet's content for ``meta``: the header row, then ``key | JSON value`` by key.
+    """The meta table for ``meta``: the header row, then ``key | JSON value`` by key.
 
     Also what the templates write into a new workbook's sheet.
 
@@ -73,13 +118,43 @@ def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _blank_tail(new: Grid, old_height: int, width: int) -> Grid:
+    """``new`` followed by blank lines down to ``old_height``, so a shorter table leaves no stale lines."""
+    return [*new, *([[None] * width] * max(old_height - len(new), 0))]
+
+
 def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
-    """Replace the hidden sheet's content with ``meta`` (one bulk write). The caller saves the book.
+    """Rewrite the meta table (one bulk write; the row state beside it is left as it is). The caller saves.
 
     Raises:
         ValueError: a value is too large for one Excel cell.
     """
-    book.replace_sheet(META_SHEET, meta_rows(meta), hidden=True)
+    rows = meta_rows(meta)
+    grid = _sheet(book, META_SHEET)
+    if grid is None:
+        book.replace_sheet(META_SHEET, rows, hidden=True)
+        return
+    old_height = max((row for row, _, _ in _pairs(grid, 1)), default=1) if grid.values else 0
+    book.write_range(META_SHEET, 1, 1, _blank_tail(rows, old_height, 2))
+
+
+def save_bookkeeping(book: Workbook, meta: dict[str, Any], row_state: Grid) -> None:
+    """Rewrite the whole hidden sheet, meta and row state (header line first), in one bulk write,
+    and drop the 0.1 row-state sheet now folded in. The caller saves the book.
+
+    Raises:
+        ValueError: a value is too large for one Excel cell.
+    """
+    left = meta_rows(meta)
+    height = max(len(left), len(row_state))
+    gap = [None] * (ROWS_COLUMN - 3)
+    rows = [
+        [*(left[i] if i < len(left) else [None, None]), *gap, *(list(row_state[i]) if i < len(row_state) else [None, None])]
+        for i in range(height)
+    ]
+    book.replace_sheet(META_SHEET, rows, hidden=True)
+    if LEGACY_ROWS_SHEET in book.sheet_names():
+        book.remove_sheet(LEGACY_ROWS_SHEET)
 
 
 def update_meta(book: Workbook, **changes: Any) -> dict[str, Any]:
@@ -90,4 +165,6 @@ def update_meta(book: Workbook, **changes: Any) -> dict[str, Any]:
     return meta
 
 
-__all__ = sorted(["META_SHEET", "load_meta", "meta_rows", "save_meta", "update_meta"])
+__all__ = sorted(
+    ["LEGACY_ROWS_SHEET", "META_SHEET", "ROWS_COLUMN", "StateLine", "load_meta", "load_row_lines", "meta_rows", "save_bookkeeping", "save_meta", "update_meta"]
+)

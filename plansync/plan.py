@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from plansync.bookkeeping import META_SHEET, load_meta
+from plansync.bookkeeping import LEGACY_ROWS_SHEET, META_SHEET, load_meta
 from plansync.errors import LayoutNotFound, SettingsError
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
@@ -22,7 +22,7 @@ from validation.layout import Extracted, Layout, detect_layout, field_for_header
 from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
 
 # Sheets plansync writes itself: never the plan.
-OWN_SHEETS: frozenset[str] = frozenset({SETTINGS_SHEET, "Issues", "Summary", "Conflicts", META_SHEET, "_plansync_rows"})
+OWN_SHEETS: frozenset[str] = frozenset({SETTINGS_SHEET, "Issues", "Summary", "Conflicts", META_SHEET, LEGACY_ROWS_SHEET})
 
 
 @dataclass

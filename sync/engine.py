@@ -4,7 +4,7 @@ Pure: no HTTP, no workbook. Inputs are indexed by row key, one column per synced
 value already normalised to text ('' = empty, see ``normalise_values``):
 
 - ``workbook``: the rows as they are now (valid rows only; invalid ones are passed as ``skip``);
-- ``base``: the field values as last synced (from the hidden sheet ``_plansync_rows``);
+- ``base``: the field values as last synced (from the hidden sheet ``_plansync``);
 - ``remote``: the list items now, plus ``_item_id``, ``_etag``, ``_modified_by``.
 
 Per field, a three-way merge (DESIGN §6): changed on one side only -> take it; changed on both

@@ -1,11 +1,12 @@
-"""Sync state per row key, kept in the workbook's hidden sheet ``_plansync_rows`` (DESIGN §6).
+"""Sync state per row key, kept in the workbook's hidden sheet ``_plansync`` (DESIGN §6).
 
-One row per key, two cells: the key, and JSON holding the list item id, its eTag, the field values
-as last synced (the *base*), the list's values when they differ from the base (a conflict or a
-refused row), and for generated keys the fingerprint and position that re-attach them.
-Where the list is and the delta link for the next incremental read live in ``_plansync`` under
-``sync``. Both sheets are written in the same ``book.save()`` as the pulled values, so the
-workbook always holds one consistent outcome of what was sent (the save is atomic).
+One line per key in the sheet's row-state table (``plansync.bookkeeping``), two cells: the key,
+and JSON holding the list item id, its eTag, the field values as last synced (the *base*), the
+list's values when they differ from the base (a conflict or a refused row), and for generated keys
+the fingerprint and position that re-attach them. Where the list is and the delta link for the
+next incremental read live beside it, under the meta key ``sync``. The whole sheet is written in
+the same ``book.save()`` as the pulled values, so the workbook always holds one consistent outcome
+of what was sent (the save is atomic).
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from plansync.bookkeeping import load_meta, save_meta
+from plansync.bookkeeping import META_SHEET, load_meta, load_row_lines, save_bookkeeping, save_meta
 from plansync.errors import WorkbookError
 from plansync.workbook.base import Workbook
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY
 
-ROWS_SHEET = "_plansync_rows"
 META_KEY = "sync"
 # Two cells per row keep a 10,000-row plan's state quick to read and write.
-HEADER = ["key", "state (JSON): id = list item id, etag, base = values as last synced, list = list values when different"]
+HEADER = ["row key", "state (JSON): id = list item id, etag, base = values as last synced, list = list values when different"]
 
 
 @dataclass
@@ -44,7 +44,8 @@ class SyncState:
         default_factory=lambda: pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": []}).astype({"row": "int64"})
     )
     target: dict[str, Any] = field(default_factory=dict)
-    # The sheet's rows as read, so an unchanged state is not written again (10,000 rows cost a second).
+    # The stored lines as read (None: rewrite them), so an unchanged state is not written again
+    # (10,000 rows cost a second in openpyxl).
     sheet_rows: list[list[Any]] | None = None
 
     @property
@@ -63,33 +64,27 @@ def load_state(book: Workbook, *, meta: dict | None = None) -> SyncState:
     if meta is None:
         meta = load_meta(book)
     target = dict(meta.get(META_KEY) or {})
-    if ROWS_SHEET not in book.sheet_names():
-        return SyncState(target=target)
-    grid = book.read_sheet(ROWS_SHEET)
+    lines, legacy = load_row_lines(book)
     keys, bases, remotes, gens = [], [], [], []
-    as_read = [[line[0] if line else None, line[1] if len(line) > 1 else None] for line in grid.values]
-    for offset, line in enumerate(grid.values):
-        row_no = grid.origin[0] + offset
-        key = line[0] if line else None
-        if key is None or (row_no == 1 and key == HEADER[0]):
-            continue
-        key = str(key)
+    for line in lines:
         try:
-            data = json.loads(str(line[1])) if len(line) > 1 and line[1] else {}
+            data = json.loads(str(line.text)) if line.text else {}
             base, listed = dict(data.get("base") or {}), data.get("list")
         except (json.JSONDecodeError, AttributeError, TypeError) as exc:
+            sheet = line.cell.split("!")[0]
             raise WorkbookError(
-                f"The hidden sheet {ROWS_SHEET} is damaged at {ROWS_SHEET}!B{row_no} (key '{key}'): it is not the JSON "
+                f"The hidden sheet {sheet} is damaged at {line.cell} (key '{line.key}'): it is not the JSON "
                 f"plansync wrote. Undo the hand edit there, or delete that row and sync again."
             ) from exc
-        keys.append(key)
+        keys.append(line.key)
         bases.append(base)
         remote = dict(base if listed is None else listed)
         remote.update({ITEM_ID: str(data.get("id") or ""), ETAG: str(data.get("etag") or ""), MODIFIED_BY: ""})
         remotes.append(remote)
         if data.get("gen"):
             fingerprint, sheet, row = data["gen"]
-            gens.append({"key": key, "fingerprint": str(fingerprint), "sheet": str(sheet), "row": int(row)})
+            gens.append({"key": line.key, "fingerprint": str(fingerprint), "sheet": str(sheet), "row": int(row)})
+    as_read = None if legacy else [list(HEADER), *([line.key, line.text] for line in lines)]
     index = pd.Index(keys, dtype=object)
     state = SyncState(
         base=pd.DataFrame(bases, index=index, dtype=object).fillna(""),
@@ -105,7 +100,7 @@ def load_state(book: Workbook, *, meta: dict | None = None) -> SyncState:
 
 
 def save_state(book: Workbook, state: SyncState) -> None:
-    """Write the state to the hidden sheets (one bulk write each). The caller saves the book."""
+    """Write the state to the hidden sheet (one bulk write). The caller saves the book."""
     rows: list[list[Any]] = [list(HEADER)]
     base, remote = state.base, state.remote
     gens = (
@@ -133,11 +128,13 @@ def save_state(book: Workbook, state: SyncState) -> None:
         if key in gens:
             data["gen"] = gens[key]
         rows.append([key, json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)])
-    if rows != state.sheet_rows:
-        book.replace_sheet(ROWS_SHEET, rows, hidden=True)
     meta = load_meta(book)
     meta[META_KEY] = dict(state.target)
-    save_meta(book, meta)
+    # One bulk write either way: the whole sheet when the row state changed, else the meta only.
+    if rows != state.sheet_rows or META_SHEET not in book.sheet_names():
+        save_bookkeeping(book, meta, rows)
+    else:
+        save_meta(book, meta)
 
 
-__all__ = sorted(["HEADER", "META_KEY", "ROWS_SHEET", "SyncState", "load_state", "save_state"])
+__all__ = sorted(["HEADER", "META_KEY", "SyncState", "load_state", "save_state"])

@@ -138,6 +138,8 @@ class RemoteExcel:
                 sheets.insert(index, _sheet(name, []))
             elif func in ("sheetClearContents", "sheetClear"):
                 sheets[position]["values"] = [[]]
+            elif func == "sheetDelete":
+                del sheets[position]
             elif func == "setSheetVisibility":
                 sheets[position]["visibility"] = action["args"][0]
             elif func == "activateSheet":

@@ -185,6 +185,18 @@ def test_sync_costs_the_same_bulk_calls_for_10_or_200_actions(tmp_path, signed_i
     assert (small.reads, small.writes) == (large.reads, large.writes)
 
 
+def test_after_a_sync_the_other_buttons_still_cost_at_most_4_bulk_calls(tmp_path, signed_in):
+    small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
+    large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=200))
+    for excel in (small, large):
+        excel.click(buttons.sync)
+    for button in (buttons.validate, buttons.refresh_rag, buttons.summary):
+        small.click(button)
+        large.click(button)
+        assert (small.reads, small.writes) == (large.reads, large.writes)
+        assert small.reads + small.writes <= 4, button.__name__
+
+
 def test_sign_in_shows_the_device_code_and_who_signed_in(tmp_path, home, monkeypatch):
     import sync.auth
 

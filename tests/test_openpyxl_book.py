@@ -152,6 +152,23 @@ def test_bookkeeping_round_trips_json_in_a_hidden_sheet(tmp_path):
     assert ("layout", '{"header_rows": [1], "sheet": "Plan"}') == tuple(c.value for c in again.wb["_plansync"][3])
 
 
+def test_saving_the_meta_leaves_the_row_state_beside_it(tmp_path):
+    from plansync.bookkeeping import load_row_lines, save_bookkeeping
+
+    path = _user_workbook(tmp_path / "plan.xlsx")
+    book = OpenpyxlWorkbook.open(path, write=True)
+    save_bookkeeping(book, {"plan_id": "york", "layout": {"sheet": "Plan"}}, [["row key", "state"], ["york:1.1", '{"id": "7"}']])
+    save_meta(book, {"plan_id": "york"})  # one key fewer: its line is cleared
+    book.save()
+    again = OpenpyxlWorkbook.open(path)
+    assert {"plan_id": "york"} == load_meta(again)
+    lines, legacy = load_row_lines(again)
+    assert ([("york:1.1", '{"id": "7"}', "_plansync!E2")], False) == ([(x.key, x.text, x.cell) for x in lines], legacy)
+    assert [["key", "value (JSON)", None, "row key", "state"], ["plan_id", '"york"', None, "york:1.1", '{"id": "7"}']] == [
+        list(r) for r in again.wb["_plansync"].iter_rows(values_only=True)
+    ]
+
+
 def test_bookkeeping_names_a_hand_damaged_cell(tmp_path):
     path = _user_workbook(tmp_path / "plan.xlsx")
     book = OpenpyxlWorkbook.open(path, write=True)

@@ -424,3 +424,37 @@ def test_a_row_without_ref_keeps_its_generated_key_when_its_words_are_edited(ser
     again = sync(path, server, list_name)
     assert ([], [generated[0]]) == ([c.key for c in again.plan.creates], [u.key for u in again.plan.updates])
     assert "Set up a review panel with partners" == by_key(server, list_name)[generated[0]]["fields"]["Action"]
+
+
+def test_the_sync_state_lives_beside_the_meta_in_one_hidden_sheet(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2")])
+    sync(path, server, list_name)
+    wb = openpyxl.load_workbook(path)
+    assert "_plansync_rows" not in wb.sheetnames
+    hidden = [list(r) for r in wb["_plansync"].iter_rows(values_only=True)]
+    assert ["key", "value (JSON)", None, "row key"] == hidden[0][:4]
+    assert ["york-2022:1.1", "york-2022:1.2"] == [line[3] for line in hidden[1:3]]
+    assert json.loads(hidden[1][4])["base"]["progress"] == "Started"
+
+
+def test_a_workbook_synced_by_plansync_0_1_keeps_its_rows_and_moves_them_into_one_hidden_sheet(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2"), row(None, action="Set up a review panel")])
+    first = sync(path, server, list_name)
+    # plansync 0.1 kept the row state in a sheet of its own, _plansync_rows (key | JSON in A:B).
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_plansync"]
+    old = wb.create_sheet("_plansync_rows")
+    old.sheet_state = "hidden"
+    for r in range(1, meta.max_row + 1):
+        old.append([meta.cell(r, 4).value, meta.cell(r, 5).value])
+        meta.cell(r, 4).value = meta.cell(r, 5).value = None
+    wb.save(path)
+    edit(path, {(3, "Progress"): "Half way"})
+
+    again = sync(path, server, list_name)
+    assert ([], ["york-2022:1.2"]) == ([c.key for c in again.plan.creates], [u.key for u in again.plan.updates])
+    assert 3 == len(by_key(server, list_name)) == len(first.plan.creates)
+    wb = openpyxl.load_workbook(path)
+    assert "_plansync_rows" not in wb.sheetnames
+    assert 4 == sum(1 for line in wb["_plansync"].iter_rows(min_col=4, max_col=4, values_only=True) if line[0])
+    assert "nothing to change" in sync(path, server, list_name).summary

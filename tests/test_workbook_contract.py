@@ -167,6 +167,16 @@ def test_replace_sheet_can_hide_plansyncs_own_sheets(probe):
     assert [["key", "value (JSON)"], ["plan_id", '"york"']] == book.read_sheet("_plansync").values
 
 
+def test_remove_sheet_deletes_a_hidden_sheet_and_keeps_the_others(probe):
+    probe.book.read_sheet("Old")
+    probe.book.remove_sheet("Old")
+    probe.book.remove_sheet("No such sheet")  # nothing to do
+    assert ["Actions", "Notes", "Blank"] == probe.book.sheet_names()
+    book = probe.persisted()
+    assert ["Actions", "Notes", "Blank"] == book.sheet_names()
+    assert "Audit case files" == book.read_sheet("Actions").cell(2, 2)
+
+
 def test_select_makes_the_cell_active_on_its_sheet(probe):
     probe.book.select("Actions", 3, 4)
     probe.persisted()

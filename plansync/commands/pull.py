@@ -37,8 +37,7 @@ from validation.summary import BoardSummary, board_summary, plans_summary
 from plansync.pull_sheets import install_formatting, summary_rows, write_consolidated
 from workbook_templates.consolidated import CONSOLIDATED_SHEET, SUMMARY_SHEET
 
-# Marks of a team's plan workbook: sync state, a tracker made by ``plansync new``, an adopted layout.
-_PLAN_SHEETS = ("_plansync_rows",)
+# Marks of a team's plan workbook: a tracker made by ``plansync new``, an adopted layout.
 _PLAN_META = ("template", "layout")
 
 
@@ -223,11 +222,13 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
 
 def _plan_kind(book: Workbook) -> str | None:
     """Why this workbook is a team's plan (a pull would replace its Summary sheet), or None."""
-    from plansync.bookkeeping import load_meta
+    from plansync.bookkeeping import LEGACY_ROWS_SHEET, load_meta
+    from sync.state import META_KEY as SYNC_KEY
 
-    if any(name in book.sheet_names() for name in _PLAN_SHEETS):
+    meta = load_meta(book)
+    if SYNC_KEY in meta or LEGACY_ROWS_SHEET in book.sheet_names():
         return "it is synced with the list"
-    if any(key in load_meta(book) for key in _PLAN_META):
+    if any(key in meta for key in _PLAN_META):
         return "a plansync tracker or adopted workbook"
     return None
 

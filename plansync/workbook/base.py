@@ -43,6 +43,9 @@ class Workbook(Protocol):
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         """Clear one of plansync's own sheets (creating it if missing) and write ``values`` at A1."""
 
+    def remove_sheet(self, name: str) -> None:
+        """Delete one of plansync's own sheets (no-op when it is missing); Excel asks nobody to confirm."""
+
     def select(self, sheet: str, row: int, col: int) -> None:
         """Make (row, col) the active cell of ``sheet`` and show that sheet."""
 

@@ -168,6 +168,10 @@ class OpenpyxlWorkbook:
             self.wb.active = next(i for i, s in enumerate(self.wb.worksheets) if s.sheet_state == "visible")
         self.write_range(name, 1, 1, values)
 
+    def remove_sheet(self, name: str) -> None:
+        if name in self.wb.sheetnames:
+            self.wb.remove(self.wb[name])
+
     def select(self, sheet: str, row: int, col: int) -> None:
         ws = self.wb[sheet]
         address = ws.cell(row=row, column=col).coordinate
