@@ -185,6 +185,32 @@ def test_sync_costs_the_same_bulk_calls_for_10_or_200_actions(tmp_path, signed_i
     assert (small.reads, small.writes) == (large.reads, large.writes)
 
 
+def _edit_every_item_in_the_list(progress: str) -> None:
+    """The Progress of every action changed in SharePoint (here: the embedded list server), by the
+    signed-in person on the SharePoint site."""
+    from sync.target import connected, find_list
+    from validation.settings import Settings
+
+    with connected(Settings.from_grid(None)) as (gc, opened, _):
+        site_id, found = find_list(gc, opened, create=False)
+        for item in list(gc.iter_items(site_id, found["id"])):
+            gc.update_fields(site_id, found["id"], item["id"], {"Progress": progress})
+
+
+def test_changes_brought_in_from_the_list_cost_the_same_bulk_calls_for_10_or_200_actions(tmp_path, signed_in):
+    small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
+    small.click(buttons.sync)
+    _edit_every_item_in_the_list("Reviewed at the board")
+    assert "Synced 10 actions: 10 brought in from the list" == small.click(buttons.sync).message
+    large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=200))
+    large.click(buttons.sync)
+    _edit_every_item_in_the_list("Reviewed at the board again")
+    assert "Synced 200 actions: 200 brought in from the list" == large.click(buttons.sync).message
+    assert (small.reads, small.writes) == (large.reads, large.writes)
+    excel_column = large.values("Actions")[0].index("Progress")
+    assert {"Reviewed at the board again"} == {line[excel_column] for line in large.values("Actions")[1:]}
+
+
 def test_after_a_sync_the_other_buttons_still_cost_at_most_4_bulk_calls(tmp_path, signed_in):
     small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
     large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=200))

@@ -16,16 +16,18 @@ from typing import Any
 
 import pandas as pd
 
+from plansync.commands.rag import rate_plan, write_rated
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
+from plansync.workbook.blocks import write_cells
 from sync.apply import Failure, apply_plan
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
 from sync.target import absolute_link, connected, find_list, relative_link
-from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
+from validation.fields import COMPUTED, COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
 from validation.rag import compute_rag
 
@@ -190,6 +192,7 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
+    _refresh_computed(book, loaded, result.plan, today)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
     stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
@@ -378,16 +381,33 @@ def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, wher
 
 
 def _write_pulls(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPlan) -> None:
-    """Write values brought in from the list into their cells (dates as dates)."""
+    """Write values brought in from the list into their cells (dates as dates), in as few blocks
+    as the changed cells allow (one call into Excel per block, not per cell)."""
     from validation.fields import FIELD_BY_NAME
 
+    by_sheet: dict[str, dict[tuple[int, int], Any]] = {}
     for pull in plan.pulls:
         sheet, row = frame.cells[pull.key]
         for name, value in pull.fields.items():
             col = frame.layout_columns.get(name)
-            if col is None:
-                continue
-            book.write_range(sheet, row, col, [[_cell_value(value, FIELD_BY_NAME[name].kind)]])
+            if col is not None:
+                by_sheet.setdefault(sheet, {})[(row, col)] = _cell_value(value, FIELD_BY_NAME[name].kind)
+    for sheet, cells in by_sheet.items():
+        write_cells(book, sheet, cells)
+
+
+def _refresh_computed(book: Workbook, loaded: LoadedPlan, plan: SyncPlan, today: date | None) -> None:
+    """Keep Due / RAG / Overdue / Days overdue in the workbook in step with what was sent to the list
+    (and with values brought in from it), where the workbook shows those columns: one bulk write,
+    only when a value changed."""
+    first_header = min(loaded.layout.header_rows)
+    if loaded.grid.cell(first_header, loaded.layout.computed_col) != COMPUTED[0].label:
+        return
+    # Re-read only when values came in: the sheets are already in memory, so this costs no call into Excel.
+    current = load_plan(book) if plan.pulls else loaded
+    rated = rate_plan(current, today or current.settings.today or date.today())
+    if rated.differs_from(current):
+        write_rated(book, current, rated)
 
 
 def _cell_value(text: str, kind: str) -> Any:
