@@ -89,3 +89,21 @@ def test_a_first_sync_ends_with_its_summary_not_a_line_per_row_and_a_dry_run_lis
     assert 10 == sum(line.startswith("Created ") for line in lines)
     assert "... and 54 more created" in lines
     assert "Synced 64 actions: 64 created" == lines[-1]
+
+
+def test_sync_keeps_the_workbooks_rag_columns_in_step_with_what_it_sent(tmp_path, home):
+    path = make_plan(
+        tmp_path,
+        [
+            {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.1", "target": "January 2020"},
+            {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.2", "target": "January 2020"},
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    header = [c.value for c in wb["Actions"][1]]
+    rag = header.index("RAG") + 1
+    wb["Actions"].cell(row=3, column=header.index("Status") + 1, value="Complete")  # typed, Refresh RAG not clicked
+    wb.save(path)
+    assert 2 == sync_json(path)["created"]
+    shown = openpyxl.load_workbook(path)["Actions"]
+    assert ["Red", "Blue"] == [shown.cell(row=r, column=rag).value for r in (2, 3)]

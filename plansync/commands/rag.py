@@ -13,14 +13,15 @@ formatting the template (or adoption) installed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from plansync.plan import load_plan
+from plansync.plan import LoadedPlan, load_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, RAG_VALUES, ROW_COL
+from validation.grid import cell_address, column_letter
 from validation.rag import compute_rag
 from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
 
@@ -102,21 +103,41 @@ def _one_per_row(actions: pd.DataFrame) -> list[tuple]:
     return rows
 
 
-def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> RagResult:
-    """Rate every action and write Due / RAG / Overdue / Days overdue back to the workbook, then save.
+@dataclass
+class RatedPlan:
+    """A loaded plan rated: the result, and the computed-columns block that shows it.
 
-    ``today`` wins over the Settings sheet's "Today (override)", which wins over the real date.
-
-    Raises:
-        SettingsError: a Settings value the rules need cannot be used.
-        LayoutNotFound: no plan table could be found.
-        WorkbookLocked: the workbook cannot be saved (nothing is changed).
+    Attributes:
+        result: what was computed (``written`` names the block's range).
+        first_row: the sheet row of the block's first line (the first header row).
+        block: Due / RAG / Overdue / Days overdue per sheet row, labels on header rows.
     """
-    plan = load_plan(book, progress=progress)
+
+    result: RagResult
+    first_row: int
+    block: list[list[Any]]
+
+    def differs_from(self, plan: LoadedPlan) -> bool:
+        """Whether the sheet as read shows anything else in the computed columns (the block
+        reaches the sheet's last row, so nothing below it can be stale)."""
+        col, grid = plan.layout.computed_col, plan.grid
+        for offset, line in enumerate(self.block):
+            shown = [grid.cell(self.first_row + offset, col + i) for i in range(len(line))]
+            if [_comparable(v) for v in shown] != [_comparable(v) for v in line]:
+                return True
+        return False
+
+
+def _comparable(value: Any) -> Any:
+    # Excel and openpyxl hand dates back as datetimes at midnight.
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        return value.date()
+    return value
+
+
+def rate_plan(plan: LoadedPlan, when: date) -> RatedPlan:
+    """Rate every action of a loaded plan and lay the results out as the computed-columns block."""
     settings = plan.require_settings()
-    when = today or settings.today or date.today()
-    if progress is not None:
-        progress("Rating actions", 0.7)
     rated = compute_rag(plan.actions, today=when, rules=settings.rag_rules)
 
     due = _dates(rated["due"])
@@ -145,17 +166,38 @@ def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress
         block[header - first] = [f.label for f in COMPUTED]
     for r, d, g, o, n in _one_per_row(actions):
         block[int(r) - first] = [d, g, OVERDUE_YES if o else OVERDUE_NO, n]
-    book.write_range(layout.sheet, first, layout.computed_col, block)
-
-    from validation.grid import cell_address, column_letter
-
     written = f"{cell_address(layout.sheet, first, layout.computed_col)}:{column_letter(layout.computed_col + len(COMPUTED) - 1)}{last}"
-    result = RagResult(actions=actions, today=when, written=written)
-    book.status(summary_line(result))
+    return RatedPlan(RagResult(actions=actions, today=when, written=written), first, block)
+
+
+def write_rated(book: Workbook, plan: LoadedPlan, rated: RatedPlan) -> None:
+    """Write the computed-columns block (one bulk write)."""
+    book.write_range(plan.layout.sheet, rated.first_row, plan.layout.computed_col, rated.block)
+
+
+def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> RagResult:
+    """Rate every action and write Due / RAG / Overdue / Days overdue back to the workbook, then save.
+
+    ``today`` wins over the Settings sheet's "Today (override)", which wins over the real date.
+
+    Raises:
+        SettingsError: a Settings value the rules need cannot be used.
+        LayoutNotFound: no plan table could be found.
+        WorkbookLocked: the workbook cannot be saved (nothing is changed).
+    """
+    plan = load_plan(book, progress=progress)
+    settings = plan.require_settings()
+    when = today or settings.today or date.today()
+    if progress is not None:
+        progress("Rating actions", 0.7)
+    rated = rate_plan(plan, when)
+    write_rated(book, plan, rated)
+    book.status(summary_line(rated.result))
     if progress is not None:
         progress("Saving", 0.9)
     book.save()
-    return result
+    return rated.result
+
 
 
 def summary_line(result: RagResult) -> str:
@@ -164,4 +206,4 @@ def summary_line(result: RagResult) -> str:
     return f"{counts}; {result.overdue} overdue (as at {result.today:%d/%m/%Y})."
 
 
-__all__ = sorted(["RagResult", "refresh_rag", "summary_line"])
+__all__ = sorted(["RagResult", "RatedPlan", "rate_plan", "refresh_rag", "summary_line", "write_rated"])
