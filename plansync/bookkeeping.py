@@ -5,12 +5,14 @@ it in one bulk write (an Excel click stays at a few calls whatever the plan's si
 
 * columns A:B, **meta**: ``key | JSON value`` under a header row. Typical keys: ``layout``
   (adoption's mapping), ``plan_id``, ``sync`` (where the list is, the delta link).
-* columns D:E, **row state**: ``row key | JSON`` under a header row, one line per synced row
-  (``sync.state`` says what the JSON holds).
+* columns D onwards, **row state**: ``key | JSON`` under a header row, one line per synced row in
+  a plan (``sync.state``) or per list item in a reporting workbook (``plansync.pull_state``).
+  JSON longer than one Excel cell holds goes on in the next cells of its line.
 
 The state travels with the workbook (copy the file, the state comes along) and a curious person
-can read it. Workbooks synced by plansync 0.1 kept the row state in a second hidden sheet,
-``_plansync_rows``; it is still read, and folded into ``_plansync`` at the next sync.
+can read it. plansync 0.1 kept the row state in a second hidden sheet (``_plansync_rows`` in plans,
+``_plansync_pull`` in reporting workbooks); it is still read, and folded into ``_plansync`` at the
+next sync or pull.
 
     >>> save_meta(book, {"plan_id": "york-2022"})   # doctest: +SKIP
     >>> load_meta(book)["plan_id"]                    # doctest: +SKIP
@@ -29,7 +31,7 @@ from plansync.workbook.base import Workbook
 from validation.grid import Grid, SheetGrid, cell_address
 
 META_SHEET = "_plansync"
-# Where plansync 0.1 kept the row state (read until the next sync folds it into META_SHEET).
+# Where plansync 0.1 kept the row state of a plan (read until the next sync folds it into META_SHEET).
 LEGACY_ROWS_SHEET = "_plansync_rows"
 _HEADER = ["key", "value (JSON)"]
 # The row state's first column (D): one blank column keeps the two tables apart for a reader.
@@ -40,10 +42,11 @@ _CELL_MAX = 32767
 
 @dataclass(frozen=True)
 class StateLine:
-    """One line of row state as stored: its key and JSON text, and the cell holding the JSON."""
+    """One line of row state as stored: its key, its JSON text (joined again when it spans
+    several cells) and the cell where that text starts."""
 
     key: str
-    text: object
+    text: str
     cell: str
 
 
@@ -68,6 +71,24 @@ def _pairs(grid: SheetGrid, col: int) -> list[tuple[int, object, object]]:
     return out
 
 
+def _state_lines(grid: SheetGrid, col: int) -> list[StateLine]:
+    """The key | JSON table at ``col``, the JSON joined again from the cells it spans."""
+    lines = []
+    for row in range(max(grid.origin[0], 2), grid.max_row + 1):
+        key = grid.cell(row, col)
+        if key is None:
+            continue
+        parts = (grid.cell(row, c) for c in range(col + 1, grid.max_col + 1))
+        text = "".join(str(part) for part in parts if part is not None)
+        lines.append(StateLine(_key_text(key), text, cell_address(grid.name, row, col + 1)))
+    return lines
+
+
+def _key_text(value: object) -> str:
+    # Excel hands a numeric-looking key (a SharePoint item id) back as a number.
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def load_meta(book: Workbook) -> dict[str, Any]:
     """The key -> value state in the hidden sheet; ``{}`` when the sheet is missing.
 
@@ -89,16 +110,17 @@ def load_meta(book: Workbook) -> dict[str, Any]:
     return meta
 
 
-def load_row_lines(book: Workbook) -> tuple[list[StateLine], bool]:
-    """The stored row state, and whether it came from the 0.1 sheet (to be folded in at the next save)."""
+def load_row_lines(book: Workbook, legacy_sheet: str = LEGACY_ROWS_SHEET) -> tuple[list[StateLine], bool]:
+    """The stored row state, and whether it came from plansync 0.1's ``legacy_sheet`` (to be
+    folded into the hidden sheet at the next save)."""
     grid = _sheet(book, META_SHEET)
-    lines = [] if grid is None or not grid.values else _pairs(grid, ROWS_COLUMN)
+    lines = [] if grid is None or not grid.values else _state_lines(grid, ROWS_COLUMN)
     if lines:
-        return [StateLine(str(key), text, cell_address(META_SHEET, row, ROWS_COLUMN + 1)) for row, key, text in lines], False
-    legacy = _sheet(book, LEGACY_ROWS_SHEET)
+        return lines, False
+    legacy = _sheet(book, legacy_sheet)
     if legacy is None or not legacy.values:
         return [], legacy is not None
-    return [StateLine(str(key), text, cell_address(LEGACY_ROWS_SHEET, row, 2)) for row, key, text in _pairs(legacy, 1)], True
+    return _state_lines(legacy, 1), True
 
 
 def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
@@ -138,23 +160,37 @@ def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
     book.write_range(META_SHEET, 1, 1, _blank_tail(rows, old_height, 2))
 
 
-def save_bookkeeping(book: Workbook, meta: dict[str, Any], row_state: Grid) -> None:
-    """Rewrite the whole hidden sheet, meta and row state (header line first), in one bulk write,
-    and drop the 0.1 row-state sheet now folded in. The caller saves the book.
+def save_bookkeeping(book: Workbook, meta: dict[str, Any], row_state: Grid, *, legacy_sheet: str = LEGACY_ROWS_SHEET) -> None:
+    """Rewrite the whole hidden sheet, meta and row state (``[key, JSON text]`` lines, header line
+    first), in one bulk write, and drop plansync 0.1's ``legacy_sheet`` now folded in. The caller
+    saves the book.
 
     Raises:
-        ValueError: a value is too large for one Excel cell.
+        ValueError: a meta value is too large for one Excel cell.
     """
     left = meta_rows(meta)
-    height = max(len(left), len(row_state))
+    right = [[line[0], *_split(line[1])] if len(line) > 1 else list(line) for line in row_state]
+    width = max((len(line) for line in right), default=2)
+    height = max(len(left), len(right))
     gap = [None] * (ROWS_COLUMN - 3)
     rows = [
-        [*(left[i] if i < len(left) else [None, None]), *gap, *(list(row_state[i]) if i < len(row_state) else [None, None])]
+        [*(left[i] if i < len(left) else [None, None]), *gap, *_padded(right[i] if i < len(right) else [], width)]
         for i in range(height)
     ]
     book.replace_sheet(META_SHEET, rows, hidden=True)
-    if LEGACY_ROWS_SHEET in book.sheet_names():
-        book.remove_sheet(LEGACY_ROWS_SHEET)
+    if legacy_sheet in book.sheet_names():
+        book.remove_sheet(legacy_sheet)
+
+
+def _split(text: object) -> list[object]:
+    """Text longer than one Excel cell holds, cut into cells."""
+    if not isinstance(text, str) or len(text) <= _CELL_MAX:
+        return [text]
+    return [text[i : i + _CELL_MAX] for i in range(0, len(text), _CELL_MAX)]
+
+
+def _padded(line: list[object], width: int) -> list[object]:
+    return [*line, *([None] * (width - len(line)))]
 
 
 def update_meta(book: Workbook, **changes: Any) -> dict[str, Any]:

@@ -1,11 +1,13 @@
 """What the last pull left in the reporting workbook, so the next pull reads only the changes.
 
-Two places, both hidden: ``_plansync`` key ``pull`` holds where the list is (``where``, ``site_id``,
-``list_id``) and the delta link without the server's address (the embedded server's port changes
-per run); the sheet ``_plansync_pull`` holds every item as last read, one row each: the item id, then
-its record as JSON (key, who changed it last and when, each field as text; withdrawn ones
-included). One cell per item rather than one per field keeps the workbook quick to open: openpyxl
-spends its time per cell. A record longer than one Excel cell holds continues in the next cells.
+Both in the hidden sheet ``_plansync`` (``plansync.bookkeeping``), so a pull reads and writes it
+once: meta key ``pull`` holds where the list is (``where``, ``site_id``, ``list_id``) and the delta
+link without the server's address (the embedded server's port changes per run); the row-state
+table beside it holds every item as last read, one line each: the item id, then its record as JSON
+(key, who changed it last and when, each field as text; withdrawn ones included). One cell per item
+rather than one per field keeps the workbook quick to open: openpyxl spends its time per cell. A
+record longer than one Excel cell holds continues in the next cells. plansync 0.1 kept the items in
+a sheet of their own, ``_plansync_pull``: still read, and folded in at the next pull.
 The Consolidated sheet is rebuilt from these rows on each pull, so sorting or filtering it in
 Excel does not matter to plansync.
 """
@@ -16,15 +18,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from plansync.bookkeeping import load_meta, update_meta
+from plansync.bookkeeping import load_meta, load_row_lines, save_bookkeeping
 from plansync.workbook.base import Workbook
 
+# Where plansync 0.1 kept the items (read until the next pull folds them into ``_plansync``).
 ITEMS_SHEET = "_plansync_pull"
 META_KEY = "pull"
 ITEM_ID = "item id"
 HEADER: tuple[str, ...] = (ITEM_ID, "record (JSON)")
-# Excel refuses more characters than this in one cell; longer records go on in the next cell.
-_CELL_MAX = 32767
 
 
 @dataclass
@@ -42,32 +43,28 @@ class PullState:
 def load_pull_state(book: Workbook) -> PullState:
     """The state the last pull saved; an empty state for a workbook never pulled (or damaged by hand)."""
     target = dict(load_meta(book).get(META_KEY) or {})
-    if ITEMS_SHEET not in book.sheet_names() or not target:
+    if not target:
         return PullState(target=target)
+    lines, _ = load_row_lines(book, ITEMS_SHEET)
     items: dict[str, dict[str, str]] = {}
-    for line in book.read_sheet(ITEMS_SHEET).values:
-        item_id = _text(line[0]) if line else ""
-        if not item_id or item_id == ITEM_ID:
-            continue
+    for line in lines:
         try:
-            record = json.loads("".join(str(v) for v in line[1:] if v is not None))
+            record = json.loads(line.text)
         except json.JSONDecodeError:
             return PullState(target={})  # a hand edit: read the whole list again, nothing is lost
-        items[item_id] = {str(k): _text(v) for k, v in record.items()}
+        items[line.key] = {str(k): _text(v) for k, v in record.items()}
     return PullState(target=target, items=items)
 
 
 def save_pull_state(book: Workbook, state: PullState) -> None:
-    """Write both parts (one bulk write each). The caller saves the book."""
+    """Write both parts (one bulk write of the hidden sheet). The caller saves the book."""
     rows: list[list[Any]] = [list(HEADER)]
     items = state.items or {}
     for item_id in sorted(items, key=_number_first):
-        text = json.dumps(items[item_id], sort_keys=True, ensure_ascii=False)
-        rows.append([item_id, *(text[i : i + _CELL_MAX] for i in range(0, len(text), _CELL_MAX))])
-    width = max(len(r) for r in rows)
-    rows = [r + [None] * (width - len(r)) for r in rows]  # one rectangular block
-    book.replace_sheet(ITEMS_SHEET, rows, hidden=True)
-    update_meta(book, **{META_KEY: dict(state.target)})
+        rows.append([item_id, json.dumps(items[item_id], sort_keys=True, ensure_ascii=False)])
+    meta = load_meta(book)
+    meta[META_KEY] = dict(state.target)
+    save_bookkeeping(book, meta, rows, legacy_sheet=ITEMS_SHEET)
 
 
 def _number_first(item_id: str) -> tuple[int, str]:

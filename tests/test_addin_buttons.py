@@ -325,6 +325,22 @@ def test_pull_consolidated_brings_every_synced_plan_into_the_reporting_workbook(
     assert [chart] == board.charts("Summary")
 
 
+def test_pull_costs_the_same_bulk_calls_for_10_or_200_actions_in_the_list(tmp_path, signed_in):
+    from workbook_templates.consolidated import build_reporting_workbook
+
+    calls = []
+    for rows in (10, 200):
+        RemoteExcel.from_xlsx(_demo(tmp_path / f"team{rows}", rows=rows)).click(buttons.sync)
+        build_reporting_workbook().save(tmp_path / f"board{rows}.xlsx")
+        board = RemoteExcel.from_xlsx(tmp_path / f"board{rows}.xlsx")
+        board.click(buttons.pull)
+        board.click(buttons.pull)  # the second pull reads only the changes
+        calls.append((board.reads, board.writes))
+    assert calls[0] == calls[1]
+    # Settings and the hidden sheet read; Consolidated, Summary and the hidden sheet written.
+    assert (2, 3) == calls[0]
+
+
 def test_pull_in_excel_replaces_the_chart_a_command_line_pull_drew(tmp_path, signed_in):
     from plansync.commands.pull import pull_consolidated
 

@@ -161,7 +161,7 @@ def test_the_first_pull_makes_the_reporting_workbook_with_every_plans_actions(se
             {"plan": "Rotherham ILACS 2022", "actions": 32, "Blue": 5, "Green": 23, "Amber": 2, "Red": 2, "overdue": 2},
         ],
     } == {k: v for k, v in result.to_json().items() if k not in ("overdue", "requests")}
-    assert ["Summary", "Consolidated", "Settings", "_plansync", "_plansync_pull"] == openpyxl.load_workbook(board).sheetnames
+    assert ["Summary", "Consolidated", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
     table = consolidated(board)
     assert CONSOLIDATED_HEADER == tuple(table.columns)
     assert {"York Ofsted 2022": 31, "Rotherham ILACS 2022": 32} == table["Plan"].value_counts().to_dict()
@@ -233,6 +233,28 @@ def test_a_change_synced_from_one_workbook_shows_on_the_next_pull_which_reads_on
     table = consolidated(board).set_index("Row key")
     assert ("Complete", "Done in July", "Blue") == tuple(table.loc["hull-2026:2.2", ["Status", "Progress", "RAG"]])
     assert [5, 4] == [p["Red"] for p in again.to_json()["by_plan"]]
+
+
+def test_a_reporting_workbook_pulled_by_plansync_0_1_still_reads_only_the_changes(server, list_name, tmp_path):
+    hull = tracker(tmp_path / "hull.xlsx", [row(f"2.{n}") for n in range(1, 6)], plan="Hull 2026")
+    sync(hull, server, list_name)
+    board = tmp_path / "board.xlsx"
+    pull(board, server, list_name, date(2026, 8, 1))
+    # plansync 0.1 kept the items in a hidden sheet of their own, _plansync_pull (id | JSON in A:B).
+    wb = openpyxl.load_workbook(board)
+    meta = wb["_plansync"]
+    old = wb.create_sheet("_plansync_pull")
+    old.sheet_state = "hidden"
+    for r in range(1, meta.max_row + 1):
+        old.append([meta.cell(r, 4).value, meta.cell(r, 5).value])
+        meta.cell(r, 4).value = meta.cell(r, 5).value = None
+    wb.save(board)
+    edit(hull, {(3, "Progress"): "Done in July"})
+    sync(hull, server, list_name)
+    again = pull(board, server, list_name, date(2026, 8, 1))
+    assert (False, 1, 5) == (again.full, again.changed, len(consolidated(board)))
+    assert "Done in July" == consolidated(board).set_index("Row key").loc["hull-2026:2.2", "Progress"]
+    assert ["Summary", "Consolidated", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
 
 
 def test_withdrawn_and_deleted_items_leave_the_report(server, list_name, tmp_path):
@@ -445,3 +467,20 @@ def test_the_reporting_workbooks_amber_window_rates_every_plan_alike(server, lis
     amber[1].value = 60  # 30/09/2026 is 60 days after 01/08/2026
     wb.save(board)
     assert {"Blue": 0, "Green": 0, "Amber": 1, "Red": 0} == pull(board, server, list_name, date(2026, 8, 1)).summary.by_rag
+
+
+def test_sync_refuses_a_reporting_workbook_and_sends_nothing(server, list_name, tmp_path):
+    # With the support role, a sync of the consolidated copy would push it back over every team's rows.
+    hull = tracker(tmp_path / "hull.xlsx", [row(f"2.{n}") for n in range(1, 4)], plan="Hull 2026")
+    sync(hull, server, list_name)
+    board = tmp_path / "board.xlsx"
+    pull(board, server, list_name, date(2026, 8, 1))
+    before = board.read_bytes()
+    with pytest.raises(WorkbookError) as refused:
+        sync(board, server, list_name)
+    assert (
+        "board.xlsx is a reporting workbook made by Pull consolidated: it holds every team's actions as last read "
+        "from the list, so it is refreshed by pulling, never synced. To change an action, edit it in the team's "
+        "own plan and sync that. Nothing was sent."
+    ) == str(refused.value)
+    assert before == board.read_bytes()
