@@ -32,6 +32,8 @@ SETTINGS_SHEET = "Settings"
 TABLE_NAME = "ConsolidatedActions"
 CHART_TITLE = "Actions by BRAG, per plan"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+# The hidden sheet's mark of a reporting workbook (sync refuses one: it would push a stale copy).
+REPORTING_KEY = "reporting"
 
 # (name, header, width): canonical fields keep their tracker labels, so both read alike.
 _COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -72,7 +74,7 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     install_consolidated(ws, rows=0)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
-    for line in meta_rows({"created_by": f"plansync {__version__}", "reporting": True}):
+    for line in meta_rows({"created_by": f"plansync {__version__}", REPORTING_KEY: True}):
         meta.append(line)
     meta.sheet_state = "hidden"
     wb.active = 0
@@ -161,6 +163,7 @@ __all__ = sorted(
         "CONSOLIDATED_COLUMNS",
         "CONSOLIDATED_HEADER",
         "CONSOLIDATED_SHEET",
+        "REPORTING_KEY",
         "DATETIME_FORMAT",
         "PLAN_HEADER",
         "PLAN_HEADER_ROW",

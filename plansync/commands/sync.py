@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.commands.rag import rate_plan, write_rated
+from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
@@ -30,6 +31,7 @@ from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import COMPUTED, COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
 from validation.rag import compute_rag
+from workbook_templates.consolidated import REPORTING_KEY
 
 # Over this many writes, the next incremental read would have to page through our own writes;
 # the change log is then restarted at "now" right after sending (see docs/sync.md).
@@ -131,6 +133,7 @@ def sync_workbook(
         SyncError: the list could not be reached or kept refusing (nothing is saved then).
     """
     loaded = load_plan(book, progress=None)
+    _refuse_reporting_workbook(loaded)
     settings = loaded.require_settings()
     _report(progress, "Checking the plan", 0.02)
     frame = _prepare(loaded, today=today)
@@ -201,6 +204,19 @@ def sync_workbook(
     book.save()
     _report(progress, result.summary, 1.0)
     return result
+
+
+def _refuse_reporting_workbook(loaded: LoadedPlan) -> None:
+    """A reporting workbook holds every team's rows as last pulled: syncing it would push that copy
+    back over the teams' own edits (with the support role, nothing would stop it)."""
+    if loaded.meta.get(REPORTING_KEY):
+        name = loaded.book.path.name if loaded.book.path is not None else "This workbook"
+        raise WorkbookError(
+            f"{name} is a reporting workbook made by Pull consolidated: it holds every team's actions as last read "
+            "from the list, so it is refreshed by pulling, never synced. To change an action, edit it in the team's "
+            "own plan and sync that. Nothing was sent.",
+            path=str(loaded.book.path) if loaded.book.path is not None else None,
+        )
 
 
 @dataclass
