@@ -33,6 +33,7 @@ for failing cells only, and each message is worded once per distinct (check, val
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from string import Formatter
 
 import numpy as np
@@ -176,43 +177,69 @@ def _day_first(when: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(when), "", text).astype(object)
 
 
+def _quoted(texts: np.ndarray) -> np.ndarray:
+    """``shown`` of each text, once per distinct text."""
+    codes, distinct = pd.factorize(texts)
+    return np.array([shown(text) for text in distinct], dtype=object).take(codes)
+
+
+@lru_cache(maxsize=None)
+def _placeholders(template: str) -> frozenset[str]:
+    """The names a wording template fills in."""
+    return frozenset(name for _, name, _, _ in Formatter().parse(template) if name is not None)
+
+
+_LABELS = {name: field.label for name, field in FIELD_BY_NAME.items()}
+
+
 def _wording(facts: PlanFacts, dups, field, check, value_code, other_code, pos) -> np.ndarray:
-    """Value as shown, message, fix and severity for each distinct wording (an n x 4 object array)."""
+    """Value as shown, message, fix and severity for each distinct wording (an n x 4 object array).
+
+    Each check's parameters are worked out only if its sentences use them, and only for its rows."""
     n = len(field)
-    value = np.empty(n, dtype=object)
-    for name in np.unique(field):
-        here = field == name
-        value[here] = facts.cells(name).shown_at(value_code[here])
-    other = np.full(n, "", dtype=object)
-    rows = np.full(n, "", dtype=object)
-    revised = check == "revised_before_target"
-    if revised.any():
-        other[revised] = _day_first(facts.dates("target").due[pos[revised]])
-    dup = check == "duplicate_ref"
-    if dup.any():
-        rec = facts.cells("recommendation").shown_at(other_code[dup])
-        other[dup] = np.where(rec == "", "(none)", rec)
-        rows[dup] = dups.row_list(pos[dup])
-    label = np.array([FIELD_BY_NAME[name].label for name in field], dtype=object)
-    params = {
-        "label": label,
-        "lower": np.array([text.lower() for text in label], dtype=object),
-        "value": np.array([shown(text) for text in value], dtype=object),
-        "other": np.array([shown(text) for text in other], dtype=object),
-        "rows": rows,
-        "length": np.array([str(len(text)) for text in value], dtype=object),
-        "statuses": ", ".join(STATUSES),
-    }
     out = np.empty((n, 4), dtype=object)
-    out[:, 0] = value
-    for what in np.unique(check):
-        here = check == what
+    # Factorised rather than np.unique: sorting object arrays compares strings one pair at a time.
+    field_code, names = pd.factorize(field)
+    for i, name in enumerate(names):
+        here = field_code == i
+        out[here, 0] = facts.cells(name).shown_at(value_code[here])
+    check_code, checks = pd.factorize(check)
+    for i, what in enumerate(checks):
+        here = np.flatnonzero(check_code == i)
         words = WORDING[what]
-        some = {k: v[here] if isinstance(v, np.ndarray) else v for k, v in params.items()}
-        out[here, 1] = _fill(words.message, some)
-        out[here, 2] = _fill(words.fix, some)
+        wanted = _placeholders(words.message) | _placeholders(words.fix)
+        params: dict[str, object] = {}
+        if wanted & {"label", "lower"}:
+            label_code, label_of = pd.factorize(field[here])
+            params["label"] = np.array([_LABELS[name] for name in label_of], dtype=object).take(label_code)
+            params["lower"] = np.array([_LABELS[name].lower() for name in label_of], dtype=object).take(label_code)
+        if "value" in wanted:
+            params["value"] = _quoted(out[here, 0])
+        if "length" in wanted:
+            params["length"] = np.array([str(len(text)) for text in out[here, 0]], dtype=object)
+        if "other" in wanted:
+            params["other"] = _quoted(_other(facts, what, other_code[here]))
+        if "rows" in wanted:
+            params["rows"] = dups.row_list(pos[here]) if what == "duplicate_ref" else np.full(len(here), "", dtype=object)
+        if "statuses" in wanted:
+            params["statuses"] = ", ".join(STATUSES)
+        out[here, 1] = _fill(words.message, params)
+        out[here, 2] = _fill(words.fix, params)
         out[here, 3] = words.severity
     return out
+
+
+def _other(facts: PlanFacts, check: str, other_code: np.ndarray) -> np.ndarray:
+    """The related value a check's sentence names: the target a revised target is earlier than (by
+    the target's code), the recommendation a duplicate ref sits under ('(none)' when blank)."""
+    if check == "revised_before_target":
+        # Once per distinct target: one revised date is often compared with many targets.
+        need, where = np.unique(other_code, return_inverse=True)
+        return _day_first(facts.dates("target").unique_due.take(need)).take(where.reshape(-1))
+    if check == "duplicate_ref":
+        rec = facts.cells("recommendation").shown_at(other_code)
+        return np.where(rec == "", "(none)", rec).astype(object)
+    return np.full(len(other_code), "", dtype=object)
 
 
 def _empty_issues() -> pd.DataFrame:
