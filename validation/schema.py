@@ -101,24 +101,30 @@ class _Duplicates:
 
     def __init__(self, facts: PlanFacts, frame: pd.DataFrame, ref_blank: np.ndarray) -> None:
         ref = facts.cells("ref")
-        key = ref.back(ref.loose, -1)
+        loose_ref = ref.back(ref.loose, -1)
+        # Only a row whose ref (compared loosely) is on another row too can share the whole key, and
+        # refs are mostly distinct: the key is built for those rows alone (group -1 for the rest).
+        shared = np.bincount(loose_ref + 1).take(loose_ref + 1) > 1
+        maybe = np.flatnonzero(shared & ~ref_blank)
+        key = loose_ref[maybe]
         # Keys combine in mixed radix; |key| < bound. Renumbered (factorize) only when the next
         # radix could overflow int64, so usually just once, at the end.
         bound = len(ref.uniques) + 1
         for name in ("recommendation", "plan"):
             if name in frame.columns:
                 cells = facts.cells(name)
-                codes = cells.back(cells.loose, -1)
+                codes = cells.back(cells.loose, -1)[maybe]
                 radix = len(cells.uniques) + 2
                 if bound * radix + radix >= 2**62:
                     key, renumbered = pd.factorize(key)
                     bound = len(renumbered) + 1
                 key = key * radix + codes + 1
                 bound = bound * radix + radix
-        self.group, _ = pd.factorize(key)
-        counts = np.bincount(self.group) if len(self.group) else np.zeros(0, dtype="int64")
-        self.rows = counts.take(self.group) > 1 if len(self.group) else np.zeros(0, dtype=bool)
-        self.rows &= ~ref_blank
+        group, _ = pd.factorize(key)
+        self.group = np.full(len(loose_ref), -1, dtype="int64")
+        self.group[maybe] = group
+        self.rows = np.zeros(len(loose_ref), dtype=bool)
+        self.rows[maybe] = np.bincount(group, minlength=1).take(group) > 1
         self._row_numbers = frame[ROW_COL].to_numpy()
 
     def row_list(self, positions: np.ndarray) -> np.ndarray:
