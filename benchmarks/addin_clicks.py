@@ -1,4 +1,4 @@
-"""Benchmark: one ribbon click (Validate, Refresh RAG) on plans of growing size, through xlwings.
+"""Benchmark: one ribbon click (Validate, Refresh RAG, Sync, Pull) on plans of growing size, through xlwings.
 
 Run: ``python benchmarks/addin_clicks.py [ROWS ...]`` (default 64 1000 5000). For each size it
 prints the best-of-3 time of a click through ``addin.buttons`` on a workbook served by xlwings'
@@ -7,10 +7,16 @@ writes the click sent to "Excel", and, as the baseline measured in the same run,
 on the same plan through the .xlsx adapter (``OpenpyxlWorkbook``, saving switched off), with the
 ratio of the two. In real Excel each bulk call adds a round trip (tens of milliseconds over COM),
 which is why the number of calls must stay constant.
+
+Sync and Pull run against the embedded local list server (started by the click, in a temporary
+``PLANSYNC_HOME``): "Sync (first)" sends every action once (a single run), "Sync (again)" and
+"Pull (again)" find nothing new (best of 3).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -27,6 +33,8 @@ from addin_remote_excel import RemoteExcel  # noqa: E402
 
 import addin.buttons as buttons  # noqa: E402
 from plansync.commands.new import new_workbook  # noqa: E402
+from plansync.commands.pull import pull_consolidated  # noqa: E402
+from plansync.commands.sync import sync_workbook  # noqa: E402
 from plansync.commands.rag import refresh_rag  # noqa: E402
 from plansync.commands.validate import validate_workbook  # noqa: E402
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
@@ -62,19 +70,61 @@ def best(fn, repeats: int = 3) -> float:
     return min(times)
 
 
+def _line(label: str, rows: int, clicked: float, excel: RemoteExcel, baseline: float) -> None:
+    calls = f"{excel.reads}+{excel.writes}"
+    print(f"{label:<13} {rows:>7} {clicked:>13.3f}s {calls:>12} {baseline:>13.3f}s {clicked / baseline:>6.2f}")
+
+
+def _sign_in(home: Path) -> None:
+    from sync.auth import login
+    from sync.target import open_target, resolve_target
+    from validation.settings import Settings
+
+    os.environ["PLANSYNC_HOME"] = str(home)
+    os.environ["PLANSYNC_TOKEN_CACHE"] = str(home / "tokens.bin")
+    with open_target(resolve_target(Settings.from_grid(None))) as target:
+        login(target, as_email="business.support@york.example", echo=lambda message: None)
+
+
+def _sync_and_pull(folder: Path, path: Path, rows: int) -> None:
+    from workbook_templates.consolidated import build_reporting_workbook
+
+    excel = RemoteExcel.from_xlsx(path)
+    start = time.perf_counter()
+    excel.click(buttons.sync)
+    first = time.perf_counter() - start
+    synced = folder / f"synced_{rows}.xlsx"
+    shutil.copy(path, synced)
+    start = time.perf_counter()
+    sync_workbook(OpenpyxlWorkbook.open(synced, write=True))
+    _line("Sync (first)", rows, first, excel, time.perf_counter() - start)
+    again = best(lambda: excel.click(buttons.sync))
+    _line("Sync (again)", rows, again, excel, best(lambda: sync_workbook(_Unsaved.open(synced))))
+
+    board = folder / f"board_{rows}.xlsx"
+    build_reporting_workbook().save(board)
+    reporting = RemoteExcel.from_xlsx(board)
+    reporting.click(buttons.pull)
+    pulled = best(lambda: reporting.click(buttons.pull))
+    file_board = folder / f"file_board_{rows}.xlsx"
+    pull_consolidated(file_board)
+    _line("Pull (again)", rows, pulled, reporting, best(lambda: pull_consolidated(_Unsaved.open(file_board))))
+
+
 def main(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"{'button':<12} {'actions':>7} {'xlwings click':>14} {'calls (r+w)':>12} {'xlsx baseline':>14} {'ratio':>6}")
+        print(f"{'button':<13} {'actions':>7} {'xlwings click':>14} {'calls (r+w)':>12} {'xlsx baseline':>14} {'ratio':>6}")
         for rows in sizes:
             path = plan(folder, rows)
             for label, button, command in (("Validate", buttons.validate, validate_workbook), ("Refresh RAG", buttons.refresh_rag, refresh_rag)):
                 excel = RemoteExcel.from_xlsx(path)
                 clicked = best(lambda: excel.click(button))
                 file_book = _Unsaved.open(path)
-                baseline = best(lambda: command(file_book))
-                calls = f"{excel.reads}+{excel.writes}"
-                print(f"{label:<12} {rows:>7} {clicked:>13.3f}s {calls:>12} {baseline:>13.3f}s {clicked / baseline:>6.2f}")
+                _line(label, rows, clicked, excel, best(lambda: command(file_book)))
+            # A list of its own per size: every plan here has the same refs.
+            _sign_in(folder / f"home_{rows}")
+            _sync_and_pull(folder, path, rows)
 
 
 if __name__ == "__main__":

@@ -74,11 +74,12 @@ def _pairs(grid: SheetGrid, col: int) -> list[tuple[int, object, object]]:
 def _state_lines(grid: SheetGrid, col: int) -> list[StateLine]:
     """The key | JSON table at ``col``, the JSON joined again from the cells it spans."""
     lines = []
+    last_col = grid.max_col  # a scan of every line: once, not per line
     for row in range(max(grid.origin[0], 2), grid.max_row + 1):
         key = grid.cell(row, col)
         if key is None:
             continue
-        parts = (grid.cell(row, c) for c in range(col + 1, grid.max_col + 1))
+        parts = (grid.cell(row, c) for c in range(col + 1, last_col + 1))
         text = "".join(str(part) for part in parts if part is not None)
         lines.append(StateLine(_key_text(key), text, cell_address(grid.name, row, col + 1)))
     return lines

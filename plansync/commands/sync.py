@@ -294,7 +294,9 @@ def _owners(actions: pd.DataFrame, settings: Any) -> pd.Series:
     """Who may change each row: its owner sign-ins, else the Settings owners of its lead."""
     written = actions["owner"].map(normalise_value) if "owner" in actions.columns else pd.Series("", index=actions.index)
     lead = actions["lead"] if "lead" in actions.columns else pd.Series(None, index=actions.index, dtype=object)
-    by_lead = lead.map(lambda v: "; ".join(settings.owners_for(v)) if v is not None else "")
+    # Looked up once per distinct lead (a plan names a few dozen leads over thousands of rows).
+    owners_of = {v: "; ".join(settings.owners_for(v)) for v in pd.unique(lead.to_numpy(dtype=object)) if v is not None}
+    by_lead = lead.map(lambda v: owners_of.get(v, "") if v is not None else "")
     return written.where(written != "", by_lead).astype(object)
 
 

@@ -78,8 +78,10 @@ class RunningServer:
         self.port = self._server.port
         self.graph_url = f"https://127.0.0.1:{self.port}/v1.0"
         self.authority = f"https://127.0.0.1:{self.port}/{TENANT}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"plansync-server-{self.port}",
-                                        daemon=True)
+        # A short poll: stopping waits for the serving loop's next poll, and every sync and pull
+        # stops the embedded server when it is done (werkzeug's default 0.5 s showed on each click).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"plansync-server-{self.port}", daemon=True)
         self._thread.start()
 
     def ready_lines(self) -> list[str]:
