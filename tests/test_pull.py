@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from plansync.bookkeeping import update_meta
 from plansync.cli import main
+from plansync_0_1 import move_row_state_to_own_sheet
 from plansync.commands.new import new_workbook
 from plansync.commands.pull import pull_consolidated
 from plansync.commands.rag import refresh_rag
@@ -240,15 +241,7 @@ def test_a_reporting_workbook_pulled_by_plansync_0_1_still_reads_only_the_change
     sync(hull, server, list_name)
     board = tmp_path / "board.xlsx"
     pull(board, server, list_name, date(2026, 8, 1))
-    # plansync 0.1 kept the items in a hidden sheet of their own, _plansync_pull (id | JSON in A:B).
-    wb = openpyxl.load_workbook(board)
-    meta = wb["_plansync"]
-    old = wb.create_sheet("_plansync_pull")
-    old.sheet_state = "hidden"
-    for r in range(1, meta.max_row + 1):
-        old.append([meta.cell(r, 4).value, meta.cell(r, 5).value])
-        meta.cell(r, 4).value = meta.cell(r, 5).value = None
-    wb.save(board)
+    move_row_state_to_own_sheet(board, "_plansync_pull")  # as plansync 0.1 kept it
     edit(hull, {(3, "Progress"): "Done in July"})
     sync(hull, server, list_name)
     again = pull(board, server, list_name, date(2026, 8, 1))

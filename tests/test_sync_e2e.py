@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
+from plansync_0_1 import move_row_state_to_own_sheet
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.auth import StaticToken
@@ -440,15 +441,7 @@ def test_the_sync_state_lives_beside_the_meta_in_one_hidden_sheet(server, list_n
 def test_a_workbook_synced_by_plansync_0_1_keeps_its_rows_and_moves_them_into_one_hidden_sheet(server, list_name, tmp_path):
     path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2"), row(None, action="Set up a review panel")])
     first = sync(path, server, list_name)
-    # plansync 0.1 kept the row state in a sheet of its own, _plansync_rows (key | JSON in A:B).
-    wb = openpyxl.load_workbook(path)
-    meta = wb["_plansync"]
-    old = wb.create_sheet("_plansync_rows")
-    old.sheet_state = "hidden"
-    for r in range(1, meta.max_row + 1):
-        old.append([meta.cell(r, 4).value, meta.cell(r, 5).value])
-        meta.cell(r, 4).value = meta.cell(r, 5).value = None
-    wb.save(path)
+    move_row_state_to_own_sheet(path, "_plansync_rows")  # as plansync 0.1 kept it
     edit(path, {(3, "Progress"): "Half way"})
 
     again = sync(path, server, list_name)
