@@ -190,7 +190,9 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
     result = sync_workbook(wb, progress=_progress(wb))
     if result.plan.conflicts and "Conflicts" in wb.sheet_names():
         return Outcome(result.summary, ("Conflicts", 1, 1))
-    return Outcome(result.summary)
+    # Rows skipped as invalid: take the person to the first bad cell, as Validate does.
+    errors = result.issues[result.issues["severity"] == "error"] if len(result.issues) else result.issues
+    return Outcome(result.summary, _first_bad_cell(errors) if len(errors) else None)
 
 
 def _pull(wb: XlwingsWorkbook) -> Outcome:

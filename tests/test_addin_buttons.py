@@ -177,6 +177,13 @@ def test_sync_sends_the_plan_then_has_nothing_left_to_send(tmp_path, signed_in):
     assert [] == excel.alerts
 
 
+def test_sync_skips_an_invalid_row_and_selects_its_bad_cell(tmp_path, signed_in):
+    excel = RemoteExcel.from_xlsx(_demo(tmp_path, rows=10, bad_target="Jully 2022"))
+    outcome = excel.click(buttons.sync)
+    assert "Synced 10 actions: 9 created, 1 skipped (invalid, see Issues sheet)" == outcome.message
+    assert ("Actions", 10, 7) == excel.selected
+
+
 def test_sync_costs_the_same_bulk_calls_for_10_or_200_actions(tmp_path, signed_in):
     small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
     large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=200))
