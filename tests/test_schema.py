@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -185,3 +186,11 @@ def test_the_frame_index_does_not_matter():
 
 def test_an_empty_frame_has_no_issues():
     assert 0 == len(validate_actions(_frame(), columns=COLUMNS))
+
+
+def test_numpy_text_is_checked_like_any_other_text():
+    # A str subclass (numpy's str_, as a frame built from a numpy array may hold) is text, as dates read it.
+    assert [
+        ("Plan!C5", "formula", "Action holds the formula '=A1&B1'; plansync needs the value itself here, not a formula."),
+        ("Plan!D5", "required", "Lead is blank; every action needs this filled in."),
+    ] == _issues({"action": np.str_("=A1&B1"), "lead": np.str_("  ")})

@@ -17,6 +17,7 @@ from itertools import repeat
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 _EMAIL = r"[^@\s;,<>()\[\]\"']+@[^@\s;,<>()\[\]\"']+\.[A-Za-z]{2,}"
 # What the loose comparison of refs, recommendations and plans ignores at either end.
@@ -96,7 +97,15 @@ class Cells:
 
     @property
     def is_text(self) -> np.ndarray:
-        return self._cached("is_text", lambda: np.fromiter(map(type, self.uniques), dtype=object, count=len(self.uniques)) == str)
+        """Which distinct values are text: ``str`` or a subclass of it (numpy's ``str_``), as dates read them."""
+
+        def make() -> np.ndarray:
+            # The usual all-text column is told in one C-level pass (refs are mostly distinct).
+            if infer_dtype(self.uniques, skipna=False) == "string":
+                return np.ones(len(self.uniques), dtype=bool)
+            return np.fromiter(map(isinstance, self.uniques, repeat(str)), dtype=bool, count=len(self.uniques))
+
+        return self._cached("is_text", make)
 
     @property
     def text(self) -> np.ndarray:
