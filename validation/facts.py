@@ -15,7 +15,7 @@ integer comparisons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -28,16 +28,29 @@ KIND_CODE: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
 _NAT = np.datetime64("NaT", "ns")
 
 
-@dataclass(frozen=True)
 class DateFacts:
-    """One date column read per row: ``due`` and ``completed`` (datetime64[ns]), ``kind`` (int8 codes)."""
+    """One date column read: per distinct value (index = ``Cells.codes``) and, on first use, per row:
+    ``due`` and ``completed`` (datetime64[ns]), ``kind`` (int8 codes). Per-row arrays are made only
+    when asked for: validation needs none for most date columns (``updated`` never leaves its
+    distinct values), BRAG only some."""
 
-    due: np.ndarray
-    kind: np.ndarray
-    completed: np.ndarray
-    # The same per distinct value (index = ``Cells.codes``).
-    unique_due: np.ndarray
-    unique_kind: np.ndarray
+    def __init__(self, cells: Cells, unique_due: np.ndarray, unique_kind: np.ndarray, unique_completed: np.ndarray) -> None:
+        self._cells = cells
+        self.unique_due = unique_due
+        self.unique_kind = unique_kind
+        self._unique_completed = unique_completed
+
+    @cached_property
+    def due(self) -> np.ndarray:
+        return self._cells.back(self.unique_due, _NAT)
+
+    @cached_property
+    def kind(self) -> np.ndarray:
+        return self._cells.back(self.unique_kind, np.int8(KIND_CODE["blank"]))
+
+    @cached_property
+    def completed(self) -> np.ndarray:
+        return self._cells.back(self._unique_completed, _NAT)
 
 
 class PlanFacts:
@@ -64,13 +77,11 @@ class PlanFacts:
             cells = self.cells(name)
             read = parse_per_value(cells.uniques)
             kinds = np.fromiter(map(KIND_CODE.__getitem__, read["kind"].to_numpy(dtype=object)), dtype="int8", count=len(read))
-            due = read["due"].to_numpy(dtype="datetime64[ns]")
             found = self._dates[name] = DateFacts(
-                due=cells.back(due, _NAT),
-                kind=cells.back(kinds, np.int8(KIND_CODE["blank"])),
-                completed=cells.back(read["completed"].to_numpy(dtype="datetime64[ns]"), _NAT),
-                unique_due=due,
-                unique_kind=kinds,
+                cells,
+                read["due"].to_numpy(dtype="datetime64[ns]"),
+                kinds,
+                read["completed"].to_numpy(dtype="datetime64[ns]"),
             )
         return found
 
