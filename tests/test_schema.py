@@ -194,3 +194,12 @@ def test_numpy_text_is_checked_like_any_other_text():
         ("Plan!C5", "formula", "Action holds the formula '=A1&B1'; plansync needs the value itself here, not a formula."),
         ("Plan!D5", "required", "Lead is blank; every action needs this filled in."),
     ] == _issues({"action": np.str_("=A1&B1"), "lead": np.str_("  ")})
+
+
+def test_plans_with_different_columns_in_turn_are_each_checked_on_their_own_columns():
+    # The pandera schema is kept per set of located fields: a plan must not be checked with another's.
+    row = {"target": "Jully 2022", "lead": None}
+    without_lead = {k: v for k, v in COLUMNS.items() if k != "lead"}
+    assert [["Plan!D5", "Plan!F5"], ["Plan!F5"], ["Plan!D5", "Plan!F5"]] == [
+        validate_actions(_frame(row), columns=columns)["cell"].tolist() for columns in (COLUMNS, without_lead, COLUMNS)
+    ]

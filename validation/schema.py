@@ -140,11 +140,13 @@ class _Duplicates:
         return np.array([by_group[int(g)] for g in self.group[positions]], dtype=object)
 
 
-def _schema(fields: list[str]) -> pa.DataFrameSchema:
+@lru_cache(maxsize=32)
+def _schema(fields: tuple[str, ...]) -> pa.DataFrameSchema:
     """One pandera column per located field, holding that field's fact bits, and one check that each
     pattern has no bit set. One check over the whole pattern frame rather than one per (field, check):
     pandera builds failure cases once per failing check (~1.3 ms each), and the bits already say which
-    rule failed, so per-rule checks only repeated that work a dozen times."""
+    rule failed, so per-rule checks only repeated that work a dozen times. Built once per tuple of
+    located fields (building it took ~1 ms a call); validating with it does not change it."""
     columns = {name: pa.Column("int64", nullable=False, required=False) for name in fields}
     no_fact_fails = pa.Check(lambda patterns: (patterns == 0).all(axis=1), name="facts", ignore_na=False)
     return pa.DataFrameSchema(columns, checks=[no_fact_fails])
@@ -294,7 +296,8 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts
         for check, failed in fails.items():
             unique_mask |= np.where(failed, bit[(name, check)], np.int64(0))
             missing_mask |= bit[(name, check)] if missing[check] else np.int64(0)
-        mask |= facts.cells(name).back(unique_mask, missing_mask)
+        if missing_mask or unique_mask.any():  # a clean column (the usual case) adds nothing
+            mask |= facts.cells(name).back(unique_mask, missing_mask)
     dups = None
     if "ref" in fields:
         ref_blank = facts.cells("ref").back(facts.cells("ref").blank, True)
@@ -310,13 +313,18 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts
     patterns = np.asarray(patterns, dtype="int64")
     field_bits = {name: np.int64(sum(int(b) for (f, _), b in bit.items() if f == name)) for name in fields}
     pattern_frame = pd.DataFrame({name: patterns & field_bits[name] for name in fields})
-    table = _failing(pattern_frame, _schema(fields), np.array([bit[rule] for rule in rules], dtype="int64"))
+    table = _failing(pattern_frame, _schema(tuple(fields)), np.array([bit[rule] for rule in rules], dtype="int64"))
     bad = np.flatnonzero(table.any(axis=1).take(pattern_of_row))
     if not len(bad):
         return _empty_issues()
     at, rule_at = np.nonzero(table.take(pattern_of_row[bad], axis=0))
     pos = bad[at]
     return _issues(frame, facts, columns, rules, pos, rule_at, dups)
+
+
+def _where_rule(rules: list[tuple[str, str]], rule_at: np.ndarray, rule: tuple[str, str]) -> np.ndarray:
+    """Positions (into ``rule_at``) of the failures of one rule; none when it was not checked."""
+    return np.flatnonzero(rule_at == rules.index(rule)) if rule in rules else np.zeros(0, dtype="int64")
 
 
 def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: np.ndarray, dups) -> pd.DataFrame:
@@ -327,31 +335,35 @@ def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: n
     field = rule_field.take(rule_at)
     check = rule_check.take(rule_at)
     col = rule_col.take(rule_at)
-    sheet = frame[SHEET_COL].iloc[pos].to_numpy(dtype=object)
-    sheet = np.where(pd.isna(sheet), "", sheet).astype(object)
+    # Sheet names factorised: a missing one (code -1) reads as ''.
+    sheet_code, sheets = pd.factorize(frame[SHEET_COL].iloc[pos].to_numpy(dtype=object))
+    sheet = np.append(np.asarray(sheets, dtype=object), "").take(sheet_code)
     row = frame[ROW_COL].to_numpy(dtype="int64")[pos]
 
-    # Cell addresses: cell_address once per (sheet, column), then the row number appended.
-    group, first = _groups(sheet, col)
-    prefix = np.array([cell_address(str(sheet[i]), 1, int(col[i]))[:-1] for i in first], dtype=object).take(group)
-    cell = prefix + row.astype(str).astype(object)
+    # Cell addresses: cell_address once per (sheet, column), then the row number appended (a list
+    # comprehension: numpy's object '+' and str conversion of the rows cost more).
+    group, first = _groups(sheet_code, col)
+    prefix = [cell_address(str(sheet[i]), 1, int(col[i]))[:-1] for i in first]
+    cell = np.array([prefix[g] + str(r) for g, r in zip(group.tolist(), row.tolist())], dtype=object)
     letter = np.array([column_letter(int(c)) for c in rule_col], dtype=object).take(rule_at)
 
     # What the wording depends on, as integer codes: the cell's distinct value, the other value
     # (the target a revised target is compared with, the recommendation of a duplicate ref) and,
-    # for duplicates, their group.
+    # for duplicates, their group. Rules are told apart by their number, not by comparing texts.
     value_code = np.full(len(pos), -1, dtype="int64")
-    for r, (name, _) in enumerate(rules):
-        here = rule_at == r
-        if here.any():
+    names = list(dict.fromkeys(name for name, _ in rules))
+    name_at = np.array([names.index(name) for name, _ in rules], dtype="int64").take(rule_at)
+    for k, name in enumerate(names):
+        here = np.flatnonzero(name_at == k)
+        if len(here):
             value_code[here] = facts.cells(name).codes[pos[here]]
     other_code = np.full(len(pos), -2, dtype="int64")
     dup_group = np.full(len(pos), -1, dtype="int64")
-    is_revised = check == "revised_before_target"
-    if is_revised.any():
+    is_revised = _where_rule(rules, rule_at, ("revised_target", "revised_before_target"))
+    if len(is_revised):
         other_code[is_revised] = facts.cells("target").codes[pos[is_revised]]
-    is_dup = check == "duplicate_ref"
-    if is_dup.any():
+    is_dup = _where_rule(rules, rule_at, ("ref", "duplicate_ref"))
+    if len(is_dup):
         other_code[is_dup] = facts.cells("recommendation").codes[pos[is_dup]]
         dup_group[is_dup] = dups.group[pos[is_dup]]
     group, first = _groups(rule_at, value_code, other_code, dup_group)
