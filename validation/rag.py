@@ -131,18 +131,18 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     index = actions.index
     return pd.DataFrame(
         {
-            "due": pd.Series(due, index=index, dtype="datetime64[ns]"),
-            "due_kind": pd.Series(_KINDS.take(due_kind.astype("int64")), index=index, dtype=object),
-            "rag": pd.Series(_RAG.take(rag), index=index, dtype=object),
-            "overdue": pd.Series(overdue, index=index, dtype=bool),
-            "days_overdue": pd.Series(days_overdue, index=index),
-            "complete": pd.Series(complete, index=index, dtype=bool),
+            "due": pd.Series(due, index=index, copy=False, dtype="datetime64[ns]"),
+            "due_kind": pd.Series(_KINDS.take(due_kind.astype("int64")), index=index, copy=False, dtype=object),
+            "rag": pd.Series(_RAG.take(rag), index=index, copy=False, dtype=object),
+            "overdue": pd.Series(overdue, index=index, copy=False, dtype=bool),
+            "days_overdue": pd.Series(days_overdue, index=index, copy=False),
+            "complete": pd.Series(complete, index=index, copy=False, dtype=bool),
             "status": status_labels(status, index),
-            "revised_target": pd.Series(revised, index=index, dtype="datetime64[ns]"),
-            "completed": pd.Series(completed, index=index, dtype="datetime64[ns]"),
+            "revised_target": pd.Series(revised, index=index, copy=False, dtype="datetime64[ns]"),
+            "completed": pd.Series(completed, index=index, copy=False, dtype="datetime64[ns]"),
         },
         index=index,
-        copy=False,  # every array above is new: no need for pandas to copy them again
+        copy=False,  # every array above is new: no need for pandas (3 copies by default) to copy them again
     )
 
 
