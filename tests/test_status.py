@@ -78,3 +78,17 @@ def test_status_comes_back_index_aligned():
 def test_says_complete_ignores_future_completion():
     text = pd.Series(["Action Complete", "to be completed by May", "complete by March", "Completed.", None], dtype=object)
     assert [True, False, False, True, False] == says_complete(text).tolist()
+
+
+def test_many_texts_at_once_are_each_read_on_their_own():
+    # Distinct texts are searched together (joined by NUL); each answer must still be its own text's.
+    progress = ["In Progress – on track", None, "Delayed", 12, "", "Not on track", "Sign-off approved", "Action awaiting start"]
+    target = pd.Series(["March 2023"] * len(progress), dtype=object)
+    assert ["On track", pd.NA, "At risk", pd.NA, pd.NA, "Off track", "Signed off", "Not started"] == infer_status(
+        pd.Series(progress, dtype=object), target
+    ).tolist()
+
+
+def test_a_text_holding_nul_is_still_read_on_its_own():
+    # No cell can hold NUL, but a frame can: such texts are searched one by one.
+    assert ["On track", "At risk"] == infer_status(pd.Series(["In progress\x00", "Delayed"]), pd.Series(["", ""])).tolist()

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -97,7 +96,7 @@ STATUS_CODE: dict[str, int] = {label: i for i, label in enumerate(STATUSES)}
 @lru_cache(maxsize=64)
 def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     """Any of the phrases as whole words, case-insensitive, any spacing, dashes normalised."""
-    parts = sorted({_SPACES.sub(" ", p.strip().lower().translate(_DASH_TABLE)) for p in phrases if p.strip()}, key=len, reverse=True)
+    parts = sorted(_phrase_parts(phrases), key=len, reverse=True)
     if not parts:
         return _NOTHING
     # Words may be split by any spacing or a hyphen: "on track" also matches "on-track".
@@ -105,29 +104,77 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
 
 
-def _normalised(uniques: np.ndarray) -> np.ndarray:
-    """Distinct cell values as lower-case text with dashes normalised ('' for non-text)."""
-    is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
-    text = uniques if is_text.all() else np.where(is_text, uniques, "")
-    lowered = np.fromiter(map(str.lower, text), dtype=object, count=len(text))
-    return np.fromiter(map(str.translate, lowered, repeat(_DASH_TABLE)), dtype=object, count=len(text))
+def _phrase_parts(phrases: tuple[str, ...]) -> set[str]:
+    return {_SPACES.sub(" ", p.strip().lower().translate(_DASH_TABLE)) for p in phrases if p.strip()}
 
 
-def _contains(norm: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
-    """Whether each text holds one of the phrases (one regex search per distinct text)."""
-    search = _phrase_re(tuple(phrases)).search
-    return np.fromiter(map(bool, map(search, norm)), dtype=bool, count=len(norm))
+@lru_cache(maxsize=64)
+def _needles(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The longest word of each phrase: a normalised text can only hold the phrase if it holds that
+    word as it is (words are literal in ``_phrase_re``; only the gaps between them vary)."""
+    return tuple(sorted({max(part.split(" "), key=len) for part in _phrase_parts(phrases)}))
+
+
+# The dashes of _DASH_TABLE, for one pass over all texts at once.
+_DASHES = re.compile("[" + "".join(map(chr, _DASH_TABLE)) + "]")
+
+
+class _Normalised:
+    """Distinct cell values as lower-case text with dashes normalised ('' for non-text): ``texts``.
+
+    They are also kept joined by NUL (``joined``, with where each text starts), so that a word is
+    looked for in all of them by C-level ``str.find`` rather than by a regex search per text. Texts
+    holding NUL themselves (no cell can: the xlsx format forbids it) are searched one by one."""
+
+    def __init__(self, uniques: np.ndarray) -> None:
+        is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
+        text = uniques if is_text.all() else np.where(is_text, uniques, "")
+        lowered = list(map(str.lower, text))
+        joined = "\x00".join(lowered)
+        self.joined: str | None = None
+        if not lowered or joined.count("\x00") != len(lowered) - 1:
+            self.texts = np.array([t.translate(_DASH_TABLE) for t in lowered] or [], dtype=object)
+            return
+        # Dashes replaced in one pass over the joined texts: NUL is no dash, so the split gives back
+        # each text.
+        self.joined = _DASHES.sub("-", joined)
+        self.texts = np.array(self.joined.split("\x00"), dtype=object)
+        lengths = np.fromiter(map(len, self.texts), dtype="int64", count=len(self.texts))
+        self._starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+
+    def holding(self, words: tuple[str, ...]) -> np.ndarray:
+        """Positions of the texts that hold one of ``words`` (all texts when not joined)."""
+        if self.joined is None:
+            return np.arange(len(self.texts))
+        found = []
+        for word in words:
+            at = self.joined.find(word)
+            while at >= 0:
+                found.append(at)
+                at = self.joined.find(word, at + 1)
+        return np.unique(np.searchsorted(self._starts, found, side="right") - 1) if found else np.zeros(0, dtype="int64")
+
+
+def _contains(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
+    """Whether each text holds one of the phrases: one regex search per text that holds the longest
+    word of one of them (most texts hold none, and skipping them is exact)."""
+    found = np.zeros(len(norm.texts), dtype=bool)
+    maybe = norm.holding(_needles(tuple(phrases)))
+    if len(maybe):
+        search = _phrase_re(tuple(phrases)).search
+        found[maybe] = np.fromiter(map(bool, map(search, norm.texts[maybe])), dtype=bool, count=len(maybe))
+    return found
 
 
 def complete_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
     """For distinct cell values: says complete (or signed off) without holding it back."""
-    norm = _normalised(uniques)
+    norm = _Normalised(uniques)
     return (_contains(norm, keywords.complete) | _contains(norm, keywords.signed_off)) & ~_contains(norm, keywords.not_complete)
 
 
 def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
     """For distinct cell values: the code (``STATUS_CODE``) of the status the text states, -1 for none."""
-    norm = _normalised(uniques)
+    norm = _Normalised(uniques)
     held_back = _contains(norm, keywords.not_complete)
     conditions = []
     for attr, _ in _ORDER:
@@ -136,7 +183,7 @@ def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray
             hit &= ~held_back
         conditions.append(hit)
     codes = [STATUS_CODE[label] for _, label in _ORDER]
-    if not len(norm):
+    if not len(norm.texts):
         return np.zeros(0, dtype="int8")
     return np.select(conditions, codes, default=-1).astype("int8")
 
@@ -154,7 +201,7 @@ def combine_status(progress_codes: np.ndarray, target_done: np.ndarray) -> np.nd
 def status_labels(codes: np.ndarray, index: pd.Index) -> pd.Series:
     """Status codes as the canonical labels, NA for -1."""
     labels = np.array([*STATUSES, pd.NA], dtype=object)
-    return pd.Series(labels.take(codes.astype("int64")), index=index, dtype=object, name="status")
+    return pd.Series(labels.take(codes.astype("int64")), index=index, dtype=object, name="status", copy=False)  # a new array: no copy
 
 
 def says_complete(text: pd.Series, keywords: StatusKeywords = StatusKeywords()) -> pd.Series:
