@@ -33,6 +33,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -297,13 +298,17 @@ def _build_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.nda
     return np.where(valid, when.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
 
 
-def _find_all(regex: re.Pattern, texts: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _find_all(regex: re.Pattern, texts: np.ndarray, *, first: bool = False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Every match of ``regex`` in each text: (position of its text, each named group per match).
 
     What ``Series.str.extractall`` does (one ``findall`` per distinct text, texts that are not
     strings skipped), without building a MultiIndex frame, which costs more than the matching.
+    ``first``: only the first match of each text, found by ``search``, which stops there.
     """
-    found = [(i, groups) for i, text in enumerate(texts) if isinstance(text, str) for groups in regex.findall(text)]
+    if first:
+        found = [(i, m.groups()) for i, text in enumerate(texts) if isinstance(text, str) and (m := regex.search(text)) is not None]
+    else:
+        found = [(i, groups) for i, text in enumerate(texts) if isinstance(text, str) for groups in regex.findall(text)]
     names = sorted(regex.groupindex, key=regex.groupindex.get)
     if not found:
         return np.zeros(0, dtype="int64"), {name: np.zeros(0, dtype=object) for name in names}
@@ -314,19 +319,20 @@ def _find_all(regex: re.Pattern, texts: np.ndarray) -> tuple[np.ndarray, dict[st
     return owner, {name: table[:, k] for k, name in enumerate(names)}
 
 
-def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
+def _dates_vec(texts: np.ndarray, pick: str = "latest") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each text: the date it names, its kind, and whether a written date was impossible.
 
     ``pick="latest"``: the latest explicit day or month, else the latest quarter (a due date).
-    ``pick="first"``: the first date written, NaT when that one is impossible (a revised date).
-    Columns ``due``, ``kind`` ('' when none), ``bad``."""
+    ``pick="first"``: the first date written, NaT when that one is impossible (a revised date);
+    only that date is read (the search stops there), so ``bad`` tells about it alone.
+    Returns arrays ``due``, ``kind`` ('' when none), ``bad``."""
     n = len(texts)
     due_out = np.full(n, np.datetime64("NaT", "ns"))
     kind_out = np.full(n, "", dtype=object)
     bad_out = np.zeros(n, dtype=bool)
-    owner, cols = _find_all(_DATE_RE, texts.to_numpy(dtype=object))
+    owner, cols = _find_all(_DATE_RE, texts, first=pick == "first")
     if not len(owner):
-        return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
+        return due_out, kind_out, bad_out
     year_text = _first(cols, _YEAR_GROUPS)
     year = _to_int(year_text)
     year = np.where(np.fromiter(map(len, year_text), dtype="int64", count=len(year_text)) <= 2, year + 2000, year)
@@ -354,7 +360,7 @@ def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
         keep = starts & ~bad
         due_out[owner[keep]] = due[keep]
         kind_out[owner[keep]] = kind[keep]
-        return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
+        return due_out, kind_out, bad_out
     good = ~bad
     if good.any():
         # Latest explicit date wins; quarters only when no explicit date: sort, keep each text's last.
@@ -363,19 +369,27 @@ def _dates_vec(texts: pd.Series, pick: str = "latest") -> pd.DataFrame:
         last = np.r_[g_owner[1:] != g_owner[:-1], True]
         due_out[g_owner[last]] = due[good][order][last]
         kind_out[g_owner[last]] = kind[good][order][last]
-    return pd.DataFrame({"due": due_out, "kind": kind_out, "bad": bad_out}, index=texts.index)
+    return due_out, kind_out, bad_out
 
 
 _SPLIT_COMPLETE_RE = re.compile(rf"^(?P<before>.*?){_COMPLETE}(?P<after>.*)$", re.IGNORECASE | re.DOTALL)
 
 
-def _parse_texts(texts: pd.Series) -> pd.DataFrame:
-    """``parse_date`` for many distinct texts at once: regex extraction with pandas ``.str``."""
-    t = texts.str.replace(r"\s+", " ", regex=True).str.strip()
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def _matches(regex: re.Pattern, texts: np.ndarray) -> np.ndarray:
+    """Whether ``regex`` is found in each text (one C-level ``search`` per text, no pandas ``.str``)."""
+    return np.fromiter(map(bool, map(regex.search, texts)), dtype=bool, count=len(texts))
+
+
+def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``parse_date`` for many distinct texts at once: (due, kind, completed) arrays."""
+    t = np.fromiter((_WHITESPACE_RE.sub(" ", text).strip() for text in texts), dtype=object, count=len(texts))
     n = len(t)
-    blank = t.eq("").to_numpy(dtype=bool)
-    formula = t.str.startswith("=").to_numpy(dtype=bool)
-    complete = t.str.contains(_COMPLETE_RE).to_numpy(dtype=bool) & ~t.str.contains(_NOT_COMPLETE_RE).to_numpy(dtype=bool)
+    blank = t == ""
+    formula = np.fromiter(map(str.startswith, t, repeat("=")), dtype=bool, count=n)
+    complete = _matches(_COMPLETE_RE, t) & ~_matches(_NOT_COMPLETE_RE, t)
     complete &= ~blank & ~formula
 
     due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -383,33 +397,32 @@ def _parse_texts(texts: pd.Series) -> pd.DataFrame:
     kind = np.full(n, "unreadable", dtype=object)
 
     if complete.any():
-        parts = t[complete].str.extract(_SPLIT_COMPLETE_RE)
-        before = _dates_vec(parts["before"])
-        after = _dates_vec(parts["after"])
-        spoilt = (before["bad"] | after["bad"]).to_numpy()
-        due[complete] = np.where(spoilt, np.datetime64("NaT"), before["due"].to_numpy())
-        done[complete] = np.where(spoilt, np.datetime64("NaT"), after["due"].to_numpy())
+        split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
+        before = _dates_vec(np.array([m and m.group("before") for m in split], dtype=object))
+        after = _dates_vec(np.array([m and m.group("after") for m in split], dtype=object))
+        spoilt = before[2] | after[2]
+        due[complete] = np.where(spoilt, np.datetime64("NaT"), before[0])
+        done[complete] = np.where(spoilt, np.datetime64("NaT"), after[0])
         kind[complete] = np.where(spoilt, "unreadable", "complete")
 
     rest = ~blank & ~formula & ~complete
     if rest.any():
         rt = t[rest]
-        found = _dates_vec(rt)
-        bad = found["bad"].to_numpy()
-        has = ~bad & (found["kind"].to_numpy() != "")
-        recurring = rt.str.contains(_RECURRING_RE).to_numpy(dtype=bool)
-        tbc = rt.str.contains(_TBC_RE).to_numpy(dtype=bool)
-        from_date = rt.str.contains(_FROM_DATE_RE).to_numpy(dtype=bool) if recurring.any() else np.zeros(len(rt), dtype=bool)
+        found_due, found_kind, bad = _dates_vec(rt)
+        has = ~bad & (found_kind != "")
+        recurring = _matches(_RECURRING_RE, rt)
+        tbc = _matches(_TBC_RE, rt)
+        from_date = _matches(_FROM_DATE_RE, rt) if recurring.any() else np.zeros(len(rt), dtype=bool)
         sub_kind = np.select(
             [bad, has & recurring & from_date, has, tbc, recurring],
-            ["unreadable", "recurring", found["kind"].to_numpy(dtype=object), "tbc", "recurring"],
+            ["unreadable", "recurring", found_kind, "tbc", "recurring"],
             default="unreadable",
         )
-        due[rest] = np.where((sub_kind != "recurring") & has, found["due"].to_numpy(), np.datetime64("NaT"))
+        due[rest] = np.where((sub_kind != "recurring") & has, found_due, np.datetime64("NaT"))
         kind[rest] = sub_kind
     kind[blank] = "blank"
     kind[formula & ~blank] = "formula"
-    return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=texts.index)
+    return due, kind, done
 
 
 def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
@@ -423,10 +436,7 @@ def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
     tk = np.fromiter(map(type_kind.__getitem__, types), dtype=object, count=n)
     is_text = tk == "text"
     if is_text.any():
-        parsed = _parse_texts(pd.Series(uniques[is_text], dtype=object))
-        due[is_text] = parsed["due"].to_numpy()
-        done[is_text] = parsed["completed"].to_numpy()
-        kind[is_text] = parsed["kind"].to_numpy()
+        due[is_text], kind[is_text], done[is_text] = _parse_texts(uniques[is_text])
     is_date = tk == "date"
     if is_date.any():
         when = _timestamps(uniques[is_date])
@@ -535,8 +545,7 @@ def revised_per_text(uniques: np.ndarray) -> np.ndarray:
     found = np.full(len(uniques), np.datetime64("NaT", "ns"))
     at, groups = _find_all(_REVISED_TAIL_RE, uniques)
     if len(at):
-        first = _dates_vec(pd.Series(groups["tail"], dtype=object), pick="first")
-        due = first["due"].to_numpy()
+        due, _, _ = _dates_vec(groups["tail"], pick="first")
         good = ~np.isnat(due)
         # The first announcement (in text order) whose date is readable.
         g_owner, g_due = at[good], due[good]
