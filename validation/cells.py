@@ -39,10 +39,17 @@ def display(value: object) -> str:
     return str(value)
 
 
-_LOOSE_END_CODES = np.array([ord(end) for end in _LOOSE_ENDS], dtype=np.uint32)
-# Every code point ``str.isspace`` accepts (the last is U+3000): a text can only be all spaces if its
-# first character is one of them.
-_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+# Look-up tables by code point, as cheap as one take (np.isin compares against each code in turn):
+# the loose ends, and every code point ``str.isspace`` accepts (the last is U+3000, so a text can
+# only be all spaces if its first character is one of them).
+_IS_LOOSE_END = np.zeros(128, dtype=bool)
+_IS_LOOSE_END[[ord(end) for end in _LOOSE_ENDS]] = True
+_IS_SPACE = np.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
+
+
+def _marked(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[code]`` for each code point, False beyond the table's end."""
+    return table.take(np.minimum(codes, len(table) - 1)) & (codes < len(table))
 
 
 def _already_loose(joined: str, chars: np.ndarray, nul: np.ndarray) -> bool:
@@ -56,8 +63,8 @@ def _already_loose(joined: str, chars: np.ndarray, nul: np.ndarray) -> bool:
     if not len(chars):
         return True
     beside = np.concatenate(([0, len(chars) - 1], nul - 1, nul + 1))
-    beside = beside[(beside >= 0) & (beside < len(chars))]
-    return not np.isin(chars.take(beside), _LOOSE_END_CODES).any()
+    # Clipping maps a position just off either end onto that end, which is looked at anyway.
+    return not _marked(_IS_LOOSE_END, chars.take(beside, mode="clip")).any()
 
 
 class Cells:
@@ -73,11 +80,13 @@ class Cells:
             self.uniques = np.zeros(0, dtype=object)
         else:
             data = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-            # One missing cell appended on purpose: pandas then hashes with its object table, which
+            # One missing cell put first on purpose: pandas then hashes with its object table, which
             # reuses each str's cached hash, instead of re-hashing every string's bytes (its table for
-            # all-text arrays): 2-3x faster on long repeated texts. The extra code (-1) is dropped.
-            codes, uniques = pd.factorize(np.append(data, None), use_na_sentinel=True)
-            self.codes = codes[:-1]
+            # all-text arrays): 2-3x faster on long repeated texts. First rather than last, so its
+            # check for an all-text array stops at once instead of reading every cell. The extra
+            # code (-1) is dropped.
+            codes, uniques = pd.factorize(np.concatenate(([None], data)), use_na_sentinel=True)
+            self.codes = codes[1:]
             self.uniques = np.asarray(uniques, dtype=object)
         self._cache: dict[str, np.ndarray] = {}
 
@@ -135,8 +144,7 @@ class Cells:
         """Every distinct text joined by NUL, for one C-level search over all of them; None when a
         text holds NUL itself (no cell can: the xlsx format forbids it)."""
         if "joined" not in self._cache:
-            joined = "\x00".join(self.text)
-            self._cache["joined"] = joined if joined.count("\x00") == max(len(self.text) - 1, 0) else None
+            self._join()
         return self._cache["joined"]
 
     @property
@@ -145,16 +153,23 @@ class Cells:
         texts): lengths, first characters and loose ends are read off it in C rather than by one
         Python call per distinct text (refs are mostly distinct). None without ``joined``."""
         if "code_points" not in self._cache:
-            found = None
-            joined = self.joined
-            if joined is not None:
-                try:
-                    chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-                    found = (chars, np.flatnonzero(chars == 0))
-                except UnicodeEncodeError:  # a lone surrogate: text by text instead
-                    found = None
-            self._cache["code_points"] = found
+            self._join()
         return self._cache["code_points"]
+
+    def _join(self) -> None:
+        joined = "\x00".join(self.text.tolist())  # from a list: join would make one anyway, more slowly
+        separators = max(len(self.text) - 1, 0)
+        try:
+            chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate: no code points, so text by text instead
+            points = None
+            nuls = joined.count("\x00")
+        else:
+            points = (chars, np.flatnonzero(chars == 0))
+            nuls = len(points[1])
+        # More NULs than separators: some text holds one, and the NULs no longer mark the texts.
+        self._cache["joined"] = joined if nuls == separators else None
+        self._cache["code_points"] = points if nuls == separators else None
 
     @property
     def blank(self) -> np.ndarray:
@@ -170,7 +185,7 @@ class Cells:
             chars, nul = points
             first = np.append(chars, np.uint32(0)).take(np.concatenate(([0], nul + 1)))
             spaces = np.zeros(len(self.uniques), dtype=bool)
-            maybe = np.isin(first, _SPACE_CODES) & ~empty
+            maybe = _marked(_IS_SPACE, first) & ~empty
             if maybe.any():
                 spaces[maybe] = self._map(str.isspace, dtype=bool, source=self.text[maybe])
             return self.is_text & (empty | spaces)
