@@ -39,6 +39,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandas.api.types import infer_dtype
 from pandera.errors import SchemaErrors
 
 from validation.cells import _EMAIL, Cells, display  # noqa: F401 (_EMAIL: the benchmark loop checks owners with it)
@@ -370,21 +371,23 @@ def _issues(frame, facts: PlanFacts, columns, rules, pos: np.ndarray, rule_at: n
 
     worded = _wording(facts, dups, field.take(first), check.take(first), value_code.take(first), other_code.take(first), pos.take(first))
     worded = worded.take(group, axis=0)
-    return pd.DataFrame(
-        {
-            "sheet": sheet,
-            "cell": cell,
-            "row": row,
-            "column": letter,
-            "field": field,
-            "value": worded[:, 0],
-            "check": check,
-            "message": worded[:, 1],
-            "fix": worded[:, 2],
-            "severity": worded[:, 3],
-        },
-        copy=False,  # every array above is new: no need for pandas to copy them again
-    )
+    # Text columns are given pandas' text dtype ("str", what it would infer) rather than left to
+    # inference, which also reads every value looking for dates: ~0.2 ms a column.
+    text = {
+        "cell": cell,
+        "column": letter,
+        "field": field,
+        "value": worded[:, 0],
+        "check": check,
+        "message": worded[:, 1],
+        "fix": worded[:, 2],
+        "severity": worded[:, 3],
+    }
+    columns_out = {name: pd.Series(values, dtype="str", copy=False) for name, values in text.items()}
+    # Sheet names are text too, unless a caller gave other values: then pandas decides, as before.
+    columns_out["sheet"] = pd.Series(sheet, dtype="str", copy=False) if infer_dtype(sheet, skipna=False) == "string" else sheet
+    columns_out["row"] = row
+    return pd.DataFrame({name: columns_out[name] for name in ISSUE_COLUMNS}, copy=False)  # new arrays: no copy needed
 
 
 __all__ = sorted(["CHECKS", "ISSUE_COLUMNS", "validate_actions"])
