@@ -315,12 +315,25 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts
     field_bits = {name: np.int64(sum(int(b) for (f, _), b in bit.items() if f == name)) for name in fields}
     pattern_frame = pd.DataFrame({name: patterns & field_bits[name] for name in fields})
     table = _failing(pattern_frame, _schema(tuple(fields)), np.array([bit[rule] for rule in rules], dtype="int64"))
-    bad = np.flatnonzero(table.any(axis=1).take(pattern_of_row))
-    if not len(bad):
+    pos, rule_at = _failures(table, pattern_of_row)
+    if not len(pos):
         return _empty_issues()
-    at, rule_at = np.nonzero(table.take(pattern_of_row[bad], axis=0))
-    pos = bad[at]
     return _issues(frame, facts, columns, rules, pos, rule_at, dups)
+
+
+def _failures(table: np.ndarray, pattern_of_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each (row position, rule number) that failed, by row then rule: each failing row repeats its
+    pattern's list of failed rules (no per-row copy of the patterns x rules table)."""
+    per_pattern = table.sum(axis=1)
+    count = per_pattern.take(pattern_of_row)
+    bad = np.flatnonzero(count)
+    count = count[bad]
+    pos = np.repeat(bad, count)
+    _, rules_failed = np.nonzero(table)  # by pattern, then rule
+    list_start = np.cumsum(per_pattern) - per_pattern
+    # Where each failure sits in its pattern's list: 0, 1, ... within each failing row.
+    nth = np.arange(len(pos)) - np.repeat(np.cumsum(count) - count, count)
+    return pos, rules_failed.take(np.repeat(list_start.take(pattern_of_row[bad]), count) + nth)
 
 
 def _where_rule(rules: list[tuple[str, str]], rule_at: np.ndarray, rule: tuple[str, str]) -> np.ndarray:
