@@ -129,3 +129,11 @@ def test_every_kind_is_one_of_the_documented_kinds():
 def test_a_revised_target_is_found_in_progress_text(progress, revised):
     found = find_revised_date(pd.Series([progress], dtype=object))
     assert [revised] == [_day(d) for d in found]
+
+
+def test_revised_targets_are_found_among_many_texts_whatever_their_case():
+    # Texts are first sifted by the words an announcement needs (in lower case; texts beyond ASCII,
+    # where 'ſ' matches 's', always go to the regex): sifting must never lose one.
+    progress = ["REVISED TIMESCALE of January 2014", "Nothing to report", "Reviſed timescale of March 2014", 12, "NOW EXPECTED June 2014"]
+    found = find_revised_date(pd.Series(progress, dtype=object))
+    assert [date(2014, 1, 31), None, date(2014, 3, 31), None, date(2014, 6, 30)] == [_day(d) for d in found]

@@ -34,9 +34,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
+
+from validation.words import Joined
 
 KINDS: tuple[str, ...] = (
     "date",
@@ -398,11 +401,13 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
     if complete.any():
         split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
-        before = _dates_vec(np.array([m and m.group("before") for m in split], dtype=object))
-        after = _dates_vec(np.array([m and m.group("after") for m in split], dtype=object))
-        spoilt = before[2] | after[2]
-        due[complete] = np.where(spoilt, np.datetime64("NaT"), before[0])
-        done[complete] = np.where(spoilt, np.datetime64("NaT"), after[0])
+        # The parts before and after "complete" read in one go: the due date, then the completion.
+        parts = np.array([m and m.group("before") for m in split] + [m and m.group("after") for m in split], dtype=object)
+        found_due, _, found_bad = _dates_vec(parts)
+        k = len(split)
+        spoilt = found_bad[:k] | found_bad[k:]
+        due[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[:k])
+        done[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[k:])
         kind[complete] = np.where(spoilt, "unreadable", "complete")
 
     rest = ~blank & ~formula & ~complete
@@ -448,7 +453,10 @@ def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
 
 def _timestamps(values: np.ndarray) -> np.ndarray:
     """Date cells as midnight datetime64[ns]; NaT outside the years plansync reads."""
-    odd = np.fromiter((isinstance(v, np.datetime64) or getattr(v, "tzinfo", None) is not None for v in values), dtype=bool, count=len(values))
+    n = len(values)
+    # C-level map passes rather than a generator per value (date columns hold ~1,000 distinct days).
+    zoned = np.fromiter(map(getattr, values, repeat("tzinfo"), repeat(None)), dtype=object, count=n) != None  # noqa: E711
+    odd = zoned | np.fromiter(map(isinstance, values, repeat(np.datetime64)), dtype=bool, count=n)
     if odd.any():
         # numpy dates and dates with a time zone (never from Excel): one by one, as the wall-clock date.
         out = np.full(len(values), np.datetime64("NaT", "ns"))
@@ -456,7 +464,7 @@ def _timestamps(values: np.ndarray) -> np.ndarray:
         out[odd] = [np.datetime64("NaT", "ns") if t is None else t.to_datetime64() for t in stamps]
         out[~odd] = _timestamps(values[~odd])
         return out
-    years = np.fromiter((v.year for v in values), dtype="int64", count=len(values))
+    years = np.fromiter(map(attrgetter("year"), values), dtype="int64", count=n)
     in_range = (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
     if not in_range.all():
         # Out-of-range years first, so nothing overflows on the way to nanoseconds.
@@ -540,10 +548,28 @@ def find_revised_date(text: pd.Series) -> pd.Series:
     return pd.Series(found.take(codes), index=text.index, name="revised_target")
 
 
+# Every announcement _REVISED_RE finds holds one of these words.
+_ANNOUNCING = ("revised", "timescale", "deadline", "target", "completion", "now", "extended")
+
+
+def _may_announce(uniques: np.ndarray) -> np.ndarray:
+    """Positions of the texts the announcement regex must read: those whose lower case holds one of
+    ``_ANNOUNCING``, and every text beyond ASCII. In ASCII text a case-insensitive match of a word
+    is the word in the lower-cased text; elsewhere case rules differ ('ſ' matches 's'), so such
+    texts are always read. Most progress texts announce nothing and are skipped."""
+    text_at = np.flatnonzero(np.fromiter(map(isinstance, uniques, repeat(str)), dtype=bool, count=len(uniques)))
+    texts = uniques[text_at].tolist()
+    beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts)))
+    holding = Joined(list(map(str.lower, texts))).holding(_ANNOUNCING)
+    return text_at[np.union1d(holding, beyond_ascii).astype("int64")]
+
+
 def revised_per_text(uniques: np.ndarray) -> np.ndarray:
     """``find_revised_date`` for distinct cell values: datetime64[ns], NaT when none."""
     found = np.full(len(uniques), np.datetime64("NaT", "ns"))
-    at, groups = _find_all(_REVISED_TAIL_RE, uniques)
+    maybe = _may_announce(uniques)
+    at, groups = _find_all(_REVISED_TAIL_RE, uniques[maybe])
+    at = maybe[at]
     if len(at):
         due, _, _ = _dates_vec(groups["tail"], pick="first")
         good = ~np.isnat(due)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from validation.fields import STATUSES
+from validation.words import Joined
 
 
 @dataclass(frozen=True)
@@ -120,46 +121,28 @@ _DASHES = re.compile("[" + "".join(map(chr, _DASH_TABLE)) + "]")
 
 
 class _Normalised:
-    """Distinct cell values as lower-case text with dashes normalised ('' for non-text): ``texts``.
-
-    They are also kept joined by NUL (``joined``, with where each text starts), so that a word is
-    looked for in all of them by C-level ``str.find`` rather than by a regex search per text. Texts
-    holding NUL themselves (no cell can: the xlsx format forbids it) are searched one by one."""
+    """Distinct cell values as lower-case text with dashes normalised ('' for non-text): ``texts``,
+    and the same joined (``words``), to find which texts hold a word in one ``str.find`` run."""
 
     def __init__(self, uniques: np.ndarray) -> None:
         is_text = np.fromiter(map(type, uniques), dtype=object, count=len(uniques)) == str
         text = uniques if is_text.all() else np.where(is_text, uniques, "")
         lowered = list(map(str.lower, text))
-        joined = "\x00".join(lowered)
-        self.joined: str | None = None
-        if not lowered or joined.count("\x00") != len(lowered) - 1:
-            self.texts = np.array([t.translate(_DASH_TABLE) for t in lowered] or [], dtype=object)
-            return
-        # Dashes replaced in one pass over the joined texts: NUL is no dash, so the split gives back
-        # each text.
-        self.joined = _DASHES.sub("-", joined)
-        self.texts = np.array(self.joined.split("\x00"), dtype=object)
-        lengths = np.fromiter(map(len, self.texts), dtype="int64", count=len(self.texts))
-        self._starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-
-    def holding(self, words: tuple[str, ...]) -> np.ndarray:
-        """Positions of the texts that hold one of ``words`` (all texts when not joined)."""
-        if self.joined is None:
-            return np.arange(len(self.texts))
-        found = []
-        for word in words:
-            at = self.joined.find(word)
-            while at >= 0:
-                found.append(at)
-                at = self.joined.find(word, at + 1)
-        return np.unique(np.searchsorted(self._starts, found, side="right") - 1) if found else np.zeros(0, dtype="int64")
+        # Dashes replaced in one pass over the joined texts rather than a translate per text: each
+        # dash becomes one '-', so the lengths and NULs stay and the split gives back each text.
+        dashed = _DASHES.sub("-", "\x00".join(lowered))
+        self.words = Joined(lowered, dashed)
+        if self.words.text is not None:
+            self.texts = np.array(dashed.split("\x00"), dtype=object)
+        else:  # no texts, or one holds NUL: text by text
+            self.texts = np.array([t.translate(_DASH_TABLE) for t in lowered], dtype=object)
 
 
 def _contains(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
     """Whether each text holds one of the phrases: one regex search per text that holds the longest
     word of one of them (most texts hold none, and skipping them is exact)."""
     found = np.zeros(len(norm.texts), dtype=bool)
-    maybe = norm.holding(_needles(tuple(phrases)))
+    maybe = norm.words.holding(_needles(tuple(phrases)))
     if len(maybe):
         search = _phrase_re(tuple(phrases)).search
         found[maybe] = np.fromiter(map(bool, map(search, norm.texts[maybe])), dtype=bool, count=len(maybe))

@@ -1,0 +1,49 @@
+"""Which of many texts hold a word, found by C-level ``str.find`` over all of them at once.
+
+A regex search costs one Python call per text and tries the pattern at every position of it. Most
+distinct texts hold none of the words a rule cannot match without (a status phrase's longest word,
+the word that announces a revised date), so a rule first asks ``Joined.holding`` which texts hold
+one, and runs its regex on those alone. Finding a word is a necessary condition, never a verdict,
+so the answers stay exactly the regex's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class Joined:
+    """Texts joined by NUL (``text``) and where each starts in it.
+
+    ``text`` is None when a text holds NUL itself (no cell can: the xlsx format forbids it), or when
+    there are no texts; ``holding`` then answers every text, so callers still get exact answers.
+    ``joined`` may be given when the caller already has the texts joined, changed char for char
+    (the same lengths and NULs, as when dashes are replaced).
+    """
+
+    def __init__(self, texts: Sequence[str], joined: str | None = None) -> None:
+        self.count = len(texts)
+        joined = "\x00".join(texts) if joined is None else joined
+        self.text = joined if self.count and joined.count("\x00") == self.count - 1 else None
+        if self.text is not None:
+            lengths = np.fromiter(map(len, texts), dtype="int64", count=self.count)
+            self._starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+
+    def holding(self, words: Sequence[str]) -> np.ndarray:
+        """Positions (sorted) of the texts that hold one of ``words``."""
+        if self.text is None:
+            return np.arange(self.count)
+        found = []
+        for word in words:
+            at = self.text.find(word)
+            while at >= 0:
+                found.append(at)
+                at = self.text.find(word, at + 1)
+        if not found:
+            return np.zeros(0, dtype="int64")
+        return np.unique(np.searchsorted(self._starts, found, side="right") - 1)
+
+
+__all__ = sorted(["Joined"])
