@@ -119,12 +119,12 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     overdue = ~complete & dated & (due < now)
     within = ~complete & dated & (due <= now + np.timedelta64(rules.amber_days, "D"))
     slipped = has_revised & ~np.isnat(t_due) & (revised > t_due)
-    # Rule order as integer codes into _RAG: the first rule that holds wins.
-    rag = np.select(
-        [complete, overdue | (status == STATUS_CODE["Off track"]), within | (status == STATUS_CODE["At risk"]) | slipped],
-        [0, 1, 2],
-        default=3,
-    )
+    # Integer codes into _RAG, the rules set from last to first so that the first that holds wins
+    # (what np.select does, without its int64 choice arrays).
+    rag = np.full(len(complete), 3, dtype=np.int8)
+    rag[within | (status == STATUS_CODE["At risk"]) | slipped] = 2
+    rag[overdue | (status == STATUS_CODE["Off track"])] = 1
+    rag[complete] = 0
     # Whole days late; undated rows are given today so no NaT reaches the arithmetic.
     days = (now - np.where(dated, due, now)).astype("timedelta64[D]").astype("int64")
     days_overdue = pd.arrays.IntegerArray(np.where(overdue, days, 0), ~overdue)
