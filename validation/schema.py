@@ -24,7 +24,7 @@ Only fields that have a column (``columns``) can be located, so only those are c
 How it stays fast: each column is factorised once (``validation.facts``) and each rule runs once per
 distinct value. Each row's facts become one integer, a bit per (field, check) that fails; rows with
 the same facts share that integer. The pandera schema then validates the *distinct* fact patterns
-(a few dozen rows, one column per field) with one check, that no bit is set, so pandera builds
+(a few dozen rows, one column per field with any fact set) with one check, that no bit is set, so pandera builds
 failure cases per pattern, not per cell, and once rather than per rule; its verdicts are spread
 back to the rows that carry each pattern, and the bits of a failing pattern name its rules. The issues frame is built
 for failing cells only, and each message is worded once per distinct (check, value, other value).
@@ -309,12 +309,16 @@ def validate_actions(actions: pd.DataFrame, *, columns: Mapping[str, int], facts
         earlier = ~np.isnat(revised) & ~np.isnat(target) & (revised < target)
         mask |= np.where(earlier, bit[("revised_target", "revised_before_target")], np.int64(0))
 
-    # Pandera over the distinct fact patterns, one column per field holding that field's bits.
+    # Pandera over the distinct fact patterns, one column per field holding that field's bits. A
+    # field none of whose bits is set anywhere (a clean column) cannot fail: it gets no column, as
+    # pandera's checks cost ~0.1 ms a column.
     pattern_of_row, patterns = pd.factorize(mask)
     patterns = np.asarray(patterns, dtype="int64")
     field_bits = {name: np.int64(sum(int(b) for (f, _), b in bit.items() if f == name)) for name in fields}
-    pattern_frame = pd.DataFrame({name: patterns & field_bits[name] for name in fields})
-    table = _failing(pattern_frame, _schema(tuple(fields)), np.array([bit[rule] for rule in rules], dtype="int64"))
+    seen = np.bitwise_or.reduce(patterns) if len(patterns) else np.int64(0)
+    failing_fields = tuple(name for name in fields if seen & field_bits[name])
+    pattern_frame = pd.DataFrame({name: patterns & field_bits[name] for name in failing_fields}, index=pd.RangeIndex(len(patterns)))
+    table = _failing(pattern_frame, _schema(failing_fields), np.array([bit[rule] for rule in rules], dtype="int64"))
     pos, rule_at = _failures(table, pattern_of_row)
     if not len(pos):
         return _empty_issues()
