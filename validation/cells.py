@@ -82,13 +82,17 @@ class Cells:
             self.uniques = np.zeros(0, dtype=object)
         else:
             data = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-            # One missing cell put first on purpose: pandas then hashes with its object table, which
-            # reuses each str's cached hash, instead of re-hashing every string's bytes (its table for
-            # all-text arrays): 2-3x faster on long repeated texts. First rather than last, so its
-            # check for an all-text array stops at once instead of reading every cell. The extra
-            # code (-1) is dropped.
-            codes, uniques = pd.factorize(np.concatenate(([None], data)), use_na_sentinel=True)
-            self.codes = codes[1:]
+            # pandas hashes an all-text array with a table that re-hashes every string's bytes; its
+            # object table reuses each str's cached hash: 2-3x faster on long repeated texts. It
+            # chooses by reading cells until one is not text, so a column that starts with text
+            # gets one missing cell put first (its code, -1, is dropped); one that does not (a date,
+            # a blank) already stops that check at once and needs no copy.
+            if len(data) and isinstance(data[0], str):
+                codes, uniques = pd.factorize(np.concatenate(([None], data)), use_na_sentinel=True)
+                codes = codes[1:]
+            else:
+                codes, uniques = pd.factorize(data, use_na_sentinel=True)
+            self.codes = codes
             self.uniques = np.asarray(uniques, dtype=object)
         self._cache: dict[str, np.ndarray] = {}
 
