@@ -430,8 +430,8 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return due, kind, done
 
 
-def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
-    """Read distinct cell values of any type."""
+def _parse_uniques(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read distinct cell values of any type: (due, kind, completed) arrays."""
     n = len(uniques)
     due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     done = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -448,7 +448,7 @@ def _parse_uniques(uniques: np.ndarray) -> pd.DataFrame:
         due[is_date] = when
         kind[is_date] = np.where(np.isnat(when), "unreadable", "date")
     # Float NaN and NaT are caught by factorize; anything else (numbers, yes/no) stays unreadable.
-    return pd.DataFrame({"due": due, "kind": kind, "completed": done})
+    return due, kind, done
 
 
 def _timestamps(values: np.ndarray) -> np.ndarray:
@@ -488,9 +488,16 @@ def _type_kind(t: type) -> str:
     return "other"
 
 
+def read_per_value(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``parse_per_value`` as arrays (due, kind, completed), for callers that go on with numpy:
+    building the frame, and reading it back, cost more than reading a column's distinct dates."""
+    return _parse_uniques(np.asarray(uniques, dtype=object))
+
+
 def parse_per_value(uniques: np.ndarray) -> pd.DataFrame:
     """``parse_dates`` for distinct cell values (no missing ones): columns due, kind, completed."""
-    return _parse_uniques(np.asarray(uniques, dtype=object))
+    due, kind, done = read_per_value(uniques)
+    return pd.DataFrame({"due": due, "kind": kind, "completed": done})
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
@@ -503,11 +510,11 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     ['quarter', 'recurring']
     """
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    parsed = _parse_uniques(np.asarray(uniques, dtype=object))
+    due, kind, done = read_per_value(uniques)
     # Code -1 (a missing value) reads as blank.
-    due = np.append(parsed["due"].to_numpy(), np.datetime64("NaT", "ns")).take(codes)
-    done = np.append(parsed["completed"].to_numpy(), np.datetime64("NaT", "ns")).take(codes)
-    kind = np.append(parsed["kind"].to_numpy(dtype=object), "blank").take(codes)
+    due = np.append(due, np.datetime64("NaT", "ns")).take(codes)
+    done = np.append(done, np.datetime64("NaT", "ns")).take(codes)
+    kind = np.append(kind, "blank").take(codes)
     return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=values.index)
 
 
@@ -580,4 +587,4 @@ def revised_per_text(uniques: np.ndarray) -> np.ndarray:
     return found
 
 
-__all__ = sorted(["KINDS", "ParsedDate", "UNDATED_KINDS", "find_revised_date", "parse_date", "parse_dates", "parse_per_value", "revised_per_text"])
+__all__ = sorted(["KINDS", "ParsedDate", "UNDATED_KINDS", "find_revised_date", "parse_date", "parse_dates", "parse_per_value", "read_per_value", "revised_per_text"])

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from validation.cells import Cells
-from validation.dates import KINDS, parse_per_value
+from validation.dates import KINDS, read_per_value
 
 # Date kinds as int8 codes; index into ``KINDS``.
 KIND_CODE: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
@@ -75,14 +75,9 @@ class PlanFacts:
         found = self._dates.get(name)
         if found is None:
             cells = self.cells(name)
-            read = parse_per_value(cells.uniques)
-            kinds = np.fromiter(map(KIND_CODE.__getitem__, read["kind"].to_numpy(dtype=object)), dtype="int8", count=len(read))
-            found = self._dates[name] = DateFacts(
-                cells,
-                read["due"].to_numpy(dtype="datetime64[ns]"),
-                kinds,
-                read["completed"].to_numpy(dtype="datetime64[ns]"),
-            )
+            due, kind, completed = read_per_value(cells.uniques)
+            kinds = np.fromiter(map(KIND_CODE.__getitem__, kind), dtype="int8", count=len(kind))
+            found = self._dates[name] = DateFacts(cells, due, kinds, completed)
         return found
 
 
