@@ -137,3 +137,13 @@ def test_revised_targets_are_found_among_many_texts_whatever_their_case():
     progress = ["REVISED TIMESCALE of January 2014", "Nothing to report", "Reviſed timescale of March 2014", 12, "NOW EXPECTED June 2014"]
     found = find_revised_date(pd.Series(progress, dtype=object))
     assert [date(2014, 1, 31), None, date(2014, 3, 31), None, date(2014, 6, 30)] == [_day(d) for d in found]
+
+
+def test_texts_sifted_by_their_words_read_as_one_by_one():
+    # parse_dates first sifts texts by the words each rule needs (in lower case; texts beyond ASCII,
+    # where 'ſ' matches 's', are never skipped): it must agree with parse_date on every one.
+    texts = ["ONGOING", "Quarterly Reporting", "to be CONFIRMED", "TBA", "COMPLETED.", "May 2018 COMPLETE June 2018",
+             "Monthly from July 2022", "Buſineſs as usual", "July 2022", "Jully 2022", "Review dates To Be Agreed"]
+    read = parse_dates(pd.Series(texts, dtype=object))
+    assert [parse_date(text).kind for text in texts] == read["kind"].tolist()
+    assert ["recurring", "recurring", "tbc", "tbc", "complete", "complete", "recurring", "recurring", "month", "unreadable", "tbc"] == read["kind"].tolist()

@@ -39,7 +39,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
-from validation.words import Joined
+from validation.words import AnyCase
 
 KINDS: tuple[str, ...] = (
     "date",
@@ -381,9 +381,22 @@ _SPLIT_COMPLETE_RE = re.compile(rf"^(?P<before>.*?){_COMPLETE}(?P<after>.*)$", r
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
-def _matches(regex: re.Pattern, texts: np.ndarray) -> np.ndarray:
-    """Whether ``regex`` is found in each text (one C-level ``search`` per text, no pandas ``.str``)."""
-    return np.fromiter(map(bool, map(regex.search, texts)), dtype=bool, count=len(texts))
+# Words each regex cannot match without (lower case), to sift texts with ``AnyCase`` first: most
+# targets are plain dates and hold none of them.
+_COMPLETE_WORDS = ("complete",)  # both _COMPLETE_RE and _NOT_COMPLETE_RE
+_TBC_WORDS = ("confirmed", "agreed", "determined", "decided", "set", "arranged", "tb", "known")
+_RECURRING_WORDS = (
+    "going", "continuous", "daily", "weekly", "fortnightly", "monthly", "quarterly", "annual", "yearly", "termly",
+    "regular", "routine", "required", "needed", "every", "each", "business", "bau", "rolling",
+)
+
+
+def _matches(regex: re.Pattern, texts: np.ndarray, maybe: np.ndarray) -> np.ndarray:
+    """Whether ``regex`` is found in each text: one C-level ``search`` (no pandas ``.str``) for each
+    text at positions ``maybe``, the only ones that can hold it."""
+    found = np.zeros(len(texts), dtype=bool)
+    found[maybe] = np.fromiter(map(bool, map(regex.search, texts[maybe])), dtype=bool, count=len(maybe))
+    return found
 
 
 def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -392,7 +405,8 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     n = len(t)
     blank = t == ""
     formula = np.fromiter(map(str.startswith, t, repeat("=")), dtype=bool, count=n)
-    complete = _matches(_COMPLETE_RE, t) & ~_matches(_NOT_COMPLETE_RE, t)
+    says_complete = AnyCase(t.tolist()).holding(_COMPLETE_WORDS)
+    complete = _matches(_COMPLETE_RE, t, says_complete) & ~_matches(_NOT_COMPLETE_RE, t, says_complete)
     complete &= ~blank & ~formula
 
     due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -415,9 +429,10 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         rt = t[rest]
         found_due, found_kind, bad = _dates_vec(rt)
         has = ~bad & (found_kind != "")
-        recurring = _matches(_RECURRING_RE, rt)
-        tbc = _matches(_TBC_RE, rt)
-        from_date = _matches(_FROM_DATE_RE, rt) if recurring.any() else np.zeros(len(rt), dtype=bool)
+        sift = AnyCase(rt.tolist())
+        recurring = _matches(_RECURRING_RE, rt, sift.holding(_RECURRING_WORDS))
+        tbc = _matches(_TBC_RE, rt, sift.holding(_TBC_WORDS))
+        from_date = _matches(_FROM_DATE_RE, rt, np.flatnonzero(recurring))  # only recurring texts matter
         sub_kind = np.select(
             [bad, has & recurring & from_date, has, tbc, recurring],
             ["unreadable", "recurring", found_kind, "tbc", "recurring"],
@@ -560,15 +575,10 @@ _ANNOUNCING = ("revised", "timescale", "deadline", "target", "completion", "now"
 
 
 def _may_announce(uniques: np.ndarray) -> np.ndarray:
-    """Positions of the texts the announcement regex must read: those whose lower case holds one of
-    ``_ANNOUNCING``, and every text beyond ASCII. In ASCII text a case-insensitive match of a word
-    is the word in the lower-cased text; elsewhere case rules differ ('ſ' matches 's'), so such
-    texts are always read. Most progress texts announce nothing and are skipped."""
+    """Positions of the texts the announcement regex must read (``AnyCase``): most progress texts
+    announce nothing and are skipped."""
     text_at = np.flatnonzero(np.fromiter(map(isinstance, uniques, repeat(str)), dtype=bool, count=len(uniques)))
-    texts = uniques[text_at].tolist()
-    beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts)))
-    holding = Joined(list(map(str.lower, texts))).holding(_ANNOUNCING)
-    return text_at[np.union1d(holding, beyond_ascii).astype("int64")]
+    return text_at[AnyCase(uniques[text_at].tolist()).holding(_ANNOUNCING)]
 
 
 def revised_per_text(uniques: np.ndarray) -> np.ndarray:

@@ -46,4 +46,18 @@ class Joined:
         return np.unique(np.searchsorted(self._starts, found, side="right") - 1)
 
 
-__all__ = sorted(["Joined"])
+class AnyCase:
+    """Texts to sift for a case-insensitive regex: ``holding(words)`` gives the texts that such a
+    regex, needing one of ``words`` (lower case), must read. Those whose lower case holds one; and
+    every text beyond ASCII, where case rules differ from lower-casing ('ſ' matches 's' and the
+    Kelvin sign 'k' in a regex): outside ASCII nothing is skipped."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._lower = Joined(list(map(str.lower, texts)))
+        self._beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts)))
+
+    def holding(self, words: Sequence[str]) -> np.ndarray:
+        return np.union1d(self._lower.holding(words), self._beyond_ascii).astype("int64")
+
+
+__all__ = sorted(["AnyCase", "Joined"])
