@@ -115,7 +115,7 @@ class _Duplicates:
         for name in ("recommendation", "plan"):
             if name in frame.columns:
                 cells = facts.cells(name)
-                codes = cells.back(cells.loose, -1)[maybe]
+                codes = np.append(cells.loose, -1).take(cells.codes[maybe])  # Cells.back for these rows only
                 radix = len(cells.uniques) + 2
                 if bound * radix + radix >= 2**62:
                     key, renumbered = pd.factorize(key)
