@@ -116,8 +116,10 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     due_kind = np.where(has_revised, np.where(np.isnat(r_given), np.int8(KIND_CODE["date"]), r_kind), t_kind)
 
     dated = ~np.isnat(due)
-    overdue = ~complete & dated & (due < now)
-    within = ~complete & dated & (due <= now + np.timedelta64(rules.amber_days, "D"))
+    open_ = ~complete
+    # NaT compares False, so undated rows are neither overdue nor within the window.
+    overdue = open_ & (due < now)
+    within = open_ & (due <= now + np.timedelta64(rules.amber_days, "D"))
     slipped = has_revised & ~np.isnat(t_due) & (revised > t_due)
     # Integer codes into _RAG, the rules set from last to first so that the first that holds wins
     # (what np.select does, without its int64 choice arrays).
