@@ -42,12 +42,13 @@ _CELL_MAX = 32767
 
 @dataclass(frozen=True)
 class StateLine:
-    """One line of row state as stored: its key, its JSON text (joined again when it spans
-    several cells) and the cell where that text starts."""
+    """One line of a ``key | JSON`` table as stored: its key, its JSON text (joined again when it
+    spans several cells), the cell where that text starts and its sheet row."""
 
     key: str
     text: str
     cell: str
+    row: int
 
 
 def _default(value: object) -> object:
@@ -60,28 +61,17 @@ def _sheet(book: Workbook, name: str) -> SheetGrid | None:
     return book.read_sheet(name) if name in book.sheet_names() else None
 
 
-def _pairs(grid: SheetGrid, col: int) -> list[tuple[int, object, object]]:
-    """(row, first cell, second cell) of the two-column table at ``col``, header and blank keys left out."""
-    out = []
-    for row in range(grid.origin[0], grid.max_row + 1):
-        key = grid.cell(row, col)
-        if key is None or row == 1:
-            continue
-        out.append((row, key, grid.cell(row, col + 1)))
-    return out
-
-
-def _state_lines(grid: SheetGrid, col: int) -> list[StateLine]:
-    """The key | JSON table at ``col``, the JSON joined again from the cells it spans."""
+def _lines(grid: SheetGrid, col: int, last_col: int) -> list[StateLine]:
+    """The ``key | text`` table whose keys are in ``col``, below its header row; the text is joined
+    again from the cells up to ``last_col`` it spans."""
     lines = []
-    last_col = grid.max_col  # a scan of every line: once, not per line
     for row in range(max(grid.origin[0], 2), grid.max_row + 1):
         key = grid.cell(row, col)
         if key is None:
             continue
         parts = (grid.cell(row, c) for c in range(col + 1, last_col + 1))
         text = "".join(str(part) for part in parts if part is not None)
-        lines.append(StateLine(_key_text(key), text, cell_address(grid.name, row, col + 1)))
+        lines.append(StateLine(_key_text(key), text, cell_address(grid.name, row, col + 1), row))
     return lines
 
 
@@ -100,12 +90,12 @@ def load_meta(book: Workbook) -> dict[str, Any]:
     if grid is None or not grid.values:
         return {}
     meta: dict[str, Any] = {}
-    for row, key, raw in _pairs(grid, 1):
+    for line in _lines(grid, 1, 2):
         try:
-            meta[str(key)] = None if raw is None else json.loads(str(raw))
+            meta[line.key] = json.loads(line.text) if line.text else None
         except json.JSONDecodeError as exc:
             raise WorkbookError(
-                f"The hidden sheet {META_SHEET} is damaged at {META_SHEET}!B{row} (key '{key}'): "
+                f"The hidden sheet {META_SHEET} is damaged at {line.cell} (key '{line.key}'): "
                 f"its value is not valid JSON. Undo the hand edit there, or delete that row and adopt the workbook again."
             ) from exc
     return meta
@@ -115,13 +105,13 @@ def load_row_lines(book: Workbook, legacy_sheet: str = LEGACY_ROWS_SHEET) -> tup
     """The stored row state, and whether it came from plansync 0.1's ``legacy_sheet`` (to be
     folded into the hidden sheet at the next save)."""
     grid = _sheet(book, META_SHEET)
-    lines = [] if grid is None or not grid.values else _state_lines(grid, ROWS_COLUMN)
+    lines = [] if grid is None or not grid.values else _lines(grid, ROWS_COLUMN, grid.max_col)
     if lines:
         return lines, False
     legacy = _sheet(book, legacy_sheet)
     if legacy is None or not legacy.values:
         return [], legacy is not None
-    return _state_lines(legacy, 1), True
+    return _lines(legacy, 1, legacy.max_col), True
 
 
 def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
@@ -157,7 +147,7 @@ def save_meta(book: Workbook, meta: dict[str, Any]) -> None:
     if grid is None:
         book.replace_sheet(META_SHEET, rows, hidden=True)
         return
-    old_height = max((row for row, _, _ in _pairs(grid, 1)), default=1) if grid.values else 0
+    old_height = max((line.row for line in _lines(grid, 1, 2)), default=1) if grid.values else 0
     book.write_range(META_SHEET, 1, 1, _blank_tail(rows, old_height, 2))
 
 

@@ -68,7 +68,7 @@ def load_state(book: Workbook, *, meta: dict | None = None) -> SyncState:
     keys, bases, remotes, gens = [], [], [], []
     for line in lines:
         try:
-            data = json.loads(str(line.text)) if line.text else {}
+            data = json.loads(line.text) if line.text else {}
             base, listed = dict(data.get("base") or {}), data.get("list")
         except (json.JSONDecodeError, AttributeError, TypeError) as exc:
             sheet = line.cell.split("!")[0]

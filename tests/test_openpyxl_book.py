@@ -169,6 +169,21 @@ def test_saving_the_meta_leaves_the_row_state_beside_it(tmp_path):
     ]
 
 
+def test_a_hand_damaged_sync_state_is_named_at_its_cell(tmp_path):
+    from plansync.bookkeeping import save_bookkeeping
+    from sync.state import load_state
+
+    path = _user_workbook(tmp_path / "plan.xlsx")
+    book = OpenpyxlWorkbook.open(path, write=True)
+    save_bookkeeping(book, {"plan_id": "york"}, [["row key", "state"], ["york:1.1", '{"id": "7"}'], ["york:1.2", "{oops"]])
+    with pytest.raises(WorkbookError) as caught:
+        load_state(book)
+    assert (
+        "The hidden sheet _plansync is damaged at _plansync!E3 (key 'york:1.2'): it is not the JSON plansync wrote. "
+        "Undo the hand edit there, or delete that row and sync again."
+    ) == str(caught.value)
+
+
 def test_bookkeeping_names_a_hand_damaged_cell(tmp_path):
     path = _user_workbook(tmp_path / "plan.xlsx")
     book = OpenpyxlWorkbook.open(path, write=True)
