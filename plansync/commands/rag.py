@@ -135,10 +135,13 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def rate_plan(plan: LoadedPlan, when: date) -> RatedPlan:
-    """Rate every action of a loaded plan and lay the results out as the computed-columns block."""
+def rate_plan(plan: LoadedPlan, when: date, *, computed: pd.DataFrame | None = None) -> RatedPlan:
+    """Rate every action of a loaded plan and lay the results out as the computed-columns block.
+
+    ``computed`` is ``compute_rag`` of these actions for ``when``, when the caller has it already.
+    """
     settings = plan.require_settings()
-    rated = compute_rag(plan.actions, today=when, rules=settings.rag_rules)
+    rated = computed if computed is not None else compute_rag(plan.actions, today=when, rules=settings.rag_rules)
 
     due = _dates(rated["due"])
     days = _ints(rated["days_overdue"])

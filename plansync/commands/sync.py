@@ -195,7 +195,7 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
-    _refresh_computed(book, loaded, result.plan, today)
+    _refresh_computed(book, loaded, frame, result.plan)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
     stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
@@ -234,6 +234,8 @@ class _Frame:
     state: SyncState
     cells: dict[str, tuple[str, int]]  # key -> (sheet, row)
     layout_columns: dict[str, int]
+    rated_on: date  # the date BRAG was computed for
+    rag: pd.DataFrame  # ``compute_rag`` of the workbook's rows as read
 
 
 def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
@@ -246,7 +248,8 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
     bad_rows = set(zip(errors["sheet"], errors["row"])) if len(errors) else set()
     invalid = pd.Series([(s, r) in bad_rows for s, r in zip(actions[SHEET_COL], actions[ROW_COL])], index=actions.index, dtype=bool)
 
-    rag = compute_rag(actions, today=today or settings.today or date.today(), rules=settings.rag_rules)
+    rated_on = today or settings.today or date.today()
+    rag = compute_rag(actions, today=rated_on, rules=settings.rag_rules)
     fields = [f for f in FIELD_NAMES if f in layout.columns and f != "plan"]
     values = normalise_values(actions, fields)
     derived = list(_DERIVED)
@@ -287,6 +290,8 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
         state=state,
         cells=cells,
         layout_columns=dict(layout.columns),
+        rated_on=rated_on,
+        rag=rag,
     )
 
 
@@ -414,16 +419,21 @@ def _write_pulls(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPl
         write_cells(book, sheet, cells)
 
 
-def _refresh_computed(book: Workbook, loaded: LoadedPlan, plan: SyncPlan, today: date | None) -> None:
+def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPlan) -> None:
     """Keep Due / RAG / Overdue / Days overdue in the workbook in step with what was sent to the list
     (and with values brought in from it), where the workbook shows those columns: one bulk write,
     only when a value changed."""
     first_header = min(loaded.layout.header_rows)
     if loaded.grid.cell(first_header, loaded.layout.computed_col) != COMPUTED[0].label:
         return
-    # Re-read only when values came in: the sheets are already in memory, so this costs no call into Excel.
-    current = load_plan(book) if plan.pulls else loaded
-    rated = rate_plan(current, today or current.settings.today or date.today())
+    # Rated again only when values came in (re-read from the sheets in memory: no call into Excel);
+    # otherwise the BRAG the sync sent is what the workbook shows.
+    if plan.pulls:
+        current = load_plan(book)
+        rated = rate_plan(current, frame.rated_on)
+    else:
+        current = loaded
+        rated = rate_plan(current, frame.rated_on, computed=frame.rag)
     if rated.differs_from(current):
         write_rated(book, current, rated)
 

@@ -45,12 +45,10 @@ def cell_blocks(cells: Mapping[tuple[int, int], CellValue]) -> list[tuple[int, i
     return [(row, col, [list(line) for line in zip(*columns)]) for row, col, columns in blocks]
 
 
-def write_cells(book: Workbook, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> int:
-    """Write ``cells`` of ``sheet`` block by block; returns how many blocks (bulk writes) it took."""
-    blocks = cell_blocks(cells)
-    for row, col, values in blocks:
+def write_cells(book: Workbook, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> None:
+    """Write ``cells`` of ``sheet``, one bulk write per block."""
+    for row, col, values in cell_blocks(cells):
         book.write_range(sheet, row, col, values)
-    return len(blocks)
 
 
 __all__ = sorted(["cell_blocks", "write_cells"])
