@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import ssl
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -31,16 +30,15 @@ from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.auth import StaticToken
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
+from synced_plans import ANN, HEADER, client, edit
 from validation.rag import compute_rag
 from validation.summary import plans_summary
 from workbook_templates.charts import chart_title
 from workbook_templates.consolidated import CHART_TITLE
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ANN, PERF = "ann@council.gov.uk", "performance@council.gov.uk"
+PERF = "performance@council.gov.uk"
 SYNCED = date(2026, 1, 15)
-HEADER = ["Ref", "Action", "Lead", "Owner sign-in", "Target date", "Status", "Progress"]
-COL = {name: n for n, name in enumerate(HEADER, start=1)}
 CONSOLIDATED_HEADER = (
     "Plan", "Row key", "Recommendation", "Ref", "Action", "Lead", "Owner sign-in", "Target date", "Revised target",
     "Status", "Progress", "Due", "RAG", "Overdue", "Days overdue", "Last modified by", "Last modified at",
@@ -59,19 +57,8 @@ def list_name(request):
     return "pull-" + request.node.name.replace("[", "-").replace("]", "")[:55]
 
 
-def token(server, email: str) -> StaticToken:
-    context = ssl.create_default_context(cafile=str(server.ca_path))
-    answer = httpx.post(
-        f"{server.authority}/oauth2/v2.0/token",
-        data={"client_id": "tests", "grant_type": "password", "username": email, "password": "local-dev", "scope": "Sites.ReadWrite.All"},
-        verify=context,
-    )
-    assert 200 == answer.status_code, answer.text
-    return StaticToken(answer.json()["access_token"], user=email)
 
 
-def client(server, email=ANN) -> GraphClient:
-    return GraphClient(server.graph_url, auth=token(server, email), verify=server.ca_path, sleep=lambda s: None)
 
 
 def with_settings(path: Path, plan: str) -> Path:
@@ -105,14 +92,6 @@ def tracker(path: Path, rows, *, plan: str) -> Path:
     return with_settings(path, plan)
 
 
-def edit(path: Path, cells: dict[tuple[int, str], object], *, delete_rows=()) -> None:
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Actions"]
-    for (r, name), value in cells.items():
-        ws.cell(r, COL[name], value)
-    for r in sorted(delete_rows, reverse=True):
-        ws.delete_rows(r)
-    wb.save(path)
 
 
 def sync(path, server, list_name, **kw):

@@ -18,14 +18,12 @@ from plansync.cli import main
 from plansync_0_1 import move_row_state_to_own_sheet
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
-from sync.auth import StaticToken
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
+from synced_plans import ANN, COL, HEADER, client, edit, token
 
-ANN, BOB, SUE = "ann@council.gov.uk", "bob@council.gov.uk", "sue@council.gov.uk"
+BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
-HEADER = ["Ref", "Action", "Lead", "Owner sign-in", "Target date", "Status", "Progress"]
-COL = {name: n for n, name in enumerate(HEADER, start=1)}
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +38,8 @@ def list_name(request):
     return request.node.name.replace("[", "-").replace("]", "")[:60]
 
 
-def token(server, email: str) -> StaticToken:
-    context = ssl.create_default_context(cafile=str(server.ca_path))
-    for _ in range(20):  # the throttled server throttles sign-in too
-        answer = httpx.post(
-            f"{server.authority}/oauth2/v2.0/token",
-            data={"client_id": "tests", "grant_type": "password", "username": email, "password": "local-dev", "scope": "Sites.ReadWrite.All"},
-            verify=context,
-        )
-        if answer.status_code == 200:
-            return StaticToken(answer.json()["access_token"], user=email)
-    raise AssertionError(answer.text)
 
 
-def client(server, email=ANN, **options) -> GraphClient:
-    return GraphClient(server.graph_url, auth=token(server, email), verify=server.ca_path, sleep=lambda s: None, **options)
 
 
 def row(ref, progress="Started", owner=ANN, status="On track", action=None, target="July 2026"):
@@ -75,14 +60,6 @@ def make_book(path: Path, rows, *, plan="York 2022", support=()) -> Path:
     return path
 
 
-def edit(path: Path, cells: dict[tuple[int, str], object], *, delete_rows=()) -> None:
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Actions"]
-    for (r, name), value in cells.items():
-        ws.cell(r, COL[name], value)
-    for r in sorted(delete_rows, reverse=True):
-        ws.delete_rows(r)
-    wb.save(path)
 
 
 def cell(path: Path, r: int, name: str):
