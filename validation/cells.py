@@ -1,7 +1,7 @@
 """One column of cells, factorised once: every rule runs once per distinct value, then maps back.
 
 Council columns repeat a lot (the same lead, status or target month on many rows), so the costly
-part of any rule is touching each cell. ``Cells`` touches each cell exactly once (``pd.factorize``)
+part of any rule is touching each cell. ``Cells`` touches each cell exactly once (``validation.distinct``)
 and keeps the facts rules need about each *distinct* value (text or not, blank, formula, length,
 the loose key duplicate refs are compared by, the value as shown). Rules combine those per-value
 facts and take them back to rows with one integer ``take``.
@@ -19,6 +19,8 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
+
+from validation.distinct import factorize_cells
 
 _EMAIL = r"[^@\s;,<>()\[\]\"']+@[^@\s;,<>()\[\]\"']+\.[A-Za-z]{2,}"
 # What the loose comparison of refs, recommendations and plans ignores at either end.
@@ -81,19 +83,7 @@ class Cells:
             self.codes = np.full(rows, -1, dtype="int64")
             self.uniques = np.zeros(0, dtype=object)
         else:
-            data = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-            # pandas hashes an all-text array with a table that re-hashes every string's bytes; its
-            # object table reuses each str's cached hash: 2-3x faster on long repeated texts. It
-            # chooses by reading cells until one is not text, so a column that starts with text
-            # gets one missing cell put first (its code, -1, is dropped); one that does not (a date,
-            # a blank) already stops that check at once and needs no copy.
-            if len(data) and isinstance(data[0], str):
-                codes, uniques = pd.factorize(np.concatenate(([None], data)), use_na_sentinel=True)
-                codes = codes[1:]
-            else:
-                codes, uniques = pd.factorize(data, use_na_sentinel=True)
-            self.codes = codes
-            self.uniques = np.asarray(uniques, dtype=object)
+            self.codes, self.uniques = factorize_cells(values)
         self._cache: dict[str, np.ndarray] = {}
 
     def back(self, per_unique: np.ndarray, missing) -> np.ndarray:

@@ -39,6 +39,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
+from validation.distinct import factorize_cells
 from validation.words import AnyCase
 
 KINDS: tuple[str, ...] = (
@@ -522,7 +523,7 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     >>> parse_dates(pd.Series(["Q3 2013", "Ongoing"]))["kind"].tolist()
     ['quarter', 'recurring']
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize_cells(values)
     due, kind, done = read_per_value(uniques)
     # Code -1 (a missing value) reads as blank.
     due = np.append(due, np.datetime64("NaT", "ns")).take(codes)
@@ -563,8 +564,8 @@ def find_revised_date(text: pd.Series) -> pd.Series:
     ``Revised timescale of January 2014`` -> 31/01/2014; ``Timescale likely now to be March 2014``
     -> 31/03/2014. The first announcement followed (on the same line) by a readable date counts.
     """
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=True)
-    found = np.append(revised_per_text(np.asarray(uniques, dtype=object)), np.datetime64("NaT", "ns"))
+    codes, uniques = factorize_cells(text)
+    found = np.append(revised_per_text(uniques), np.datetime64("NaT", "ns"))
     return pd.Series(found.take(codes), index=text.index, name="revised_target")
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from validation.dates import KINDS, revised_per_text
+from validation.distinct import factorize_cells
 from validation.facts import KIND_CODE, PlanFacts
 from validation.fields import STATUSES
 from validation.status import STATUS_CODE, StatusKeywords, combine_status, complete_per_text, status_labels, status_per_text
@@ -65,8 +66,8 @@ def status_codes_per_value(uniques: np.ndarray) -> np.ndarray:
 
 def canonical_status(values: pd.Series) -> pd.Series:
     """Statuses as typed, matched to ``STATUSES`` ignoring case and spacing; NA when not one of them."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    per_row = np.append(status_codes_per_value(np.asarray(uniques, dtype=object)), np.int8(-1)).take(codes)
+    codes, uniques = factorize_cells(values)
+    per_row = np.append(status_codes_per_value(uniques), np.int8(-1)).take(codes)
     return status_labels(per_row, values.index)
 
 

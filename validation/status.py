@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from validation.distinct import factorize_cells
 from validation.fields import STATUSES
 from validation.words import Joined
 
@@ -171,11 +172,6 @@ def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray
     return np.select(conditions, codes, default=-1).astype("int8")
 
 
-def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
-
-
 def combine_status(progress_codes: np.ndarray, target_done: np.ndarray) -> np.ndarray:
     """A target that says complete makes the action Complete (unless the progress says Signed off)."""
     return np.where(target_done & (progress_codes != STATUS_CODE["Signed off"]), STATUS_CODE["Complete"], progress_codes).astype("int8")
@@ -189,7 +185,7 @@ def status_labels(codes: np.ndarray, index: pd.Index) -> pd.Series:
 
 def says_complete(text: pd.Series, keywords: StatusKeywords = StatusKeywords()) -> pd.Series:
     """Whether each text says the action is complete (or signed off), without holding it back."""
-    codes, uniques = _factorised(text)
+    codes, uniques = factorize_cells(text)
     out = np.append(complete_per_text(uniques, keywords), False).take(codes)
     return pd.Series(out, index=text.index, dtype=bool)
 
@@ -200,9 +196,9 @@ def infer_status(progress: pd.Series, target_text: pd.Series, keywords: StatusKe
     >>> infer_status(pd.Series(["In Progress – on track"]), pd.Series(["March 2023"])).tolist()
     ['On track']
     """
-    codes, uniques = _factorised(progress)
+    codes, uniques = factorize_cells(progress)
     per_row = np.append(status_per_text(uniques, keywords), np.int8(-1)).take(codes)
-    t_codes, t_uniques = _factorised(target_text)
+    t_codes, t_uniques = factorize_cells(target_text)
     target_done = np.append(complete_per_text(t_uniques, keywords), False).take(t_codes)
     return status_labels(combine_status(per_row, target_done), progress.index)
 
