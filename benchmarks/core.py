@@ -22,7 +22,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from validation.dates import _revised_in, parse_date
+from validation.dates import parse_date
+from validation.revised import _revised_in
 from validation.facts import PlanFacts
 from validation.fields import COMPLETE_STATUSES, FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from validation.dates import KINDS, find_revised_date, parse_date, parse_dates
+from validation.date_columns import parse_dates
+from validation.dates import KINDS, parse_date
+from validation.revised import find_revised_date
 
 NO_DATE = None
 

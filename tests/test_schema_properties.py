@@ -11,7 +11,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from validation.dates import _revised_in, find_revised_date, parse_date, parse_dates
+from validation.date_columns import parse_dates
+from validation.dates import parse_date
+from validation.revised import _revised_in, find_revised_date
 from validation.fields import FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address
 from validation.rag import compute_rag

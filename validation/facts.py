@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from validation.cells import Cells
-from validation.dates import KINDS, read_per_value
+from validation.date_columns import read_per_value
+from validation.dates import KINDS
 
 # Date kinds as int8 codes; index into ``KINDS``.
 KIND_CODE: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
