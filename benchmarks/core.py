@@ -14,6 +14,8 @@ formulas, unknown statuses, owners without an email address, duplicate refs, bla
 from __future__ import annotations
 
 import gc
+import os
+import platform
 import re
 import sys
 import time
@@ -268,6 +270,18 @@ def best_of(fn, repeats: int):
     return best, out
 
 
+def machine() -> str:
+    """The CPU and versions the figures were taken on: the ratio moves with the CPU (the loop is
+    interpreter-bound, the core mostly hashing and memory), so a figure means little without it."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
+    except OSError:  # not Linux: platform's answer stands
+        pass
+    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}"
+
+
 def main(rows: int = 100_000, repeats: int = 5) -> None:
     actions = make_actions(rows)
     fast, (issues, rag) = best_of(lambda: vectorised(actions), repeats)
@@ -282,6 +296,7 @@ def main(rows: int = 100_000, repeats: int = 5) -> None:
     assert sorted(map(tuple, non_dup[key].to_numpy().tolist())) == sorted((i["cell"], i["check"], i["message"]) for i in loop_non_dup), "issues differ from the loop"
     assert int((issues["check"] == "duplicate_ref").sum()) == sum(len(r) for r in dups.values()), "duplicate refs differ"
 
+    print(f"machine: {machine()}")
     print(f"rows: {rows:,}  issues: {len(issues):,}  BRAG: {rag['rag'].value_counts().to_dict()}")
     print(f"vectorised validate+BRAG (best of {repeats}): {fast:.3f} s")
     print(f"per-row Python loop (best of {max(1, repeats // 3)}):      {slow:.3f} s")
