@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from validation.dates import parse_date
-from validation.revised import _revised_in
 from validation.facts import PlanFacts
 from validation.fields import COMPLETE_STATUSES, FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter
 from validation.messages import WORDING, shown
 from validation.rag import RagRules, compute_rag
+from validation.revised import _revised_in
 from validation.schema import _EMAIL, validate_actions
 from validation.status import _ORDER, StatusKeywords, _phrase_re
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from validation.date_columns import parse_dates
 from validation.dates import parse_date
-from validation.revised import _revised_in, find_revised_date
 from validation.fields import FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address
 from validation.rag import compute_rag
+from validation.revised import _revised_in, find_revised_date
 from validation.schema import ISSUE_COLUMNS, validate_actions
 
 FIELDS = ("plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress", "updated", "completed")
