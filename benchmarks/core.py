@@ -258,9 +258,10 @@ def loop(actions: pd.DataFrame) -> tuple[list[dict], list[dict]]:
 
 
 def _fresh(value):
+    """An equal value in a new object (texts and dates; numbers and None carry no cached hash)."""
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, date):  # datetime too
         return value.replace()
     return value
 
