@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from validation.dates import KINDS
-from validation.revised import revised_per_text
 from validation.distinct import factorize_cells
 from validation.facts import KIND_CODE, PlanFacts
 from validation.fields import STATUSES
+from validation.revised import revised_per_text
 from validation.status import STATUS_CODE, StatusKeywords, combine_status, complete_per_text, status_labels, status_per_text
 
 RAG_COLUMNS: tuple[str, ...] = (
