@@ -188,6 +188,9 @@ def sync_workbook(
             progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
         )
         result.plan, result.failed = applied.plan, applied.failed
+        from plansync.commands.refresh import keep_plan_rules  # what `plansync refresh` rates these plans by (docs/refresh.md)
+
+        keep_plan_rules(gc, site_id, frame.plan_ids, settings.rag_rules, where)
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
