@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import date
 from typing import Any
 
@@ -53,12 +54,13 @@ def plan_of(record: Mapping[str, str]) -> str:
 
 def derived_text(rated: pd.DataFrame) -> pd.DataFrame:
     """``compute_rag``'s answer as the text ``plansync sync`` sends (see commands/sync.py ``_prepare``)."""
+    days = rated["days_overdue"]
     return pd.DataFrame(
         {
-            "due": rated["due"].map(lambda v: "" if pd.isna(v) else v.date().isoformat()),
+            "due": rated["due"].dt.strftime("%Y-%m-%d").astype(object).where(rated["due"].notna(), ""),
             "rag": rated["rag"].astype(object),
-            "overdue": rated["overdue"].map(lambda v: "yes" if v else ""),
-            "days_overdue": rated["days_overdue"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+            "overdue": pd.Series(["yes" if v else "" for v in rated["overdue"].to_numpy()], index=rated.index, dtype=object),
+            "days_overdue": days.astype(str).astype(object).where(days.notna(), ""),
         },
         index=rated.index,
     )
@@ -116,11 +118,12 @@ def rerate(
     """
     if not records:
         return [], 0, {}
-    frame = pd.DataFrame.from_dict(records, orient="index", dtype=object).reindex(
-        columns=[KEY, ETAG, WITHDRAWN, "ref", "plan", *INPUTS, *DERIVED]
-    ).fillna("")
+    columns = [KEY, ETAG, WITHDRAWN, "ref", "plan", *INPUTS, *DERIVED]
+    frame = pd.DataFrame.from_records(
+        list(map(itemgetter(*columns), records.values())), index=list(records), columns=columns
+    ).astype(object)
     frame = frame[frame[WITHDRAWN] != "yes"]
-    plans = frame[KEY].map(lambda k: str(k).split(":", 1)[0])
+    plans = frame[KEY].str.split(":", n=1).str[0]
     known = plans.isin(list(rules))
     unrated = plans[~known].value_counts().to_dict()
     changes: list[Change] = []
@@ -132,12 +135,10 @@ def rerate(
         part = frame[plans.isin(plan_ids)]
         new = derived_text(compute_rag(part[list(INPUTS)], today=today, rules=rules[plan_ids[0]]))
         old = part[list(DERIVED)]
-        differs = (new != old).any(axis=1)
-        for item_id in part.index[differs.to_numpy()]:
-            row = part.loc[item_id]
-            changes.append(
-                Change(str(item_id), row[KEY], row[ETAG], {k: row[k] for k in DERIVED}, new.loc[item_id].to_dict(), row["ref"], row["plan"])
-            )
+        differs = (new != old).any(axis=1).to_numpy()
+        rows, fresh = part[differs].to_dict("records"), new[differs].to_dict("records")
+        for item_id, row, now in zip(part.index[differs], rows, fresh):
+            changes.append(Change(str(item_id), row[KEY], row[ETAG], {k: row[k] for k in DERIVED}, now, row["ref"], row["plan"]))
     return changes, int(known.sum()), {str(k): int(v) for k, v in unrated.items()}
 
 
