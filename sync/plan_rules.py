@@ -2,16 +2,18 @@
 
 ``plansync refresh`` re-rates the list without any workbook, yet a team may have changed its
 rules in the Settings sheet (the amber window, the status keywords that read progress text). So
-``plansync sync`` stores them where the job can read them: a small list named ``plansync plans``
-on the same site, one item per plan::
+``plansync sync`` stores them where the job can read them: a small list beside the actions list,
+named after it (``Actions plan rules`` for ``Actions``; another actions list on the site has its
+own), one item per plan::
 
     PlanId  york-2022                       (single line of text, indexed, unique)
     Rules   {"amber_days": 30, "keywords": {"complete": ["complete", ...], ...}}   (JSON)
 
 A sync writes a plan's item only when its rules differ from what this machine last stored
-(``<data folder>/plan-rules.json`` remembers a digest per list and plan), so an unchanged plan costs
-the sync no request. The first time, or after a change, it costs three or four (find or create the
-list, read its items, one batch of writes). The rules are plain JSON a person can read in
+(``<data folder>/plan-rules.json`` remembers a digest per list and plan, and when), so an unchanged
+plan costs the sync no request. The first time, after a change, or once a day (the record is then
+checked against the list, in case someone changed or deleted the item by hand) it costs two to four
+(find or create the list, read its items, one batch of writes when needed). The rules are plain JSON a person can read in
 SharePoint; ``rules_from_json`` ignores keys it does not know and keeps defaults for missing ones.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
@@ -29,11 +32,19 @@ from sync.refresh_state import where_digest, write_private
 from validation.rag import RagRules
 from validation.status import StatusKeywords
 
-PLANS_LIST = "plansync plans"
+PLANS_LIST_SUFFIX = " plan rules"
 PLAN_ID_COLUMN, RULES_COLUMN = "PlanId", "Rules"
 RECORD_FILE = "plan-rules.json"
-# Lists remembered in the record; a forgotten one only costs its next sync one read of the plans list.
+# Lists remembered in the record; a forgotten one only costs its next sync one read of the rules list.
 _RECORD_LISTS = 200
+# The record is trusted this long: then a sync reads the rules list again (two requests), so rules
+# deleted or changed there by hand are put back within a day.
+_RECHECK = timedelta(days=1)
+
+
+def plans_list_name(list_name: str) -> str:
+    """The rules list beside the actions list ``list_name``: 'Actions' -> 'Actions plan rules'."""
+    return f"{list_name}{PLANS_LIST_SUFFIX}"
 
 
 def plans_list_columns() -> list[dict[str, Any]]:
@@ -80,16 +91,32 @@ def _load_record(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _stored(entry: Any, digest: str, fresh_after: str) -> bool:
+    """This machine stored these rules for the plan, recently enough to trust that they are still there."""
+    return isinstance(entry, list) and len(entry) == 2 and entry[0] == digest and str(entry[1]) > fresh_after
+
+
 def store_rules(
-    client: Any, site_id: str, plan_ids: Iterable[str], rules: RagRules, *, home: Path, where: Mapping[str, Any]
+    client: Any,
+    site_id: str,
+    plan_ids: Iterable[str],
+    rules: RagRules,
+    *,
+    list_name: str,
+    home: Path,
+    where: Mapping[str, Any],
+    now: datetime | None = None,
 ) -> list[str]:
-    """Write ``rules`` as the rules of each plan in ``plan_ids``, where they differ; the plan ids written.
+    """Write ``rules`` as the rules of each plan in ``plan_ids`` beside the actions list ``list_name``,
+    where they differ; the plan ids written. ``where`` names the list in this machine's record.
 
     Raises the client's errors (SyncError) when the plans list cannot be read or written; a
     write the list refused leaves the plan out of the record, so the next sync tries again.
     """
     text = rules_to_json(rules)
     digest = _digest(text)
+    at = (now or datetime.now(timezone.utc)).isoformat()
+    fresh_after = ((now or datetime.now(timezone.utc)) - _RECHECK).isoformat()
     record_path = home / RECORD_FILE
     record = _load_record(record_path)
     name = where_digest(where)
@@ -97,10 +124,10 @@ def store_rules(
     record[name] = mine  # most recently used last: the oldest lists are forgotten first
     for old in list(record)[:-_RECORD_LISTS]:
         del record[old]
-    pending = sorted({p for p in plan_ids if p and mine.get(p) != digest})
+    pending = sorted({p for p in plan_ids if p and not _stored(mine.get(p), digest, fresh_after)})
     if not pending:
         return []
-    lst = client.ensure_list(site_id, PLANS_LIST, plans_list_columns())
+    lst = client.ensure_list(site_id, plans_list_name(list_name), plans_list_columns())
     list_id = str(lst["id"])
     existing: dict[str, tuple[str, str]] = {}
     if "columns" in lst:  # a list made just now is empty: nothing to read
@@ -110,7 +137,7 @@ def store_rules(
     requests, asked = [], []
     for n, plan_id in enumerate(pending):
         if plan_id in existing and existing[plan_id][1] == text:
-            mine[plan_id] = digest  # another machine stored the same rules already
+            mine[plan_id] = [digest, at]  # another machine stored the same rules already
             continue
         body = {PLAN_ID_COLUMN: plan_id, RULES_COLUMN: text}
         if plan_id in existing:
@@ -121,19 +148,19 @@ def store_rules(
         asked.append(plan_id)
     written = [p for p, answer in zip(asked, client.batch(requests) if requests else []) if answer.ok]
     for plan_id in written:
-        mine[plan_id] = digest
+        mine[plan_id] = [digest, at]
     write_private(record_path, json.dumps(record))
     return written
 
 
-def read_rules(client: Any, site_id: str, list_id: str) -> tuple[str, dict[str, RagRules], dict[str, str]]:
-    """(plans list id, rules by plan id, problem by plan id) read from the plans list.
+def read_rules(client: Any, site_id: str, list_id: str, list_name: str) -> tuple[str, dict[str, RagRules], dict[str, str]]:
+    """(rules list id, rules by plan id, problem by plan id) read from the rules list of the actions list ``list_name``.
 
     ``list_id`` is the id kept from an earlier run, or '' to look the list up by name (one more
     request). A site without the list has no stored rules: ('', {}, {}).
     """
     if not list_id:
-        found = client.get_list(site_id, PLANS_LIST)
+        found = client.get_list(site_id, plans_list_name(list_name))
         if found is None:
             return "", {}, {}
         list_id = str(found["id"])
@@ -148,12 +175,12 @@ def read_rules(client: Any, site_id: str, list_id: str) -> tuple[str, dict[str, 
             rules[plan_id] = rules_from_json(str(f.get(RULES_COLUMN) or ""))
         except ValueError as exc:
             problems[plan_id] = (
-                f"the rules stored for plan {plan_id!r} in the list {PLANS_LIST!r} (item {item.get('id')}) cannot be read "
+                f"the rules stored for plan {plan_id!r} in the list {plans_list_name(list_name)!r} (item {item.get('id')}) cannot be read "
                 f"({exc}); sync the plan's workbook again to store them afresh"
             )
     return list_id, rules, problems
 
 
 __all__ = sorted(
-    ["PLANS_LIST", "PLAN_ID_COLUMN", "RULES_COLUMN", "plans_list_columns", "read_rules", "rules_from_json", "rules_to_json", "store_rules"]
+    ["PLANS_LIST_SUFFIX", "PLAN_ID_COLUMN", "RULES_COLUMN", "plans_list_columns", "plans_list_name", "read_rules", "rules_from_json", "rules_to_json", "store_rules"]
 )

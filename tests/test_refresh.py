@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import ssl
 import stat
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -19,7 +19,8 @@ from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
-from sync.plan_rules import PLANS_LIST, rules_from_json
+from sync.plan_rules import plans_list_name, read_rules, rules_from_json, store_rules
+from validation.rag import RagRules
 from synced_plans import ANN, HEADER, client, token
 
 DAY = date(2026, 1, 15)
@@ -248,7 +249,7 @@ def test_rules_changed_in_settings_are_stored_again_by_the_next_sync(server, lis
     sync(path, server, list_name)
     with client(server) as gc:
         site = gc.get_site(None, "/sites/plansync")
-        (item,) = list(gc.iter_items(site["id"], gc.get_list(site["id"], PLANS_LIST)["id"]))
+        (item,) = list(gc.iter_items(site["id"], gc.get_list(site["id"], plans_list_name(list_name))["id"]))
     assert ("york-2022", 10) == (item["fields"]["PlanId"], rules_from_json(item["fields"]["Rules"]).amber_days)
 
 
@@ -269,3 +270,33 @@ def test_a_list_that_does_not_exist_is_exit_code_2_with_what_to_do(server, tmp_p
     done = CliRunner().invoke(main, ["refresh", "--graph-url", server.graph_url, "--list", "No such list", "--as", ANN])
     assert 2 == done.exit_code
     assert "Error: There is no list 'No such list'" in done.stderr and "sync a plan to that list first" in done.stderr
+
+
+def test_rules_a_person_broke_in_the_plans_list_are_reported_and_that_plan_is_not_rated(server, list_name, tmp_path):
+    sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
+    with client(server) as gc:
+        site = gc.get_site(None, "/sites/plansync")
+        plans = gc.get_list(site["id"], plans_list_name(list_name))["id"]
+        item = next(i for i in gc.iter_items(site["id"], plans) if i["fields"]["PlanId"] == "york-2022")
+        gc.update_fields(site["id"], plans, item["id"], {"Rules": '{"amber_days": "thirty"}'})
+    result = refresh(server, list_name)
+    assert ({"york-2022": 6}, 0, 1) == (result.not_rated, result.written, result.exit_code)
+    assert (
+        f"Not rated: the rules stored for plan 'york-2022' in the list '{list_name} plan rules' (item {item['id']}) cannot be read "
+        "(amber_days is 'thirty', not a whole number of days); sync the plan's workbook again to store them afresh."
+    ) in result.lines()
+
+
+def test_sync_stores_a_plans_rules_once_and_checks_them_against_the_list_a_day_later(server, list_name, home):
+    where, rules, then = {"server": "here", "list": list_name}, RagRules(amber_days=20), datetime(2026, 1, 15, 9, tzinfo=timezone.utc)
+    with client(server) as gc:
+        site = gc.get_site(None, "/sites/plansync")["id"]
+        store = lambda hours: store_rules(gc, site, ["york"], rules, list_name=list_name, home=home, where=where, now=then + timedelta(hours=hours))  # noqa: E731
+        assert ["york"] == store(0)
+        sent = gc.requests
+        assert ([], sent) == (store(5), gc.requests)  # unchanged rules cost a sync nothing
+        rules_list = gc.get_list(site, plans_list_name(list_name))["id"]
+        (item,) = gc.iter_items(site, rules_list)
+        gc.delete_item(site, rules_list, item["id"])  # someone tidies the rules list by hand
+        assert ["york"] == store(25)
+        assert {"york": rules} == read_rules(gc, site, "", list_name)[1]

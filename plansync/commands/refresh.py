@@ -6,7 +6,8 @@ when a team syncs. This job keeps them current:
 1. read the list: the whole list the first time, afterwards one delta round of the changes since
    the last run, kept up to date in a cache of every item's rating inputs in the user's data folder
    (``sync.refresh_state``; never in a workbook);
-2. read the rules each plan was last synced with from the ``plansync plans`` list (``sync.plan_rules``);
+2. read the rules each plan was last synced with from the rules list beside it (``Actions plan rules``,
+   written by ``plansync sync``: ``sync.plan_rules``);
 3. rate every item with the core's ``compute_rag`` (``sync.rerate``);
 4. write only the items whose derived fields changed, only those fields, in ``$batch`` of 20 with
    ``If-Match``. A person's change between the read and the write wins: on 412 the item is read
@@ -178,7 +179,7 @@ def refresh_list(
         state = load_state(home, where)
         result = RefreshResult(day, list_name=opened.list_name, dry_run=dry_run)
         result.read, result.full = _read_list(gc, opened, state)
-        rules = _read_rules(gc, state, result)
+        rules = _read_rules(gc, state, result, opened.list_name)
         result.changes, result.rated, result.not_rated = rerate(state.items, rules, today=day)
         result.actions = len(state.items)
         if not dry_run:
@@ -249,13 +250,13 @@ def _get_items(gc: Any, site_id: str, list_id: str, item_ids: list[str]) -> dict
     return out
 
 
-def _read_rules(gc: Any, state: RefreshState, result: RefreshResult) -> dict[str, RagRules]:
+def _read_rules(gc: Any, state: RefreshState, result: RefreshResult, list_name: str) -> dict[str, RagRules]:
     try:
-        list_id, rules, problems = read_rules(gc, state.site_id, state.plans_list_id)
+        list_id, rules, problems = read_rules(gc, state.site_id, state.plans_list_id, list_name)
     except GraphError as exc:
         if exc.status != 404 or not state.plans_list_id:
             raise
-        list_id, rules, problems = read_rules(gc, state.site_id, "")  # the plans list was made again: look it up
+        list_id, rules, problems = read_rules(gc, state.site_id, "", list_name)  # the rules list was made again: look it up
     state.plans_list_id = list_id
     # Plans whose rules cannot be read are reported once, not once per item.
     result.problems = [problems[p] for p in sorted(problems)]
@@ -308,7 +309,7 @@ def keep_plan_rules(gc: Any, site_id: str, plan_ids: Iterable[str], rules: RagRu
     It is reported on standard error and tried again at the next sync.
     """
     try:
-        store_rules(gc, site_id, plan_ids, rules, home=data_home(), where=where)
+        store_rules(gc, site_id, plan_ids, rules, list_name=str(where["list"]), home=data_home(), where=where)
     except (SyncError, OSError) as exc:
         _log.warning("plansync could not store the plan's BRAG rules for plansync refresh (%s). The next sync tries again.", exc)
 
