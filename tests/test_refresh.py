@@ -300,3 +300,30 @@ def test_sync_stores_a_plans_rules_once_and_checks_them_against_the_list_a_day_l
         gc.delete_item(site, rules_list, item["id"])  # someone tidies the rules list by hand
         assert ["york"] == store(25)
         assert {"york": rules} == read_rules(gc, site, "", list_name)[1]
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    # A server that accepts only its own app secret, as SharePoint accepts only the registered app's.
+    with serve_in_thread(tmp_path_factory.mktemp("guarded"), client_secret="s3cret") as running:
+        yield running
+
+
+@pytest.mark.parametrize("secret, code", [("s3cret", 0), ("wrong", 2)])
+def test_unattended_the_job_signs_in_as_the_app_and_says_how_it_ended(guarded, list_name, tmp_path, home, monkeypatch, secret, code):
+    sync(make_book(tmp_path / "plan.xlsx"), guarded, list_name)
+    before = by_ref(guarded, list_name)
+    for name, value in {"PLANSYNC_CA_FILE": str(guarded.ca_path), "PLANSYNC_TOKEN_CACHE": str(tmp_path / "tokens.bin"),
+                        "PLANSYNC_CLIENT_SECRET": secret}.items():
+        monkeypatch.setenv(name, value)
+    done = CliRunner().invoke(main, ["refresh", "--graph-url", guarded.graph_url, "--list", list_name, "--today", LATER.isoformat()])
+    assert code == done.exit_code, done.output
+    log = (home / "refresh.log").read_text().splitlines()
+    assert 1 == len(log) and secret not in log[0]
+    if code == 0:
+        assert "3 re-rated, 3 written" in log[0]
+        assert "Red" == by_ref(guarded, list_name)["1.1"]["fields"]["RAG"]
+    else:
+        assert f"\nError: {guarded.graph_url} refused the app sign-in of plansync (invalid_client" in done.stderr
+        assert "plansync refresh failed: " in log[0]
+        assert before == by_ref(guarded, list_name)

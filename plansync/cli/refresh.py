@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 
 import click
 
@@ -46,7 +47,8 @@ def refresh_command(site, list_name, graph_url, as_email, today, dry_run: bool, 
         )
     except PlansyncError as exc:
         click.echo(f"Error: {exc}", err=True)
-        _log(f"plansync refresh failed: {exc}")
+        stamp = datetime.now().astimezone().replace(microsecond=0).isoformat()
+        _log(f"{stamp} plansync refresh failed: {exc}")
         sys.exit(2)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
