@@ -11,9 +11,10 @@ own), one item per plan::
 
 A sync writes a plan's item only when its rules differ from what this machine last stored
 (``<data folder>/plan-rules.json`` remembers a digest per list and plan, and when), so an unchanged
-plan costs the sync no request. The first time, after a change, or once a day (the record is then
-checked against the list, in case someone changed or deleted the item by hand) it costs two to four
-(find or create the list, read its items, one batch of writes when needed). The rules are plain JSON a person can read in
+plan costs the sync no request. Otherwise it reads the rules list (one request; the list's id is
+in the record) and sends one batch when something differs: once a day this check is made even
+for unchanged rules, in case someone changed or deleted the item by hand. The very first sync to
+a list on a computer looks the rules list up by name or creates it: three requests in all. The rules are plain JSON a person can read in
 SharePoint; ``rules_from_json`` ignores keys it does not know and keeps defaults for missing ones.
 """
 
@@ -40,6 +41,7 @@ _RECORD_LISTS = 200
 # The record is trusted this long: then a sync reads the rules list again (two requests), so rules
 # deleted or changed there by hand are put back within a day.
 _RECHECK = timedelta(days=1)
+_LIST_ID = "@list"  # beside the plan ids in a list's record: the rules list's id
 
 
 def plans_list_name(list_name: str) -> str:
@@ -96,6 +98,32 @@ def _stored(entry: Any, digest: str, fresh_after: str) -> bool:
     return isinstance(entry, list) and len(entry) == 2 and entry[0] == digest and str(entry[1]) > fresh_after
 
 
+def _existing(client: Any, site_id: str, list_name: str, known_id: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """(rules list id, plan id -> (item id, rules text)); the list is created when missing.
+
+    With the list's id from an earlier sync this is one read; otherwise the list is looked up by
+    name first (and created: then there is nothing to read).
+    """
+    if known_id:
+        try:
+            return known_id, _items(client, site_id, known_id)
+        except Exception as exc:  # the client's GraphError; sync/ does not import plansync's errors
+            if getattr(exc, "status", None) != 404:
+                raise
+    lst = client.ensure_list(site_id, plans_list_name(list_name), plans_list_columns())
+    list_id = str(lst["id"])
+    # A list made just now comes back without its columns, and is empty: nothing to read.
+    return list_id, (_items(client, site_id, list_id) if "columns" in lst else {})
+
+
+def _items(client: Any, site_id: str, list_id: str) -> dict[str, tuple[str, str]]:
+    existing: dict[str, tuple[str, str]] = {}
+    for item in client.iter_items(site_id, list_id, select=[PLAN_ID_COLUMN, RULES_COLUMN]):
+        f = item.get("fields") or {}
+        existing[str(f.get(PLAN_ID_COLUMN) or "")] = (str(item["id"]), str(f.get(RULES_COLUMN) or ""))
+    return existing
+
+
 def store_rules(
     client: Any,
     site_id: str,
@@ -127,13 +155,8 @@ def store_rules(
     pending = sorted({p for p in plan_ids if p and not _stored(mine.get(p), digest, fresh_after)})
     if not pending:
         return []
-    lst = client.ensure_list(site_id, plans_list_name(list_name), plans_list_columns())
-    list_id = str(lst["id"])
-    existing: dict[str, tuple[str, str]] = {}
-    if "columns" in lst:  # a list made just now is empty: nothing to read
-        for item in client.iter_items(site_id, list_id, select=[PLAN_ID_COLUMN, RULES_COLUMN]):
-            f = item.get("fields") or {}
-            existing[str(f.get(PLAN_ID_COLUMN) or "")] = (str(item["id"]), str(f.get(RULES_COLUMN) or ""))
+    list_id, existing = _existing(client, site_id, list_name, str(mine.get(_LIST_ID) or ""))
+    mine[_LIST_ID] = list_id
     requests, asked = [], []
     for n, plan_id in enumerate(pending):
         if plan_id in existing and existing[plan_id][1] == text:

@@ -292,13 +292,17 @@ def test_sync_stores_a_plans_rules_once_and_checks_them_against_the_list_a_day_l
     with client(server) as gc:
         site = gc.get_site(None, "/sites/plansync")["id"]
         store = lambda hours: store_rules(gc, site, ["york"], rules, list_name=list_name, home=home, where=where, now=then + timedelta(hours=hours))  # noqa: E731
+        sent = gc.requests
         assert ["york"] == store(0)
+        assert 3 == gc.requests - sent  # the rules list looked up, created, the plan's item written
         sent = gc.requests
         assert ([], sent) == (store(5), gc.requests)  # unchanged rules cost a sync nothing
         rules_list = gc.get_list(site, plans_list_name(list_name))["id"]
         (item,) = gc.iter_items(site, rules_list)
         gc.delete_item(site, rules_list, item["id"])  # someone tidies the rules list by hand
+        sent = gc.requests
         assert ["york"] == store(25)
+        assert 2 == gc.requests - sent  # a day later: the list read, the item written again
         assert {"york": rules} == read_rules(gc, site, "", list_name)[1]
 
 
