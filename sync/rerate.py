@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -45,11 +45,6 @@ def record_of(item: Mapping[str, Any], listmap: ListMap) -> dict[str, str] | Non
     record = {KEY: key, ETAG: etag, WITHDRAWN: text.get(WITHDRAWN, ""), "ref": text.get("ref", ""), "plan": text.get("plan", "")}
     record.update({name: text.get(name, "") for name in (*INPUTS, *DERIVED)})
     return record
-
-
-def plan_of(record: Mapping[str, str]) -> str:
-    """The plan id of a record: the part of its row key before ':' (``validation.keys``)."""
-    return str(record.get(KEY, "")).split(":", 1)[0]
 
 
 def derived_text(rated: pd.DataFrame) -> pd.DataFrame:
@@ -142,4 +137,4 @@ def rerate(
     return changes, int(known.sum()), {str(k): int(v) for k, v in unrated.items()}
 
 
-__all__ = sorted(["Change", "DERIVED", "ETAG", "INPUTS", "KEY", "derived_text", "plan_of", "record_of", "rerate"])
+__all__ = sorted(["Change", "DERIVED", "ETAG", "INPUTS", "KEY", "derived_text", "record_of", "rerate"])

@@ -29,11 +29,10 @@ from typing import Any
 
 from plansync.errors import GraphError, SyncError
 from sync.batching import BatchRequest, item_path, update_fields_request
-from sync.engine import WITHDRAWN
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITHDRAWN_COLUMN
 from sync.listmap import ListMap
 from sync.plan_rules import read_rules, store_rules
-from sync.refresh_state import RefreshState, append_log, data_home, load_state, save_state
+from sync.refresh_state import RefreshState, data_home, load_state, save_state
 from sync.rerate import DERIVED, ETAG, INPUTS, Change, record_of, rerate
 from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import FIELD_BY_NAME
