@@ -107,19 +107,3 @@ def test_sync_keeps_the_workbooks_rag_columns_in_step_with_what_it_sent(tmp_path
     assert 2 == sync_json(path)["created"]
     shown = openpyxl.load_workbook(path)["Actions"]
     assert ["Red", "Blue"] == [shown.cell(row=r, column=rag).value for r in (2, 3)]
-
-
-def test_the_demo_list_is_refreshed_on_a_later_day_without_the_workbook(tmp_path, home):
-    # docs/refresh.md, "Trying it on the local list server".
-    path = tmp_path / "plan.xlsx"
-    assert 0 == CliRunner().invoke(main, ["new", str(path), "--demo"]).exit_code
-    sync_json(path)
-    refresh = ["refresh", "--as", SUPPORT, "--today", "2027-01-31", "--json"]
-    dry = json.loads(CliRunner().invoke(main, [*refresh, "--dry-run"]).stdout)
-    done = CliRunner().invoke(main, refresh)
-    assert 0 == done.exit_code, done.output
-    counts = json.loads(done.stdout)
-    assert (64, 64, dry["rerated"], dry["rerated"]) == (counts["actions"], counts["rated"], counts["rerated"], counts["written"])
-    assert counts["written"] > 0
-    again = json.loads(CliRunner().invoke(main, refresh).stdout)
-    assert (0, 2) == (again["rerated"], again["requests"])
