@@ -331,3 +331,54 @@ def test_unattended_the_job_signs_in_as_the_app_and_says_how_it_ended(guarded, l
         assert f"\nError: {guarded.graph_url} refused the app sign-in of plansync (invalid_client" in done.stderr
         assert "plansync refresh failed: " in log[0]
         assert before == by_ref(guarded, list_name)
+
+
+class RefuseOneWrite(httpx.BaseTransport):
+    """Real HTTPS; the list refuses the first write of each batch, as SharePoint does an item the app may not change."""
+
+    def __init__(self, ca_path) -> None:
+        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
+
+    def handle_request(self, request):
+        sent = json.loads(request.read()) if request.url.path.endswith("/$batch") else {}
+        if not any(r["method"] == "PATCH" for r in sent.get("requests", [])):
+            return self.inner.handle_request(request)
+        first, *rest = sorted(sent["requests"], key=lambda r: int(r["id"]))
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        answer = self.inner.handle_request(httpx.Request("POST", request.url, headers=headers, json={"requests": rest}))
+        body = json.loads(answer.read())
+        denied = "Access denied. You do not have permission to perform this action or access this resource."
+        body["responses"].append({"id": first["id"], "status": 403, "body": {"error": {"code": "accessDenied", "message": denied}}})
+        return httpx.Response(200, json=body, request=request)
+
+
+def test_an_item_the_list_refuses_is_reported_and_the_job_ends_with_exit_code_1(server, list_name, tmp_path):
+    sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
+    gc = GraphClient(server.graph_url, auth=token(server, ANN), transport=RefuseOneWrite(server.ca_path), sleep=lambda s: None)
+    result = refresh(server, list_name, gc=gc)
+    assert (1, 2, 1) == (len(result.refused), result.written, result.exit_code)
+    item_id = by_ref(server, list_name)["1.1"]["id"]
+    assert [
+        "Re-rated 1.2 (York 2022): Green → Amber: due 01/03/2026",
+        "Re-rated 1.6 (York 2022): Red: due 10/01/2026, 35 days overdue (was 5)",
+        f"Refused 1.1 (York 2022) (item {item_id}): the list refused the write (403 accessDenied: Access denied. You do not "
+        "have permission to perform this action or access this resource.). Give the account the job signs in with edit "
+        "rights to every item of the list (docs/refresh.md, permissions).",
+    ] == result.lines()
+    # Refused, it keeps its old rating in the cache: the next run tries again.
+    again = refresh(server, list_name)
+    assert (["1.1"], 0) == ([c.ref for c in again.changes], again.exit_code)
+
+
+def test_a_sync_whose_rules_cannot_be_stored_still_syncs_and_says_so(server, list_name, tmp_path, monkeypatch, caplog):
+    import plansync.commands.refresh as refresh_command
+    from plansync.errors import GraphError
+
+    def refuse(*args, **kwargs):
+        raise GraphError("Access denied to the list 'Actions plan rules'.", status=403)
+
+    monkeypatch.setattr(refresh_command, "store_rules", refuse)
+    result = sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
+    assert (6, []) == (len(result.plan.creates), result.failed)
+    assert ["plansync could not store the plan's BRAG rules for plansync refresh (Access denied to the list "
+            "'Actions plan rules'.). The next sync tries again."] == [r.getMessage() for r in caplog.records]

@@ -54,9 +54,10 @@ def refresh_command(site, list_name, graph_url, as_email, today, dry_run: bool, 
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         lines = result.lines()
-        shown = len(result.changes) if dry_run else min(len(result.changes), LINES_SHOWN)
-        hidden = len(result.changes) - shown
-        lines = lines[:shown] + ([f"... and {hidden} more re-rated"] if hidden else []) + lines[len(result.changes):]
+        rerated = sum(1 for line in lines if line.startswith(("Re-rated", "Would re-rate")))
+        shown = rerated if dry_run else min(rerated, LINES_SHOWN)
+        hidden = rerated - shown
+        lines = lines[:shown] + ([f"... and {hidden} more re-rated"] if hidden else []) + lines[rerated:]
         for line in lines:
             click.echo(line)
     _log(result.log_line)

@@ -111,7 +111,8 @@ class RefreshResult:
     def lines(self) -> list[str]:
         """For people: each re-rated item and why, then everything that needs a person."""
         verb = "Would re-rate" if self.dry_run else "Re-rated"
-        out = [f"{verb} {c.label()}: {c.why()}" for c in self.changes]
+        left = {c.item_id for c, _ in self.refused} | {c.item_id for c in self.conflicts}
+        out = [f"{verb} {c.label()}: {c.why()}" for c in self.changes if c.item_id not in left]
         out += [f"Refused {c.label()} (item {c.item_id}): {reason}" for c, reason in self.refused]
         out += [
             f"Conflict {c.label()} (item {c.item_id}): changed in the list twice while plansync was writing it; "
@@ -284,8 +285,7 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
             elif answer.status == 404:
                 state.items.pop(change.item_id, None)  # deleted meanwhile: nothing to rate
             else:
-                error = answer.error()
-                result.refused.append((change, str(error) if error else f"HTTP {answer.status}"))
+                result.refused.append((change, _refusal(answer)))
         if not stale:
             return
         if attempt == 2:
@@ -299,6 +299,18 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
         # person's change is no longer a change.
         stale_ids = {c.item_id for c in stale}
         result.changes = [c for c in result.changes if c.item_id not in stale_ids] + pending
+
+
+def _refusal(answer: Any) -> str:
+    """Why the list did not take a write, and what to do, in words (the answer's code and message)."""
+    error = (answer.body or {}).get("error") if isinstance(answer.body, dict) else None
+    said = f"{error.get('code', '')}: {error.get('message', '')}" if isinstance(error, dict) else f"HTTP {answer.status}"
+    if answer.status in (401, 403):
+        return (
+            f"the list refused the write ({answer.status} {said}). Give the account the job signs in with edit rights "
+            "to every item of the list (docs/refresh.md, permissions)."
+        )
+    return f"the list refused the write ({answer.status} {said}). Refresh again later; the item keeps its old rating meanwhile."
 
 
 def keep_plan_rules(gc: Any, site_id: str, plan_ids: Iterable[str], rules: RagRules, where: Mapping[str, Any]) -> None:
