@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from validation.detect_blocks import is_banner, mark_blocks, qualify_block_numbers
 from validation.detect_grid import fill_merged_down, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
@@ -179,6 +180,7 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         merged=grid.merged,
         recommendation_col=layout.columns.get("recommendation"),
     )
+    kinds = mark_blocks(table, kinds)
     heading = heading_of_rows(table, kinds)
     is_action = kinds.eq(ACTION)
 
@@ -209,6 +211,7 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
     out["_split"] = False
     out, split_cells = _split_cells(out)
     out = _refs_from_text(out)
+    out["ref"] = qualify_block_numbers(out["ref"], out["recommendation"])
     out = out.drop(columns="_split")
     if not rec_from:
         prefix = out["ref"].map(ref_prefix)
@@ -235,6 +238,9 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
     header (``Recommendation No. 1`` then ``Ref | Action ...``). A title row is not a heading.
     """
     top = header + 1
+    banner = _banner_above(grid, header, last_col)
+    if banner is not None:
+        return banner
     row = header - 1
     while row >= grid.origin[0]:
         cells = [grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)]
@@ -244,6 +250,20 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
         top = row
         row -= 1
     return top
+
+
+def _banner_above(grid: SheetGrid, header: int, last_col: int) -> int | None:
+    """The banner opening the first block (``Recommendation No. 1``, its text and narrative rows,
+    then the header), or None: only one-cell rows may sit between the banner and the header."""
+    row = header - 1
+    while row >= grid.origin[0]:
+        texts = [v for v in (grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)) if v is not None and str(v).strip()]
+        if len(texts) != 1:
+            return None
+        if is_banner(texts[0]):
+            return row
+        row -= 1
+    return None
 
 
 def _frame(out: pd.DataFrame | list) -> pd.DataFrame:
