@@ -45,7 +45,8 @@ def statement_re(parts: tuple[str, ...]) -> re.Pattern:
     body = "|".join(re.escape(p).replace(r"\ ", r"[\s\-]+") for p in sorted(parts, key=len, reverse=True))
     phrase = rf"(?:{body})"
     # "Action Complete Sign off approved at ...": a sign-off may follow the word complete.
-    opening = rf"^[\s\W]*{_DATE_FIRST}{_LABEL}(?:action\s+)?(?:completed?[\s.\-]+)?{phrase}{_AFTER_OPENING}"
+    # A ref marker may open the text ("a) Complete - role agreed", "1.2 Completed").
+    opening = rf"^[\s\W]*(?:(?:\(?[a-z0-9]{{1,2}}[.)]|[0-9]{{1,2}}\.[0-9]{{1,2}}\.?)\s+)?{_DATE_FIRST}{_LABEL}(?:action\s+)?(?:completed?[\s.\-]+)?{phrase}{_AFTER_OPENING}"
     said_of = rf"(?<![\w-])(?:{_SUBJECT}){_VERB}{phrase}(?![\w])"
     alone = rf"(?:[.;!\n]|\s-)\s*(?:action\s+)?(?:now\s+)?{phrase}\s*(?:[.!;]|$)"
     return re.compile(rf"{opening}|{said_of}|{alone}", re.M)

@@ -142,7 +142,8 @@ class Extracted:
 
     Attributes:
         actions: the actions frame.
-        recommendation_from: 'column', 'headings', 'ref prefix' or '' (none found).
+        recommendation_from: 'column', 'headings', 'ref prefix', 'each row' (a tracker with one
+            row per recommendation) or '' (no actions).
         headings: number of recommendation heading rows seen.
         split_cells: number of cells that held several actions.
     """
@@ -218,6 +219,12 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         if prefix.notna().any():
             out["recommendation"] = prefix.where(prefix.notna(), None)
             rec_from = "ref prefix"
+    if not rec_from and len(out):
+        # A tracker with one row per recommendation (no column, heading or ref prefix groups
+        # them): each row is its own recommendation, named by its ref, else its text.
+        own = out["ref"].where(out["ref"].notna(), out["action"])
+        out["recommendation"] = own.where(own.notna(), None)
+        rec_from = "each row"
     for name in _MARKER_FIELDS:
         out[name] = _strip_markers(out[name])
     out[SHEET_COL] = grid.name

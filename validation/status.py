@@ -49,7 +49,7 @@ class StatusKeywords:
     """Phrases that tell each status, lower case; a Settings sheet may replace any list."""
 
     signed_off: tuple[str, ...] = ("signed off", "sign off approved", "sign-off approved", "closed by", "formally closed")
-    complete: tuple[str, ...] = ("action complete", "complete", "completed", "action completed", "achieved", "done", "closed")
+    complete: tuple[str, ...] = ("action complete", "complete", "completed", "action completed", "achieved", "done", "closed", "actioned", "implemented")
     not_complete: tuple[str, ...] = (
         "to complete",
         "to be complete",
