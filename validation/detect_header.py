@@ -71,6 +71,10 @@ def find_header(grid: SheetGrid) -> HeaderFound | None:
     if frame.empty:
         return None
     fields = header_fields(frame)
+    if not fields.eq("action").any(axis=None):
+        # A tracker of recommendations (one row each, no action column): the recommendation is
+        # what will be done, so its column is read as the action.
+        fields = fields.replace("recommendation", "action")
     # Only rows naming the action column and one more field can be headers; count the distinct
     # fields of those few rows (a field named twice in a row counts once).
     named = fields.notna().sum(axis=1)

@@ -19,6 +19,7 @@ _FROM = {
     "column": "from the {header} column",
     "headings": "from heading rows above the actions",
     "ref prefix": "from each ref's first number (2.13 belongs to 2)",
+    "each row": "one per row: the plan lists each recommendation on its own row",
     "": "none found",
 }
 
