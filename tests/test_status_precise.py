@@ -61,3 +61,17 @@ def test_an_explicit_status_column_outranks_the_progress_text():
     frame["_sheet"], frame["_row"] = "Plan", [2, 3]
     rated = compute_rag(frame, today=date(2023, 1, 1))
     assert [False, True] == rated["complete"].tolist()
+
+
+def test_on_the_hand_labelled_corpus_no_text_is_called_complete_unless_labelled_so():
+    import json
+    from pathlib import Path
+
+    labels = json.loads((Path(__file__).parent / "fixtures" / "plans" / "labels.json").read_text(encoding="utf-8"))
+    items = labels["actions"] + labels["texts"]
+    got = infer_status(pd.Series([i["text"] for i in items], dtype=object), pd.Series([None] * len(items), dtype=object))
+    called = [i for i, s in zip(items, got) if s is not pd.NA and s in ("Complete", "Signed off")]
+    wrong = [i["text"] for i in called if i["label"] != "complete"]
+    labelled = [i for i in items if i["label"] == "complete"]
+    assert [] == wrong
+    assert len(called) >= 0.9 * len(labelled)

@@ -28,7 +28,7 @@ _SUBJECT = (
     r"(?:(?:this|the|each|all|that|these)\s+)?(?:actions?|recommendations?|tasks?)\s+"
     r"|(?:this|it)\s+"
 )
-_VERB = r"(?:is|are|has\s+been|have\s+been|was|were|now)\s+(?:now\s+)?(?:fully\s+|formally\s+)?"
+_VERB = r"(?:is|are|has\s+been|have\s+been|was|were|now)\s+(?:now\s+)?(?:all\s+)?(?:fully\s+|formally\s+)?"
 # What may follow a completion word at the opening: the end, punctuation, or a date / approver.
 _AFTER_OPENING = (
     r"(?=\s*$|\s*[.,;:!\-()/]|\s+(?:on|in|at|by|and|as|with|wef|w\.e\.f|from|since|during|sign|signed|"
@@ -52,6 +52,10 @@ def statement_re(parts: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"{opening}|{said_of}|{alone}", re.M)
 
 
+# "Once actions are completed ...", "when this action is complete": a condition, not a statement.
+_CONDITION_BEFORE = re.compile(r"\b(?:once|when|until|unless|after|before|if|whether)\b(?:\s+\w+){0,2}\s*$")
+
+
 def states_complete(text: str, parts: tuple[str, ...]) -> bool:
     """Whether ``text`` (lower-case, dashes normalised) states that the action itself is complete.
 
@@ -60,7 +64,10 @@ def states_complete(text: str, parts: tuple[str, ...]) -> bool:
     >>> states_complete("staff have completed the first module; sessions continue", ("completed",))
     False
     """
-    return statement_re(tuple(parts)).search(text) is not None
+    for match in statement_re(tuple(parts)).finditer(text):
+        if not _CONDITION_BEFORE.search(text[max(0, match.start() - 40): match.start()]):
+            return True
+    return False
 
 
 __all__ = ["statement_re", "states_complete"]

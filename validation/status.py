@@ -38,7 +38,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from validation.complete_statement import statement_re
+from validation.complete_statement import states_complete
 from validation.distinct import factorize_cells
 from validation.fields import STATUSES
 from validation.words import Joined
@@ -161,9 +161,9 @@ def _states(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
     (``validation.complete_statement``): a part of the work completed is not the action complete."""
     found = _contains(norm, phrases)
     if found.any():
-        search = statement_re(tuple(sorted(_phrase_parts(tuple(phrases))))).search
+        parts = tuple(sorted(_phrase_parts(tuple(phrases))))
         rows = np.flatnonzero(found)
-        found[rows] = np.fromiter((search(t) is not None for t in norm.texts[rows]), dtype=bool, count=len(rows))
+        found[rows] = np.fromiter((states_complete(t, parts) for t in norm.texts[rows]), dtype=bool, count=len(rows))
     return found
 
 
