@@ -16,6 +16,7 @@ import pandas as pd
 
 from plansync.bookkeeping import LEGACY_ROWS_SHEET, META_SHEET, load_meta
 from plansync.errors import LayoutNotFound, SettingsError
+from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
 from validation.layout import Extracted, Layout, detect_layout, field_for_header, read_actions
@@ -40,6 +41,7 @@ class LoadedPlan:
         settings_problems: Settings values that could not be used, each at its cell.
         meta: the hidden ``_plansync`` sheet's values as read here, so later steps (row keys,
             sync state) need not read that sheet again.
+        colours: what the cells' fill colours said about status (``plansync.plan_colours``).
     """
 
     book: Workbook
@@ -50,6 +52,7 @@ class LoadedPlan:
     extracted: Extracted
     settings_problems: list[SettingsProblem] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    colours: "ColourReading | None" = None
 
     def require_settings(self) -> Settings:
         """The settings, or ``SettingsError`` for the first unusable value (for commands that act on them)."""
@@ -163,10 +166,11 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     extracted = read_actions(grid, layout)
     stem = Path(book.path).stem if book.path is not None else layout.sheet
     actions = _fill_plan(extracted.actions, settings.plan_name or stem)
+    actions, colours = read_colour_status(book, layout, actions, grid)  # status shown only by a cell's colour
     _report(progress, "Plan loaded", 1.0)
     return LoadedPlan(
         book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems,
-        meta=meta,
+        meta=meta, colours=colours,
     )
 
 

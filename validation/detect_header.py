@@ -96,12 +96,15 @@ def find_header(grid: SheetGrid) -> HeaderFound | None:
                 rows.append(extra)
     rows.extend(int(r) for r in _repeats(fields, columns, exclude=set(rows)))
     labels = {int(c): str(frame.at[r, c]).strip() for r in sorted(rows, reverse=True) for c in frame.columns if isinstance(frame.at[r, c], str)}
+    computed_col = _computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:])
+    # plansync's own Due / RAG columns (from an earlier adoption) are never the team's fields.
+    columns = {f: c for f, c in columns.items() if c < computed_col or f == "action"}
     return HeaderFound(
         row=row,
         rows=tuple(sorted(rows)),
         columns=columns,
         labels=dict(sorted(labels.items())),
-        computed_col=_computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:]),
+        computed_col=computed_col,
     )
 
 

@@ -85,7 +85,7 @@ FIELDS: tuple[Field, ...] = (
                  "original deadline", "due", "target end date", "deadline date", "implementation date", "agreed implementation date", "target date for completion"),
     ),
     Field("revised_target", "Revised target", "date", aliases=("revised target", "revised target date", "revised date", "revised deadline", "revised timescale", "revised completion date", "revised implementation date")),
-    Field("status", "Status", "status", aliases=("status", "rag status", "brag status", "progress status", "outcome", "current status", "rag rating", "brag rating")),
+    Field("status", "Status", "status", aliases=("status", "rag status", "brag status", "progress status", "outcome", "current status", "rag rating", "brag rating", "rag", "brag", "b/rag")),
     Field(
         "progress",
         "Progress",
