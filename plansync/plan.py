@@ -67,7 +67,7 @@ def _report(progress: Progress | None, message: str, done: float) -> None:
         progress(message, done)
 
 
-def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> Layout | None:
+def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook, aliases: dict[str, str]) -> Layout | None:
     """The layout adoption saved, if its header cells still name the same fields."""
     data = meta.get("layout")
     if not isinstance(data, dict):
@@ -83,12 +83,12 @@ def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> La
     header = max(layout.header_rows)
     # A person may have inserted or moved columns since adoption: then detect again.
     for name, col in layout.columns.items():
-        seen = field_for_header(grid.cell(header, col))
+        seen = field_for_header(grid.cell(header, col), aliases)
         if seen is not None and seen != name:
             return None
     # ... or inserted rows above the table: the saved header rows no longer hold the header.
     action = layout.columns.get("action")
-    if action is None or not any(field_for_header(grid.cell(r, action)) == "action" for r in layout.header_rows):
+    if action is None or not any(field_for_header(grid.cell(r, action), aliases) == "action" for r in layout.header_rows):
         return None
     return layout
 
@@ -141,7 +141,10 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grids: dict[str, SheetGrid] = {}
 
     _report(progress, "Finding the plan", 0.2)
-    layout = _saved_layout(meta, grids, book)
+    layout = _saved_layout(meta, grids, book, settings.header_aliases)
+    if layout is not None and settings.header_aliases and layout.source == "detected":
+        # A heading named in Settings may find a column the saved mapping lacks: detect again.
+        layout = None
     layout = _apply_overrides(layout, settings, book, grids)
     if layout is None:
         for name in names:
@@ -150,7 +153,7 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
             grid = book.read_sheet(name)
             if not grid.hidden:
                 grids[name] = grid
-        layout = detect_layout([g for n, g in grids.items() if n not in OWN_SHEETS])
+        layout = detect_layout([g for n, g in grids.items() if n not in OWN_SHEETS], settings.header_aliases)
         layout = _apply_overrides(layout, settings, book, grids)
     if layout is None or "action" not in layout.columns:
         where = book.path.name if book.path is not None else "this workbook"

@@ -87,7 +87,7 @@ class Layout:
         )
 
 
-def detect_layout(grids: list[SheetGrid]) -> Layout | None:
+def detect_layout(grids: list[SheetGrid], aliases: dict[str, str] | None = None) -> Layout | None:
     """The plan's layout: the sheet whose header names the most fields, or None when no sheet
     has a header naming an action column and one other field. plansync's own sheets are skipped.
     """
@@ -95,7 +95,7 @@ def detect_layout(grids: list[SheetGrid]) -> Layout | None:
     for grid in grids:
         if grid.name in PLANSYNC_SHEETS:
             continue
-        found = find_header(grid)
+        found = find_header(grid, aliases)
         if found is not None and (best is None or found.score > best[1].score):
             best = (grid, found)
     if best is None:
@@ -104,7 +104,7 @@ def detect_layout(grids: list[SheetGrid]) -> Layout | None:
     unplaced = [
         f"Column {column_letter(col)} ('{text}') on {grid.name} is not a column plansync knows; it is kept as it is."
         for col, text in found.labels.items()
-        if col < found.computed_col and col not in found.columns.values() and field_for_header(text) is None
+        if col < found.computed_col and col not in found.columns.values() and field_for_header(text, aliases) is None
     ]
     for name, hint in _REQUIRED_HINTS.items():
         if name not in found.columns:

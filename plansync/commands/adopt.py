@@ -29,7 +29,7 @@ from validation.fields import COMPUTED, FIELD_BY_NAME
 from validation.grid import SheetGrid, cell_address, column_letter
 from validation.layout import Layout, detect_layout
 from validation.schema import validate_actions
-from validation.settings import SETTINGS_SHEET, Settings
+from validation.settings import SETTINGS_SHEET, Settings, read_settings
 from validation.summary import count_recommendations
 
 ISSUES_SHEET = "Issues"
@@ -108,7 +108,9 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     names = book.sheet_names()
     every = [book.read_sheet(n) for n in names if n not in OWN_SHEETS]
     grids = [g for g in every if not g.hidden]
-    detected = detect_layout(grids)
+    # Headings a person named in Settings (Header names) count from the first detection.
+    aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
+    detected = detect_layout(grids, aliases)
     if detected is None:
         where = book.path.name if book.path is not None else "this workbook"
         raise LayoutNotFound(
