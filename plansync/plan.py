@@ -19,7 +19,8 @@ from plansync.errors import LayoutNotFound, SettingsError
 from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
-from validation.layout import Extracted, Layout, detect_layout, field_for_header, read_actions
+from validation.layout import Extracted, Layout, field_for_header
+from validation.plan_sheets import detect_plan, read_plan
 from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
 
 # Sheets plansync writes itself: never the plan.
@@ -153,7 +154,7 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
             grid = book.read_sheet(name)
             if not grid.hidden:
                 grids[name] = grid
-        layout = detect_layout([g for n, g in grids.items() if n not in OWN_SHEETS], settings.header_aliases)
+        layout = detect_plan([g for n, g in grids.items() if n not in OWN_SHEETS], settings.header_aliases)
         layout = _apply_overrides(layout, settings, book, grids)
     if layout is None or "action" not in layout.columns:
         where = book.path.name if book.path is not None else "this workbook"
@@ -166,7 +167,7 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
 
     _report(progress, "Reading actions", 0.6)
-    extracted = read_actions(grid, layout)
+    extracted = read_plan(grid, layout, lambda name: grids.get(name) or book.read_sheet(name))
     stem = Path(book.path).stem if book.path is not None else layout.sheet
     actions = _fill_plan(extracted.actions, settings.plan_name or stem)
     actions, colours = read_colour_status(book, layout, actions, grid)  # status shown only by a cell's colour

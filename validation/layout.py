@@ -56,6 +56,8 @@ class Layout:
         computed_col: first column plansync may use for its computed columns.
         source: 'detected' or 'settings' (a person's correction wins over detection).
         unplaced: things detection saw but could not place, in words.
+        extra: the plan's other sheets, each with its own layout, when the plan is kept on several
+            sheets (``validation.plan_sheets``); plansync's computed columns go on ``sheet`` only.
     """
 
     sheet: str
@@ -64,9 +66,10 @@ class Layout:
     computed_col: int
     source: str = "detected"
     unplaced: list[str] = field(default_factory=list)
+    extra: list["Layout"] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "sheet": self.sheet,
             "header_rows": list(self.header_rows),
             "columns": dict(self.columns),
@@ -74,6 +77,9 @@ class Layout:
             "source": self.source,
             "unplaced": list(self.unplaced),
         }
+        if self.extra:  # only plans kept on several sheets carry it
+            data["extra"] = [e.to_dict() for e in self.extra]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Layout":
@@ -84,6 +90,7 @@ class Layout:
             computed_col=int(data["computed_col"]),
             source=str(data.get("source", "detected")),
             unplaced=list(data.get("unplaced", [])),
+            extra=[cls.from_dict(e) for e in data.get("extra", [])],
         )
 
 
@@ -163,8 +170,12 @@ def extract_actions(grid: SheetGrid, layout: Layout) -> pd.DataFrame:
     return read_actions(grid, layout).actions
 
 
-def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
-    """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``)."""
+def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> Extracted:
+    """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``).
+
+    ``title``: the recommendation the whole sheet stands for (a plan kept one sheet per
+    recommendation), used when nothing inside the sheet names one.
+    """
     first = min(layout.header_rows)
     last_col = max([layout.computed_col - 1, *layout.columns.values()])
     table = grid_frame(grid, first_row=_headings_above(grid, first, last_col), last_col=last_col)
@@ -219,6 +230,9 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         if prefix.notna().any():
             out["recommendation"] = prefix.where(prefix.notna(), None)
             rec_from = "ref prefix"
+    if not rec_from and title and len(out):
+        out["recommendation"] = title
+        rec_from = "sheet title"
     if not rec_from and len(out):
         # A tracker with one row per recommendation (no column, heading or ref prefix groups
         # them): each row is its own recommendation, named by its ref, else its text.

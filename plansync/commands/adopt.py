@@ -27,7 +27,8 @@ from plansync.plan_colours import status_warnings
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
 from validation.grid import SheetGrid, cell_address, column_letter
-from validation.layout import Layout, detect_layout
+from validation.layout import Layout
+from validation.plan_sheets import detect_plan
 from validation.schema import validate_actions
 from validation.settings import SETTINGS_SHEET, Settings, read_settings
 from validation.summary import count_recommendations
@@ -110,7 +111,7 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     grids = [g for g in every if not g.hidden]
     # Headings a person named in Settings (Header names) count from the first detection.
     aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
-    detected = detect_layout(grids, aliases)
+    detected = detect_plan(grids, aliases)
     if detected is None:
         where = book.path.name if book.path is not None else "this workbook"
         raise LayoutNotFound(
@@ -183,9 +184,12 @@ def _status_source(plan, headers: dict[str, str]) -> str:
 def _sheet_roles(grids: list[SheetGrid], layout: Layout) -> list[tuple[str, str]]:
     """Each sheet with what adoption made of it (the plan, or skipped and why)."""
     roles = []
+    extra = {e.sheet for e in layout.extra}
     for grid in grids:
         if grid.name == layout.sheet:
-            roles.append((grid.name, "the plan"))
+            roles.append((grid.name, "the plan" + (" (its first sheet; plansync's columns are added here)" if extra else "")))
+        elif grid.name in extra:
+            roles.append((grid.name, "part of the plan (laid out as the first sheet)"))
         elif grid.hidden:
             roles.append((grid.name, "skipped: hidden"))
         else:
