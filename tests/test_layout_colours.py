@@ -94,3 +94,8 @@ def test_theme_colours_with_a_tint_are_read_as_excel_shows_them(tmp_path):
     colour = read_fills(path, "Action Plan")[(2, 5)]
     assert "C3D69B" == colour  # as Excel shows accent 3, lighter 40%
     assert ["On track"] == load_plan(OpenpyxlWorkbook.open(path)).actions["status"].tolist(), colour
+
+
+def test_white_grey_and_pale_table_shading_is_no_status(tmp_path):
+    path = _plan(tmp_path / "plan.xlsx", ["FFFFFF", "F2F2F2", "D9D9D9", "DDEBF7"])
+    assert [None, None, None, None] == load_plan(OpenpyxlWorkbook.open(path)).actions["status"].tolist()

@@ -27,9 +27,9 @@ from validation.status import STATUS_CODE, StatusKeywords, complete_per_text, st
 # Shades teams pick for BRAG: Excel's standard and theme colours, their light tints, and the
 # "Good / Neutral / Bad" cell styles.
 BRAG_SHADES: dict[str, tuple[str, ...]] = {
-    "Complete": ("0070C0", "00B0F0", "0000FF", "4472C4", "5B9BD5", "8DB4E2", "9BC2E6", "BDD7EE", "DDEBF7", "00CCFF", "99CCFF", "3366FF"),
-    "On track": ("00B050", "92D050", "00FF00", "70AD47", "A9D08E", "C6EFCE", "C6E0B4", "E2EFDA", "008000", "339966", "99CC00", "CCFFCC"),
-    "At risk": ("FFC000", "FFFF00", "FFEB9C", "FFD966", "FFE699", "FFF2CC", "F4B084", "ED7D31", "FF9900", "FFCC00", "F8CBAD", "FFFF99"),
+    "Complete": ("0070C0", "00B0F0", "0000FF", "4472C4", "5B9BD5", "8DB4E2", "9BC2E6", "BDD7EE", "00CCFF", "99CCFF", "3366FF"),
+    "On track": ("00B050", "92D050", "00FF00", "70AD47", "A9D08E", "C6EFCE", "C6E0B4", "008000", "339966", "99CC00", "CCFFCC"),
+    "At risk": ("FFC000", "FFFF00", "FFEB9C", "FFD966", "FFE699", "F4B084", "ED7D31", "FF9900", "FFCC00", "F8CBAD", "FFFF99"),
     "Off track": ("FF0000", "C00000", "FFC7CE", "FF5050", "E06666", "FF6666", "FF7C80", "FF3300", "CC0000", "FF6600"),
 }
 # Greatest RGB distance at which a colour still counts as a shade (a key's colours or BRAG's).
@@ -61,6 +61,8 @@ def nearest(colour: str, palette: dict[str, tuple[str, ...]], tolerance: float =
     """
     best, best_distance = None, tolerance
     point = _rgb(colour)
+    if palette is BRAG_SHADES and point.max() - point.min() < 30:
+        return None  # white, grey or black: a table's own shading, never a BRAG colour
     for status, shades in palette.items():
         for shade in shades:
             distance = float(np.linalg.norm(point - _rgb(shade)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import colorsys
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -130,40 +131,26 @@ def _tinted(rgb: str, tint: float) -> str:
 
 
 def _cell_fills(xml: bytes, styles: list[str | None]) -> dict[tuple[int, int], str]:
+    """Cells whose style has a solid fill, found by a regex over the sheet's bytes (in C): a full
+    XML parse of a 50,000-row sheet takes seconds, and most cells have no fill at all."""
+    filled = {str(i).encode(): colour for i, colour in enumerate(styles) if colour}
+    if not filled:
+        return {}
+    ids = b"|".join(sorted(filled, key=len, reverse=True))
+    # Writers put r= before s= (Excel, openpyxl, LibreOffice); the other order is read too.
+    patterns = (
+        re.compile(rb'<c\s+r="([A-Z]{1,3})([0-9]+)"(?:\s+[a-z]+="[^"]*")*?\s+s="(' + ids + rb')"'),
+        re.compile(rb'<c\s+s="(' + ids + rb')"(?:\s+[a-z]+="[^"]*")*?\s+r="([A-Z]{1,3})([0-9]+)"'),
+    )
     out: dict[tuple[int, int], str] = {}
-    for _, node in ET.iterparse(_Bytes(xml), events=("end",)):
-        if node.tag != f"{_MAIN}c":
-            continue
-        style = node.get("s")
-        if style is not None and int(style) < len(styles) and styles[int(style)]:
-            out[_address(node.get("r", ""))] = styles[int(style)]  # type: ignore[assignment]
-        node.clear()
-    out.pop((0, 0), None)
+    for n, pattern in enumerate(patterns):
+        for match in pattern.finditer(xml):
+            letters, row, style = (match.group(1), match.group(2), match.group(3)) if n == 0 else (match.group(2), match.group(3), match.group(1))
+            col = 0
+            for ch in letters:
+                col = col * 26 + ch - 64
+            out[(int(row), col)] = filled[style]
     return out
-
-
-def _address(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    if not letters or not digits:
-        return (0, 0)
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col
-
-
-class _Bytes:
-    """A minimal file object over bytes for iterparse (no copy into BytesIO needed)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.pos + size
-        chunk = self.data[self.pos:end]
-        self.pos = end
-        return chunk
 
 
 __all__ = ["read_fills"]
