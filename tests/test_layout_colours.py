@@ -99,3 +99,10 @@ def test_theme_colours_with_a_tint_are_read_as_excel_shows_them(tmp_path):
 def test_white_grey_and_pale_table_shading_is_no_status(tmp_path):
     path = _plan(tmp_path / "plan.xlsx", ["FFFFFF", "F2F2F2", "D9D9D9", "DDEBF7"])
     assert [None, None, None, None] == load_plan(OpenpyxlWorkbook.open(path)).actions["status"].tolist()
+
+
+def test_coloured_cells_with_and_without_words_in_one_sheet_are_all_read(tmp_path):
+    # openpyxl writes a text cell as <c r= t= s=> and an empty one as <c r= s=>: both forms count.
+    path = _plan(tmp_path / "plan.xlsx", ["0070C0", "C00000"], words={2: "Off track"})
+    fills = read_fills(path, "Action Plan")
+    assert ("0070C0", "C00000") == (fills[(2, 5)], fills[(3, 5)])

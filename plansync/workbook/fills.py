@@ -137,15 +137,21 @@ def _cell_fills(xml: bytes, styles: list[str | None]) -> dict[tuple[int, int], s
     if not filled:
         return {}
     ids = b"|".join(sorted(filled, key=len, reverse=True))
-    # Writers put r= before s= (Excel, openpyxl, LibreOffice); the other order is read too.
+    # Excel writes r, s, t; openpyxl r, t, s; the general form (any attributes between, or s
+    # first) is only tried when neither finds a cell: the exact forms scan much faster.
+    ref, any_attrs = rb'r="([A-Z]{1,3})([0-9]+)"', rb'(?:\s+[a-z]+="[^"]*")*?'
     patterns = (
-        re.compile(rb'<c\s+r="([A-Z]{1,3})([0-9]+)"(?:\s+[a-z]+="[^"]*")*?\s+s="(' + ids + rb')"'),
-        re.compile(rb'<c\s+s="(' + ids + rb')"(?:\s+[a-z]+="[^"]*")*?\s+r="([A-Z]{1,3})([0-9]+)"'),
+        re.compile(rb"<c " + ref + rb' s="(' + ids + rb')"'),
+        re.compile(rb"<c " + ref + rb' t="[a-zA-Z]+" s="(' + ids + rb')"'),
+        re.compile(rb"<c\s+" + ref + any_attrs + rb'\s+s="(' + ids + rb')"'),
+        re.compile(rb'<c\s+s="(' + ids + rb')"' + any_attrs + rb"\s+" + ref),
     )
     out: dict[tuple[int, int], str] = {}
     for n, pattern in enumerate(patterns):
+        if out and n >= 2:
+            break  # the exact forms (0, 1) are disjoint and both run; the general ones only when they found nothing
         for match in pattern.finditer(xml):
-            letters, row, style = (match.group(1), match.group(2), match.group(3)) if n == 0 else (match.group(2), match.group(3), match.group(1))
+            letters, row, style = (match.group(1), match.group(2), match.group(3)) if n < 3 else (match.group(2), match.group(3), match.group(1))
             col = 0
             for ch in letters:
                 col = col * 26 + ch - 64
