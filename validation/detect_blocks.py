@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from validation.grid import SheetGrid
 from validation.detect_rows import ACTION, BLANK, HEADER, HEADING, HEADING_PATTERN, NOTE, recommendation_number
 
 # A row of narrative about a recommendation: what it will change and how the team will know.
@@ -71,6 +72,20 @@ def mark_blocks(table: pd.DataFrame, kinds: pd.Series) -> pd.Series:
     return kinds
 
 
+def banner_above(grid: SheetGrid, header: int, last_col: int) -> int | None:
+    """The banner opening the first block (``Recommendation No. 1``, its text and narrative rows,
+    then the header), or None: only one-cell rows may sit between the banner and the header."""
+    row = header - 1
+    while row >= grid.origin[0]:
+        texts = [v for v in (grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)) if v is not None and str(v).strip()]
+        if len(texts) != 1:
+            return None
+        if is_banner(texts[0]):
+            return row
+        row -= 1
+    return None
+
+
 def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Series:
     """Refs that are bare numbers restarting in each recommendation become ``N.k``.
 
@@ -90,4 +105,4 @@ def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Ser
     return out
 
 
-__all__ = ["NARRATIVE_PATTERN", "is_banner", "is_narrative", "mark_blocks", "qualify_block_numbers"]
+__all__ = ["NARRATIVE_PATTERN", "banner_above", "is_banner", "is_narrative", "mark_blocks", "qualify_block_numbers"]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from validation.detect_blocks import is_banner, mark_blocks, qualify_block_numbers
+from validation.detect_blocks import banner_above, mark_blocks, qualify_block_numbers
 from validation.detect_grid import fill_merged_down, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
 from validation.detect_refs import LEADING_REF, part_for, split_parts, strip_marker
-from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, ref_prefix
+from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, recommendation_otherwise
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
 
@@ -226,19 +226,7 @@ def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> E
     out["ref"] = qualify_block_numbers(out["ref"], out["recommendation"])
     out = out.drop(columns="_split")
     if not rec_from:
-        prefix = out["ref"].map(ref_prefix)
-        if prefix.notna().any():
-            out["recommendation"] = prefix.where(prefix.notna(), None)
-            rec_from = "ref prefix"
-    if not rec_from and title and len(out):
-        out["recommendation"] = title
-        rec_from = "sheet title"
-    if not rec_from and len(out):
-        # A tracker with one row per recommendation (no column, heading or ref prefix groups
-        # them): each row is its own recommendation, named by its ref, else its text.
-        own = out["ref"].where(out["ref"].notna(), out["action"])
-        out["recommendation"] = own.where(own.notna(), None)
-        rec_from = "each row"
+        out, rec_from = recommendation_otherwise(out, title)
     for name in _MARKER_FIELDS:
         out[name] = _strip_markers(out[name])
     out[SHEET_COL] = grid.name
@@ -259,7 +247,7 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
     header (``Recommendation No. 1`` then ``Ref | Action ...``). A title row is not a heading.
     """
     top = header + 1
-    banner = _banner_above(grid, header, last_col)
+    banner = banner_above(grid, header, last_col)
     if banner is not None:
         return banner
     row = header - 1
@@ -271,20 +259,6 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
         top = row
         row -= 1
     return top
-
-
-def _banner_above(grid: SheetGrid, header: int, last_col: int) -> int | None:
-    """The banner opening the first block (``Recommendation No. 1``, its text and narrative rows,
-    then the header), or None: only one-cell rows may sit between the banner and the header."""
-    row = header - 1
-    while row >= grid.origin[0]:
-        texts = [v for v in (grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)) if v is not None and str(v).strip()]
-        if len(texts) != 1:
-            return None
-        if is_banner(texts[0]):
-            return row
-        row -= 1
-    return None
 
 
 def _frame(out: pd.DataFrame | list) -> pd.DataFrame:

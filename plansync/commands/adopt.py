@@ -113,14 +113,7 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
     detected = detect_plan(grids, aliases)
     if detected is None:
-        where = book.path.name if book.path is not None else "this workbook"
-        raise LayoutNotFound(
-            f"No sheet in {where} has a header row plansync recognises: it looks for a row of headings "
-            "such as 'Ref', 'Action', 'Lead' and 'Target date' (or 'Deadline', 'By when'). Add such a "
-            "heading row above the plan, or fill in 'Plan sheet', 'Header row' and the columns under "
-            "Column overrides on the Settings sheet, then adopt again.",
-            path=str(book.path) if book.path is not None else None,
-        )
+        raise _not_found(book)
     added: list[str] = []
     update_meta(book, layout=detected.to_dict())
 
@@ -163,6 +156,17 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
         status_from=_status_source(plan, headers),
         status_to_set=status_to_set,
         sheets=_sheet_roles(every, layout),
+    )
+
+
+def _not_found(book: Workbook) -> LayoutNotFound:
+    where = book.path.name if book.path is not None else "this workbook"
+    return LayoutNotFound(
+        f"No sheet in {where} has a header row plansync recognises: it looks for a row of headings "
+        "such as 'Ref', 'Action', 'Lead' and 'Target date' (or 'Deadline', 'By when'). Add such a "
+        "heading row above the plan, or fill in 'Plan sheet', 'Header row' and the columns under "
+        "Column overrides on the Settings sheet, then adopt again.",
+        path=str(book.path) if book.path is not None else None,
     )
 
 
