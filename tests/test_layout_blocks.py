@@ -84,3 +84,18 @@ def test_a_narrative_row_between_actions_is_never_an_action():
         ["1.2", "Audit files", "Head of QA", "June 2023"],
     ])
     assert ["1.1", "1.2"] == actions["ref"].tolist()
+
+
+def test_a_recommendation_cell_merged_over_its_actions_gives_each_action_its_recommendation():
+    grid = SheetGrid(
+        "Plan",
+        [
+            ["Recommendation", "Action", "Lead", "Deadline"],
+            ["Written records are accurate", "Review standards", "HoS", "July 2022"],
+            [None, "Audit files", "Head of QA", "Quarterly reporting"],
+            ["Supervision is regular", "Refresh the policy", "HoS", "August 2022"],
+        ],
+        merged=[(2, 1, 3, 1)],
+    )
+    actions = extract_actions(grid, detect_layout([grid]))
+    assert ["Written records are accurate", "Written records are accurate", "Supervision is regular"] == actions["recommendation"].tolist()
