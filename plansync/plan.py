@@ -16,9 +16,11 @@ import pandas as pd
 
 from plansync.bookkeeping import LEGACY_ROWS_SHEET, META_SHEET, load_meta
 from plansync.errors import LayoutNotFound, SettingsError
+from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
-from validation.layout import Extracted, Layout, detect_layout, field_for_header, read_actions
+from validation.layout import Extracted, Layout, field_for_header
+from validation.plan_sheets import detect_plan, read_plan
 from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
 
 # Sheets plansync writes itself: never the plan.
@@ -40,6 +42,7 @@ class LoadedPlan:
         settings_problems: Settings values that could not be used, each at its cell.
         meta: the hidden ``_plansync`` sheet's values as read here, so later steps (row keys,
             sync state) need not read that sheet again.
+        colours: what the cells' fill colours said about status (``plansync.plan_colours``).
     """
 
     book: Workbook
@@ -50,6 +53,7 @@ class LoadedPlan:
     extracted: Extracted
     settings_problems: list[SettingsProblem] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    colours: "ColourReading | None" = None
 
     def require_settings(self) -> Settings:
         """The settings, or ``SettingsError`` for the first unusable value (for commands that act on them)."""
@@ -64,7 +68,7 @@ def _report(progress: Progress | None, message: str, done: float) -> None:
         progress(message, done)
 
 
-def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> Layout | None:
+def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook, aliases: dict[str, str]) -> Layout | None:
     """The layout adoption saved, if its header cells still name the same fields."""
     data = meta.get("layout")
     if not isinstance(data, dict):
@@ -80,12 +84,12 @@ def _saved_layout(meta: dict, grids: dict[str, SheetGrid], book: Workbook) -> La
     header = max(layout.header_rows)
     # A person may have inserted or moved columns since adoption: then detect again.
     for name, col in layout.columns.items():
-        seen = field_for_header(grid.cell(header, col))
+        seen = field_for_header(grid.cell(header, col), aliases)
         if seen is not None and seen != name:
             return None
     # ... or inserted rows above the table: the saved header rows no longer hold the header.
     action = layout.columns.get("action")
-    if action is None or not any(field_for_header(grid.cell(r, action)) == "action" for r in layout.header_rows):
+    if action is None or not any(field_for_header(grid.cell(r, action), aliases) == "action" for r in layout.header_rows):
         return None
     return layout
 
@@ -138,7 +142,10 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grids: dict[str, SheetGrid] = {}
 
     _report(progress, "Finding the plan", 0.2)
-    layout = _saved_layout(meta, grids, book)
+    layout = _saved_layout(meta, grids, book, settings.header_aliases)
+    if layout is not None and settings.header_aliases and layout.source == "detected":
+        # A heading named in Settings may find a column the saved mapping lacks: detect again.
+        layout = None
     layout = _apply_overrides(layout, settings, book, grids)
     if layout is None:
         for name in names:
@@ -147,7 +154,7 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
             grid = book.read_sheet(name)
             if not grid.hidden:
                 grids[name] = grid
-        layout = detect_layout([g for n, g in grids.items() if n not in OWN_SHEETS])
+        layout = detect_plan([g for n, g in grids.items() if n not in OWN_SHEETS], settings.header_aliases)
         layout = _apply_overrides(layout, settings, book, grids)
     if layout is None or "action" not in layout.columns:
         where = book.path.name if book.path is not None else "this workbook"
@@ -160,13 +167,14 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
 
     _report(progress, "Reading actions", 0.6)
-    extracted = read_actions(grid, layout)
+    extracted = read_plan(grid, layout, lambda name: grids.get(name) or book.read_sheet(name))
     stem = Path(book.path).stem if book.path is not None else layout.sheet
     actions = _fill_plan(extracted.actions, settings.plan_name or stem)
+    actions, colours = read_colour_status(book, layout, actions, grid)  # status shown only by a cell's colour
     _report(progress, "Plan loaded", 1.0)
     return LoadedPlan(
         book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems,
-        meta=meta,
+        meta=meta, colours=colours,
     )
 
 

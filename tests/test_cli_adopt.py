@@ -113,6 +113,11 @@ def test_adopt_shows_the_mapping_it_found_and_what_it_could_not_place(tmp_path):
         "plansync's columns: F Due, G RAG, H Overdue, I Days overdue",
         "Recommendations: 4 (from heading rows above the actions)",
         "Actions: 33",
+        "Status from: the words of the Progress column (E)",
+        "Status to set by a person (1):",
+        "  - 'Action Plan'!E10: plansync cannot tell from its empty progress cell whether this action is complete, on track "
+        "or at risk, so its status is left unknown (it is not counted complete). Write where the action stands at the start "
+        "of the update (for example 'Complete - ...' or 'In progress - on track'), or add a Status column and set it.",
         "Could not place:",
         "  - 'Action Plan'!A10: This action has no ref; plansync will give it a key of its own, "
         "but a ref makes it easier to find. Type a ref for this action, e.g. 1.5.",
@@ -143,7 +148,18 @@ def test_adopt_json_gives_the_mapping_and_counts_and_saves_the_mapping_in_the_hi
         "split_cells": 0,
         "unplaced": [],
         "added": ["headers Due, RAG, Overdue, Days overdue at Plan!F1:I1", "sheet Settings", "sheet Issues", "sheet Summary"],
-    } == json.loads(result.output)
+        "status_from": "the words of the Progress column (E)",
+        "sheets": [
+            {"sheet": "Plan", "read_as": "the plan"},
+            {"sheet": "Version control", "read_as": "skipped: no header row naming an action column (a cover, key, notes or version sheet)"},
+        ],
+    } == {k: v for k, v in json.loads(result.output).items() if k != "status_to_set"}
+    # York's updates say what is happening, not where each action stands: a person sets those.
+    to_set = json.loads(result.output)["status_to_set"]
+    # (25 of 31: 'This review is currently underway.' and the like read as On track.)
+    assert 25 == len(to_set)
+    assert to_set[0].startswith("Plan!E3: plansync cannot tell from its progress ('Action Learning Sets delivered")
+    assert all(item.startswith("Plan!E") for item in to_set)
     wb = openpyxl.load_workbook(path)
     assert ["Plan", "Version control", "_plansync", "Settings", "Issues", "Summary"] == wb.sheetnames
     assert "hidden" == wb["_plansync"].sheet_state

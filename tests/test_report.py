@@ -165,3 +165,21 @@ def test_report_prints_the_summary_for_people(tmp_path):
         "  4.1 (recommendation 4, Head of Safeguarding & Quality Assurance): 14 days",
         "Written to the Summary sheet.",
     ] == result.output.splitlines()
+
+
+def test_report_on_a_read_only_workbook_prints_its_figures_and_says_the_summary_was_not_saved(tmp_path):
+    path = _copy("rotherham_ilacs_2022.xlsx", tmp_path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["report", str(path), "--today", "2022-11-14", "--json"])
+    assert 0 == result.exit_code, result.output
+    assert (4, 33, 5) == tuple(json.loads(result.stdout)[k] for k in ("recommendations", "actions", "complete"))
+    warning = result.stderr.splitlines()
+    assert 1 == len(warning)
+    assert "read-only" in warning[0] and "Summary sheet was not saved" in warning[0] and "Read-only" in warning[0]
+    assert before == path.read_bytes()
+
+    people = CliRunner().invoke(main, ["report", str(path), "--today", "2022-11-14"])
+    assert 0 == people.exit_code, people.output
+    assert "Recommendations: 4   Actions: 33   Complete: 5" in people.stdout
+    assert "Written to the Summary sheet." not in people.stdout

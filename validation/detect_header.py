@@ -48,7 +48,7 @@ class HeaderFound:
         return len(self.columns)
 
 
-def header_fields(frame: pd.DataFrame) -> pd.DataFrame:
+def header_fields(frame: pd.DataFrame, aliases: dict[str, str] | None = None) -> pd.DataFrame:
     """The canonical field each short text cell names (else None), same shape as ``frame``.
 
     Each distinct value is normalised once: a column of 50,000 leads has a few dozen.
@@ -57,7 +57,7 @@ def header_fields(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
         names = [
-            field_for_header(v) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
+            field_for_header(v, aliases) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
             for v in uniques
         ]
         mapped = np.array(names + [None], dtype=object)[codes]  # code -1 (blank) takes the trailing None
@@ -65,12 +65,19 @@ def header_fields(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, columns=frame.columns, dtype=object)
 
 
-def find_header(grid: SheetGrid) -> HeaderFound | None:
-    """The header of ``grid``, or None when no row names an action column and one other field."""
+def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> HeaderFound | None:
+    """The header of ``grid``, or None when no row names an action column and one other field.
+
+    ``aliases``: a team's own headings from Settings (heading -> field), on top of the built-in names.
+    """
     frame = grid_frame(grid)
     if frame.empty:
         return None
-    fields = header_fields(frame)
+    fields = header_fields(frame, aliases)
+    if not fields.eq("action").any(axis=None):
+        # A tracker of recommendations (one row each, no action column): the recommendation is
+        # what will be done, so its column is read as the action.
+        fields = fields.replace("recommendation", "action")
     # Only rows naming the action column and one more field can be headers; count the distinct
     # fields of those few rows (a field named twice in a row counts once).
     named = fields.notna().sum(axis=1)
@@ -92,12 +99,15 @@ def find_header(grid: SheetGrid) -> HeaderFound | None:
                 rows.append(extra)
     rows.extend(int(r) for r in _repeats(fields, columns, exclude=set(rows)))
     labels = {int(c): str(frame.at[r, c]).strip() for r in sorted(rows, reverse=True) for c in frame.columns if isinstance(frame.at[r, c], str)}
+    computed_col = _computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:])
+    # plansync's own Due / RAG columns (from an earlier adoption) are never the team's fields.
+    columns = {f: c for f, c in columns.items() if c < computed_col or f == "action"}
     return HeaderFound(
         row=row,
         rows=tuple(sorted(rows)),
         columns=columns,
         labels=dict(sorted(labels.items())),
-        computed_col=_computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:]),
+        computed_col=computed_col,
     )
 
 

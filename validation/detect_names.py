@@ -33,14 +33,16 @@ _DATED = (
 )
 
 
-def field_for_header(value: object) -> str | None:
-    """The canonical field a header names, or None.
+def field_for_header(value: object, extra: dict[str, str] | None = None) -> str | None:
+    """The canonical field a header names, or None. ``extra``: a team's own headings (Settings,
+    normalised as ``normalise_header`` does) -> field; they win over the built-in table.
 
     >>> field_for_header("Update September 2013")
     'progress'
     """
     text = normalise_header(value)
-    found = ALIAS_TO_FIELD.get(text)
+    found = extra.get(text) if extra else None
+    found = found or ALIAS_TO_FIELD.get(text)
     if found is None and text:
         found = next((name for pattern, name in _DATED if pattern.match(text)), None)
     return found

@@ -119,6 +119,24 @@ def recommendation_number(text: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def recommendation_otherwise(out: pd.DataFrame, title: str | None) -> tuple[pd.DataFrame, str]:
+    """When no column or heading names the recommendations: the ref's prefix (2.13 -> 2), else the
+    sheet's title (a plan kept one sheet per recommendation), else each row is its own (a tracker
+    with one row per recommendation, named by its ref, else its text)."""
+    if not len(out):
+        return out, ""
+    prefix = out["ref"].map(ref_prefix)
+    if prefix.notna().any():
+        out["recommendation"] = prefix.where(prefix.notna(), None)
+        return out, "ref prefix"
+    if title:
+        out["recommendation"] = title
+        return out, "sheet title"
+    own = out["ref"].where(out["ref"].notna(), out["action"])
+    out["recommendation"] = own.where(own.notna(), None)
+    return out, "each row"
+
+
 def ref_prefix(ref: object) -> str | None:
     """The recommendation a ref belongs to: ``'2.13'`` -> ``'2'``, ``'4b'`` -> ``'4'``."""
     if ref is None or (isinstance(ref, float) and ref != ref):
@@ -138,5 +156,6 @@ __all__ = [
     "classify_rows",
     "heading_of_rows",
     "recommendation_number",
+    "recommendation_otherwise",
     "ref_prefix",
 ]

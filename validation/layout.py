@@ -17,11 +17,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from validation.detect_blocks import banner_above, mark_blocks, qualify_block_numbers
 from validation.detect_grid import fill_merged_down, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
 from validation.detect_refs import LEADING_REF, part_for, split_parts, strip_marker
-from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, ref_prefix
+from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, recommendation_otherwise
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
 
@@ -55,6 +56,8 @@ class Layout:
         computed_col: first column plansync may use for its computed columns.
         source: 'detected' or 'settings' (a person's correction wins over detection).
         unplaced: things detection saw but could not place, in words.
+        extra: the plan's other sheets, each with its own layout, when the plan is kept on several
+            sheets (``validation.plan_sheets``); plansync's computed columns go on ``sheet`` only.
     """
 
     sheet: str
@@ -63,9 +66,10 @@ class Layout:
     computed_col: int
     source: str = "detected"
     unplaced: list[str] = field(default_factory=list)
+    extra: list["Layout"] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "sheet": self.sheet,
             "header_rows": list(self.header_rows),
             "columns": dict(self.columns),
@@ -73,6 +77,9 @@ class Layout:
             "source": self.source,
             "unplaced": list(self.unplaced),
         }
+        if self.extra:  # only plans kept on several sheets carry it
+            data["extra"] = [e.to_dict() for e in self.extra]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Layout":
@@ -83,10 +90,11 @@ class Layout:
             computed_col=int(data["computed_col"]),
             source=str(data.get("source", "detected")),
             unplaced=list(data.get("unplaced", [])),
+            extra=[cls.from_dict(e) for e in data.get("extra", [])],
         )
 
 
-def detect_layout(grids: list[SheetGrid]) -> Layout | None:
+def detect_layout(grids: list[SheetGrid], aliases: dict[str, str] | None = None) -> Layout | None:
     """The plan's layout: the sheet whose header names the most fields, or None when no sheet
     has a header naming an action column and one other field. plansync's own sheets are skipped.
     """
@@ -94,7 +102,7 @@ def detect_layout(grids: list[SheetGrid]) -> Layout | None:
     for grid in grids:
         if grid.name in PLANSYNC_SHEETS:
             continue
-        found = find_header(grid)
+        found = find_header(grid, aliases)
         if found is not None and (best is None or found.score > best[1].score):
             best = (grid, found)
     if best is None:
@@ -103,7 +111,7 @@ def detect_layout(grids: list[SheetGrid]) -> Layout | None:
     unplaced = [
         f"Column {column_letter(col)} ('{text}') on {grid.name} is not a column plansync knows; it is kept as it is."
         for col, text in found.labels.items()
-        if col < found.computed_col and col not in found.columns.values() and field_for_header(text) is None
+        if col < found.computed_col and col not in found.columns.values() and field_for_header(text, aliases) is None
     ]
     for name, hint in _REQUIRED_HINTS.items():
         if name not in found.columns:
@@ -141,7 +149,8 @@ class Extracted:
 
     Attributes:
         actions: the actions frame.
-        recommendation_from: 'column', 'headings', 'ref prefix' or '' (none found).
+        recommendation_from: 'column', 'headings', 'ref prefix', 'each row' (a tracker with one
+            row per recommendation) or '' (no actions).
         headings: number of recommendation heading rows seen.
         split_cells: number of cells that held several actions.
     """
@@ -161,8 +170,12 @@ def extract_actions(grid: SheetGrid, layout: Layout) -> pd.DataFrame:
     return read_actions(grid, layout).actions
 
 
-def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
-    """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``)."""
+def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> Extracted:
+    """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``).
+
+    ``title``: the recommendation the whole sheet stands for (a plan kept one sheet per
+    recommendation), used when nothing inside the sheet names one.
+    """
     first = min(layout.header_rows)
     last_col = max([layout.computed_col - 1, *layout.columns.values()])
     table = grid_frame(grid, first_row=_headings_above(grid, first, last_col), last_col=last_col)
@@ -179,6 +192,7 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
         merged=grid.merged,
         recommendation_col=layout.columns.get("recommendation"),
     )
+    kinds = mark_blocks(table, kinds)
     heading = heading_of_rows(table, kinds)
     is_action = kinds.eq(ACTION)
 
@@ -209,12 +223,10 @@ def read_actions(grid: SheetGrid, layout: Layout) -> Extracted:
     out["_split"] = False
     out, split_cells = _split_cells(out)
     out = _refs_from_text(out)
+    out["ref"] = qualify_block_numbers(out["ref"], out["recommendation"])
     out = out.drop(columns="_split")
     if not rec_from:
-        prefix = out["ref"].map(ref_prefix)
-        if prefix.notna().any():
-            out["recommendation"] = prefix.where(prefix.notna(), None)
-            rec_from = "ref prefix"
+        out, rec_from = recommendation_otherwise(out, title)
     for name in _MARKER_FIELDS:
         out[name] = _strip_markers(out[name])
     out[SHEET_COL] = grid.name
@@ -235,6 +247,9 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
     header (``Recommendation No. 1`` then ``Ref | Action ...``). A title row is not a heading.
     """
     top = header + 1
+    banner = banner_above(grid, header, last_col)
+    if banner is not None:
+        return banner
     row = header - 1
     while row >= grid.origin[0]:
         cells = [grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)]

@@ -100,6 +100,10 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
 
     status_col = facts.cells("status")
     given = status_col.back(status_codes_per_value(status_col.uniques), np.int8(-1))
+    # A status column in the team's own words ("Completed", "In Progress") answers when the
+    # progress text says nothing (validation still asks for one of the listed statuses).
+    worded = status_col.back(status_per_text(status_col.uniques, kw), np.int8(-1))
+    p_status = np.where(p_status >= 0, p_status, worded).astype("int8")
 
     # Status as given; else inferred from the progress text and the target text.
     status = np.where(given >= 0, given, combine_status(p_status, t_done_text)).astype("int8")

@@ -5,7 +5,9 @@ short explanation in column C, then three small tables, each under a heading in 
 
 - ``Owners``: lead as written in the plan (A) -> sign-in email(s) of the people who may edit it (B);
 - ``Status keywords``: status (A) -> the words and phrases that mean it in progress text (B);
-- ``Column overrides``: for adopted workbooks, which column holds each field (B: a letter such as D).
+- ``Column overrides``: for adopted workbooks, which column holds each field (B: a letter such as D);
+- ``Header names``: a column heading the team uses (A) -> the field it means (B), added to the
+  headings plansync knows (``validation.fields``) for every detection.
 
 Rows are found by their label, not their position, so a person may insert rows, add notes or
 reorder the settings. Labels are compared ignoring case, spacing, a trailing ':' and any
@@ -51,12 +53,14 @@ SECTION_LABELS: dict[str, tuple[str, ...]] = {
     "owners": ("Owners", "owners table", "owner sign-ins"),
     "keywords": ("Status keywords", "keywords"),
     "columns": ("Column overrides", "columns", "column mapping"),
+    "aliases": ("Header names", "header aliases", "column headings"),
 }
 # The header row the template writes under each section heading (skipped when read).
 SECTION_HEADERS: dict[str, tuple[str, str]] = {
     "owners": ("Lead (as written in the plan)", "Sign-in email(s); separate several with ;"),
     "keywords": ("Status", "Words and phrases that mean it, separated by commas"),
     "columns": ("Field", "Column letter (leave empty to let plansync find it)"),
+    "aliases": ("Heading as written in your plan", "Field it means (e.g. Target date)"),
 }
 # Status keyword lists, by StatusKeywords attribute, as labelled in the sheet.
 KEYWORD_LABELS: dict[str, str] = {
@@ -153,6 +157,7 @@ class Settings:
         site, list_name, graph_url: where the SharePoint list is (None: the embedded local server).
         keywords: the phrases that tell each status in progress text.
         column_overrides: canonical field -> 1-based column (``due``: where computed columns start).
+        header_aliases: a team's own column headings -> the canonical field each means.
         plan_sheet, header_row: where the plan's table is, for adopted workbooks.
         last_sync: when plansync last synced (as written in the sheet).
     """
@@ -167,6 +172,7 @@ class Settings:
     graph_url: str | None = None
     keywords: StatusKeywords = StatusKeywords()
     column_overrides: dict[str, int] = field(default_factory=dict)
+    header_aliases: dict[str, str] = field(default_factory=dict)
     plan_sheet: str | None = None
     header_row: int | None = None
     last_sync: Any = None
@@ -270,6 +276,7 @@ def read_settings(grid: SheetGrid | None) -> tuple[Settings, list[SettingsProble
     owners: dict[str, tuple[str, ...]] = {}
     keyword_lists: dict[str, tuple[str, ...]] = {}
     columns: dict[str, int] = {}
+    aliases: dict[str, str] = {}
     problems: list[SettingsProblem] = []
     section: str | None = None
 
@@ -319,6 +326,8 @@ def read_settings(grid: SheetGrid | None) -> tuple[Settings, list[SettingsProble
                 keyword_lists[attr] = tuple(p.strip().lower() for p in _LIST_SPLIT.split(text) if p.strip())
         elif section == "columns":
             _read_column(row, label, name, value, values, columns, problem)
+        elif section == "aliases":
+            _read_alias(row, label, value, aliases, problem)
 
     keywords = replace(StatusKeywords(), **keyword_lists)
     settings = Settings(
@@ -332,6 +341,7 @@ def read_settings(grid: SheetGrid | None) -> tuple[Settings, list[SettingsProble
         graph_url=values.get("graph_url"),
         keywords=keywords,
         column_overrides=columns,
+        header_aliases=aliases,
         plan_sheet=values.get("plan_sheet"),
         header_row=values.get("header_row"),
         last_sync=values.get("last_sync"),
@@ -423,6 +433,21 @@ def _read_column(row: int, label: object, name: str, value: object, values: dict
         return
     if col is not None:
         columns[field_name] = col
+
+
+def _read_alias(row: int, label: object, value: object, aliases: dict, problem) -> None:
+    """One row of Header names: the team's heading (A) -> the field it means (B)."""
+    if _text(value) is None:
+        return
+    field_name = _FIELD_BY_LABEL.get(normalise_label(value))
+    if field_name is None or field_name in {f.name for f in COMPUTED}:
+        problem(
+            row, label, value,
+            f"'{_text(value)}' is not a field plansync knows.",
+            "Write one of: " + ", ".join(f.label for f in FIELDS) + ".",
+        )
+        return
+    aliases[" ".join(str(label).split()).strip().rstrip(":").strip().lower()] = field_name
 
 
 def find_setting(grid: SheetGrid | None, key: str) -> tuple[int, int] | None:

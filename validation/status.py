@@ -14,6 +14,11 @@ normalised. The first status in this order whose phrases appear wins:
 5. ``Not started``  e.g. ``awaiting start``, ``not started`` (before On track: "not started" holds "started")
 6. ``On track``     e.g. ``on track``, ``in progress``, ``underway``
 
+``Signed off`` and ``Complete`` count only where the text states the action itself is done: at its
+opening (``Complete - ...``, ``Completed.``, ``Closed``), as a sentence of its own, or said of the
+action (``This action is now complete``); ``staff have completed the first module`` is not the
+action complete (``validation.complete_statement``). The target text is read as before.
+
 Text that holds a completion back (``to be completed``, ``once completed``, ``not yet complete``,
 ``further time``) never counts as complete. So ``Reviewed at the Evidence Challenge Panel ... who
 agreed that the action was complete but requested further time for assurance`` is **At risk**:
@@ -33,6 +38,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from validation.complete_statement import states_complete
 from validation.distinct import factorize_cells
 from validation.fields import STATUSES
 from validation.words import Joined
@@ -43,7 +49,7 @@ class StatusKeywords:
     """Phrases that tell each status, lower case; a Settings sheet may replace any list."""
 
     signed_off: tuple[str, ...] = ("signed off", "sign off approved", "sign-off approved", "closed by", "formally closed")
-    complete: tuple[str, ...] = ("action complete", "complete", "completed", "action completed", "achieved", "done")
+    complete: tuple[str, ...] = ("action complete", "complete", "completed", "action completed", "achieved", "done", "closed", "actioned", "implemented")
     not_complete: tuple[str, ...] = (
         "to complete",
         "to be complete",
@@ -150,6 +156,17 @@ def _contains(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
     return found
 
 
+def _states(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
+    """Like ``_contains``, but only where the phrase states the action itself is done
+    (``validation.complete_statement``): a part of the work completed is not the action complete."""
+    found = _contains(norm, phrases)
+    if found.any():
+        parts = tuple(sorted(_phrase_parts(tuple(phrases))))
+        rows = np.flatnonzero(found)
+        found[rows] = np.fromiter((states_complete(t, parts) for t in norm.texts[rows]), dtype=bool, count=len(rows))
+    return found
+
+
 def complete_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
     """For distinct cell values: says complete (or signed off) without holding it back."""
     norm = _Normalised(uniques)
@@ -162,9 +179,10 @@ def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray
     held_back = _contains(norm, keywords.not_complete)
     conditions = []
     for attr, _ in _ORDER:
-        hit = _contains(norm, getattr(keywords, attr))
         if attr in ("signed_off", "complete"):
-            hit &= ~held_back
+            hit = _states(norm, getattr(keywords, attr)) & ~held_back
+        else:
+            hit = _contains(norm, getattr(keywords, attr))
         conditions.append(hit)
     codes = [STATUS_CODE[label] for _, label in _ORDER]
     if not len(norm.texts):

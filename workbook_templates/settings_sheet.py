@@ -46,6 +46,8 @@ SECTION_EXPLANATIONS: dict[str, str] = {
     "(adopted workbooks). Change a list to match how your team writes.",
     "columns": "Only for workbooks plansync adopted: if it picked the wrong column for a field, write the right column "
     "letter here. Empty: plansync finds the column itself.",
+    "aliases": "Column headings your team uses that plansync does not know yet: the heading as written, and the field "
+    "it means. plansync then finds that column in this and every later plan read with these settings.",
 }
 
 _TITLE = Font(bold=True, size=14)
@@ -92,6 +94,12 @@ def settings_rows(settings: Settings) -> list[tuple[str, list[Any]]]:
     for f in FIELDS:
         rows.append(("row", [f.label, _letter(by_col.get(f.name))]))
     rows.append(("row", [COMPUTED_START_LABEL, _letter(by_col.get("due")), "Where plansync writes Due, RAG, Overdue and Days overdue."]))
+
+    rows += [("blank", []), ("section", [SECTION_LABELS["aliases"][0], None, SECTION_EXPLANATIONS["aliases"]])]
+    rows.append(("table_header", list(SECTION_HEADERS["aliases"])))
+    labels = {f.name: f.label for f in FIELDS}
+    for heading, name in settings.header_aliases.items():
+        rows.append(("row", [heading, labels.get(name, name)]))
     return rows
 
 

@@ -19,6 +19,7 @@ _FROM = {
     "column": "from the {header} column",
     "headings": "from heading rows above the actions",
     "ref prefix": "from each ref's first number (2.13 belongs to 2)",
+    "each row": "one per row: the plan lists each recommendation on its own row",
     "": "none found",
 }
 
@@ -42,6 +43,14 @@ def render(result: AdoptResult) -> list[str]:
     source = _FROM[result.recommendation_from].format(header=result.headers.get("recommendation", "recommendation"))
     lines.append(f"Recommendations: {result.recommendations} ({source})")
     lines.append(f"Actions: {result.actions}" + (f" ({result.split_cells} cells held several actions; each is its own action)" if result.split_cells else ""))
+    if result.status_from:
+        lines.append(f"Status from: {result.status_from}")
+    if len(result.sheets) > 1:
+        lines.append("Sheets:")
+        lines.extend(f"  '{name}': {what}" for name, what in result.sheets)
+    if result.status_to_set:
+        lines.append(f"Status to set by a person ({len(result.status_to_set)}):")
+        lines.extend(f"  - {item}" for item in result.status_to_set)
     if result.unplaced:
         lines.append("Could not place:")
         lines.extend(f"  - {item}" for item in result.unplaced)

@@ -10,7 +10,7 @@ import click
 from plansync.cli import main
 from plansync.cli._errors import reports_errors
 from plansync.cli._progress import progress_bar
-from plansync.commands.report import ReportResult, report_workbook
+from plansync.commands.report import ReportResult, is_read_only, not_saved_warning, report_workbook
 from validation.fields import RAG_VALUES
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
@@ -49,14 +49,19 @@ def report_command(path: Path, today, as_json: bool) -> None:
 
         plansync report plan.xlsx --today 2022-11-14 --json
     """
-    book = OpenpyxlWorkbook.open(path, write=True)
+    # A read-only workbook still gets its figures; only the Summary sheet cannot be saved.
+    read_only = is_read_only(path)
+    book = OpenpyxlWorkbook.open(path, write=not read_only)
     with progress_bar("Summarising", enabled=not as_json) as progress:
-        result = report_workbook(book, today=today.date() if today else None, progress=progress)
+        result = report_workbook(book, today=today.date() if today else None, progress=progress, save=not read_only)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-        return
-    for line in render(result):
-        click.echo(line)
+    else:
+        lines = render(result)
+        for line in lines[:-1] if read_only else lines:
+            click.echo(line)
+    if read_only:
+        click.echo(not_saved_warning(path), err=True)
 
 
 __all__ = ["render", "report_command"]

@@ -23,12 +23,14 @@ import pandas as pd
 from plansync.bookkeeping import update_meta
 from plansync.errors import LayoutNotFound
 from plansync.plan import OWN_SHEETS, load_plan
+from plansync.plan_colours import status_warnings
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
 from validation.grid import SheetGrid, cell_address, column_letter
-from validation.layout import Layout, detect_layout
+from validation.layout import Layout
+from validation.plan_sheets import detect_plan
 from validation.schema import validate_actions
-from validation.settings import SETTINGS_SHEET, Settings
+from validation.settings import SETTINGS_SHEET, Settings, read_settings
 from validation.summary import count_recommendations
 
 ISSUES_SHEET = "Issues"
@@ -53,6 +55,10 @@ class AdoptResult:
         unplaced: what adoption could not place, in words, with where and what to do.
         issues: warnings about single actions (an action without a ref ...), as an issues frame.
         added: what adoption added to the workbook this time (empty when it was already adopted).
+        status_from: where each action's status comes from, in words (column, colour, text).
+        sheets: every sheet of the workbook but plansync's own, with what adoption made of it.
+        status_to_set: actions whose status plansync cannot tell (or whose words and colour
+            disagree), each at its cell with what to do: a person sets them, plansync never guesses.
     """
 
     layout: Layout
@@ -64,6 +70,9 @@ class AdoptResult:
     unplaced: list[str]
     issues: pd.DataFrame
     added: list[str] = field(default_factory=list)
+    status_from: str = ""
+    sheets: list[tuple[str, str]] = field(default_factory=list)
+    status_to_set: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The mapping and counts, as ``plansync adopt --json`` prints them."""
@@ -83,6 +92,9 @@ class AdoptResult:
             "split_cells": self.split_cells,
             "unplaced": list(self.unplaced),
             "added": list(self.added),
+            "status_from": self.status_from,
+            "sheets": [{"sheet": name, "read_as": what} for name, what in self.sheets],
+            "status_to_set": list(self.status_to_set),
         }
 
 
@@ -95,17 +107,13 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     """
     _report(progress, "Finding the plan", 0.0)
     names = book.sheet_names()
-    grids = [g for g in (book.read_sheet(n) for n in names if n not in OWN_SHEETS) if not g.hidden]
-    detected = detect_layout(grids)
+    every = [book.read_sheet(n) for n in names if n not in OWN_SHEETS]
+    grids = [g for g in every if not g.hidden]
+    # Headings a person named in Settings (Header names) count from the first detection.
+    aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
+    detected = detect_plan(grids, aliases)
     if detected is None:
-        where = book.path.name if book.path is not None else "this workbook"
-        raise LayoutNotFound(
-            f"No sheet in {where} has a header row plansync recognises: it looks for a row of headings "
-            "such as 'Ref', 'Action', 'Lead' and 'Target date' (or 'Deadline', 'By when'). Add such a "
-            "heading row above the plan, or fill in 'Plan sheet', 'Header row' and the columns under "
-            "Column overrides on the Settings sheet, then adopt again.",
-            path=str(book.path) if book.path is not None else None,
-        )
+        raise _not_found(book)
     added: list[str] = []
     update_meta(book, layout=detected.to_dict())
 
@@ -129,6 +137,8 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     for issue in issues.to_dict("records"):
         unplaced.append(f"{issue['cell']}: {issue['message']} {issue['fix']}")
 
+    status_to_set = [f"{i['cell']}: {i['message']} {i['fix']}" for i in status_warnings(plan).to_dict("records")]
+
     recommendations = count_recommendations(plan.actions)
     book.status(f"Adopted {layout.sheet}: {len(actions)} actions under {recommendations} recommendations.")
     _report(progress, "Saving", 0.9)
@@ -143,7 +153,52 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
         unplaced=unplaced,
         issues=issues,
         added=added,
+        status_from=_status_source(plan, headers),
+        status_to_set=status_to_set,
+        sheets=_sheet_roles(every, layout),
     )
+
+
+def _not_found(book: Workbook) -> LayoutNotFound:
+    where = book.path.name if book.path is not None else "this workbook"
+    return LayoutNotFound(
+        f"No sheet in {where} has a header row plansync recognises: it looks for a row of headings "
+        "such as 'Ref', 'Action', 'Lead' and 'Target date' (or 'Deadline', 'By when'). Add such a "
+        "heading row above the plan, or fill in 'Plan sheet', 'Header row' and the columns under "
+        "Column overrides on the Settings sheet, then adopt again.",
+        path=str(book.path) if book.path is not None else None,
+    )
+
+
+def _status_source(plan, headers: dict[str, str]) -> str:
+    """Where the actions' status comes from, as adopt prints it."""
+    columns = plan.layout.columns
+    parts = []
+    if "status" in columns:
+        parts.append(f"the {headers.get('status', 'Status')} column ({column_letter(columns['status'])})")
+    colours = plan.colours
+    if colours is not None and colours.column is not None:
+        key = colours.key or "the usual Blue/Green/Amber/Red shades"
+        parts.append(f"the fill colour of column {column_letter(colours.column)} ({key}; {colours.statuses} actions)")
+    if "progress" in columns:
+        parts.append(f"the words of the {headers.get('progress', 'Progress')} column ({column_letter(columns['progress'])})")
+    return ", then ".join(parts) if parts else "nowhere: the plan has no status, colour or progress to read"
+
+
+def _sheet_roles(grids: list[SheetGrid], layout: Layout) -> list[tuple[str, str]]:
+    """Each sheet with what adoption made of it (the plan, or skipped and why)."""
+    roles = []
+    extra = {e.sheet for e in layout.extra}
+    for grid in grids:
+        if grid.name == layout.sheet:
+            roles.append((grid.name, "the plan" + (" (its first sheet; plansync's columns are added here)" if extra else "")))
+        elif grid.name in extra:
+            roles.append((grid.name, "part of the plan (laid out as the first sheet)"))
+        elif grid.hidden:
+            roles.append((grid.name, "skipped: hidden"))
+        else:
+            roles.append((grid.name, "skipped: no header row naming an action column (a cover, key, notes or version sheet)"))
+    return roles
 
 
 def _report(progress: Progress | None, message: str, done: float) -> None:

@@ -12,7 +12,7 @@ formatting the template (or adoption) installed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from plansync.plan import LoadedPlan, load_plan
 from plansync.workbook.base import Progress, Workbook
-from validation.fields import COMPUTED, RAG_VALUES, ROW_COL
+from validation.fields import COMPUTED, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.grid import cell_address, column_letter
 from validation.rag import compute_rag
 from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
@@ -142,6 +142,11 @@ def rate_plan(plan: LoadedPlan, when: date, *, computed: pd.DataFrame | None = N
     """
     settings = plan.require_settings()
     rated = computed if computed is not None else compute_rag(plan.actions, today=when, rules=settings.rag_rules)
+    if plan.layout.extra:
+        # A plan on several sheets: the computed columns are written on its first sheet only.
+        here = (plan.actions[SHEET_COL] == plan.layout.sheet).to_numpy()
+        plan = replace(plan, actions=plan.actions[here])
+        rated = rated[here]
 
     due = _dates(rated["due"])
     days = _ints(rated["days_overdue"])

@@ -13,8 +13,10 @@ and the chart is rebuilt only when the number of recommendations changes.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from plansync.bookkeeping import load_meta, update_meta
@@ -50,10 +52,13 @@ class ReportResult:
         return self.summary.to_json()
 
 
-def report_workbook(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> ReportResult:
+def report_workbook(
+    book: Workbook, *, today: date | None = None, progress: Progress | None = None, save: bool = True
+) -> ReportResult:
     """Compute the board summary, write the Summary sheet (and its chart), and save the workbook.
 
     ``today`` wins over the Settings sheet's "Today (override)", which wins over the real date.
+    ``save=False`` computes the same summary without saving (a read-only workbook still gets its figures).
 
     Raises:
         LayoutNotFound: no plan table could be found.
@@ -73,10 +78,24 @@ def report_workbook(book: Workbook, *, today: date | None = None, progress: Prog
         f"Summary: {summary.actions} actions, {summary.complete} complete, {len(summary.overdue)} overdue "
         f"(as at {when:%d/%m/%Y})."
     )
-    if progress is not None:
-        progress("Saving", 0.9)
-    book.save()
+    if save:
+        if progress is not None:
+            progress("Saving", 0.9)
+        book.save()
     return ReportResult(summary=summary, today=when, plan=name)
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether the file is marked read-only (the one case ``report`` still answers without saving)."""
+    return path.is_file() and not (path.stat().st_mode & stat.S_IWUSR)
+
+
+def not_saved_warning(path: Path) -> str:
+    """The one stderr line ``report`` prints when it could not save the Summary sheet."""
+    return (
+        f"Warning: {path.name} is read-only, so the Summary sheet was not saved in it (the figures above are right). "
+        "Untick 'Read-only' in the file's properties (or chmod u+w it), then run plansync report again to save the sheet."
+    )
 
 
 def summary_rows(summary: BoardSummary, *, today: date, plan: str) -> list[list[Any]]:
@@ -150,4 +169,4 @@ def _install_chart(book: Workbook, recommendations: int) -> None:
     update_meta(book, **{_META_KEY: {"recommendations": recommendations}})
 
 
-__all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "report_workbook", "summary_rows"])
+__all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "is_read_only", "not_saved_warning", "report_workbook", "summary_rows"])

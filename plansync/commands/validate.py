@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from plansync.plan_colours import status_warnings
 from plansync.plan import load_plan
 from plansync.row_keys import key_plan
 from plansync.workbook.base import Progress, Workbook
@@ -114,7 +115,7 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
         progress("Checking actions", 0.7)
     # The same check sync runs: every row reported here as an error is a row sync would skip.
     found = key_plan(plan).issues
-    parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS)) if not frame.empty]
+    parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS), status_warnings(plan)) if not frame.empty]
     issues = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
     issues["heading"] = _headings(issues, plan)
     order = issues["severity"].ne("error").to_numpy()
