@@ -19,24 +19,23 @@ where anything differs, and the per-field comparison is vectorised over those ro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+
+from sync import ownership
 
 WITHDRAWN = "withdrawn"
 """The field that marks a list item whose row was removed from the workbook ('yes' or '')."""
 
 ITEM_ID, ETAG, MODIFIED_BY = "_item_id", "_etag", "_modified_by"
 
-NOT_YOUR_ROW = "not your row: {owners} may change it. Ask them, or ask for the support role in Settings."
+NOT_YOUR_ROW = "not your row: {owners} may change it. Ask them, or ask a site owner for the support role (plansync roles add)."
 NOT_YOUR_ROW_TO_WITHDRAW = (
     "not your row: it was removed from the workbook, but only {owners} may withdraw it from the list. "
     "Put the row back, or ask them."
 )
-
-_SPLIT_EMAILS = re.compile(r"[;,\s]+")
 
 
 @dataclass(frozen=True)
@@ -166,8 +165,8 @@ def row_hashes(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.S
 
 
 def owner_set(text: str) -> frozenset[str]:
-    """'a@x.gov.uk; B@x.gov.uk' -> {'a@x.gov.uk', 'b@x.gov.uk'}."""
-    return frozenset(p.lower() for p in _SPLIT_EMAILS.split(text or "") if "@" in p)
+    """'a@x.gov.uk; B@x.gov.uk' -> {'a@x.gov.uk', 'b@x.gov.uk'} (the one model: ``sync.ownership``)."""
+    return ownership.owner_set(text)
 
 
 def _allowed(owners: pd.Series, keys: pd.Index, user: str, support: bool) -> pd.Series:

@@ -193,7 +193,7 @@ def test_a_change_to_somebody_elses_row_is_refused_and_the_support_role_may_make
     sync(path, server, list_name, user=BOB)  # and Bob creates his
     edit(path, {(3, "Progress"): "Ann edits Bob's row"})
     refused = sync(path, server, list_name, user=ANN)
-    assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings."}] == refused.to_json()["refused"]
+    assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}] == refused.to_json()["refused"]
     assert "Started" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
     assert "Synced 2 actions: 1 refused (not your row)" == refused.summary
     edit(path, {(3, "Owner sign-in"): ANN})  # writing her own name in does not make it hers
@@ -338,7 +338,7 @@ def test_the_cli_prints_exactly_the_json_counts(server, list_name, tmp_path, mon
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert 0 == dry.exit_code, dry.output
     assert {"created": 1, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
-            "refused": [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings."}],
+            "refused": [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}],
             "conflicts": []} == {k: v for k, v in json.loads(dry.stdout).items() if k != "requests"}
     done = CliRunner().invoke(main, args[:-1])
     assert 0 == done.exit_code, done.output

@@ -117,7 +117,7 @@ def test_a_person_choosing_a_side_on_the_conflicts_sheet_settles_the_conflict():
 def test_a_change_to_somebody_elses_row_is_refused_with_the_reason_and_not_sent():
     result = plan(frame({"p:2.1": row(owner=BOB, progress="Ann's edit")}), frame({"p:2.1": row(owner=BOB)}), listed({"p:2.1": row(owner=BOB)}))
     assert [
-        Refusal("p:2.1", "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings.")
+        Refusal("p:2.1", "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add).")
     ] == result.refused
     assert [] == result.updates
     assert "Started" == result.base.at["p:2.1", "progress"]
