@@ -32,6 +32,9 @@ WITHDRAWN = "withdrawn"
 ITEM_ID, ETAG, MODIFIED_BY = "_item_id", "_etag", "_modified_by"
 
 NOT_YOUR_ROW = "not your row: {owners} may change it. Ask them, or ask a site owner for the support role (plansync roles add)."
+NOT_YOUR_TEAMS_PLAN = (
+    "not your team's plan: plan '{plan}' belongs to {team}. Ask one of them or the support role to add the row."
+)
 NOT_YOUR_ROW_TO_WITHDRAW = (
     "not your row: it was removed from the workbook, but only {owners} may withdraw it from the list. "
     "Put the row back, or ask them."
@@ -205,6 +208,7 @@ def plan_sync(
     skip: frozenset[str] | set[str] = frozenset(),
     skipped_invalid: int = 0,
     resolutions: dict[tuple[str, str], str] | None = None,
+    teams: dict[str, frozenset[str]] | None = None,
 ) -> SyncPlan:
     """Plan one sync. See the module docstring for the three input frames.
 
@@ -219,6 +223,8 @@ def plan_sync(
         skip: keys of invalid rows: neither synced nor withdrawn.
         skipped_invalid: how many workbook rows were invalid (reported).
         resolutions: (key, field) -> 'workbook' or 'list', chosen by a person for a conflict.
+        teams: plan id -> the people who own its rows in the list; a new row of a plan whose team
+            does not include ``user`` is refused without the support role (``sync.ownership``).
     """
     fields = list(fields)
     derived = [d for d in derived if d != WITHDRAWN] + [WITHDRAWN]
@@ -249,6 +255,12 @@ def plan_sync(
     for key in to_create[~ok.to_numpy()] if len(to_create) else []:
         plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key))))
     created = to_create[ok.to_numpy()] if len(to_create) else to_create
+    if teams and not support and len(created):
+        outside = [k for k in created if teams.get(ownership.plan_of_key(k)) and (user or "").lower() not in teams[ownership.plan_of_key(k)]]
+        for key in outside:
+            team = " or ".join(sorted(teams[ownership.plan_of_key(key)]))
+            plan.refused.append(Refusal(key, NOT_YOUR_TEAMS_PLAN.format(plan=ownership.plan_of_key(key), team=team)))
+        created = created.difference(pd.Index(outside))
     if len(created):
         values = w.loc[created, allf]
         plan.creates = [Create(k, {f: v for f, v in rec.items() if v != ""}) for k, rec in zip(created, values.to_dict("records"))]
@@ -357,6 +369,7 @@ __all__ = sorted(
         "Create",
         "ETAG",
         "ITEM_ID",
+        "NOT_YOUR_TEAMS_PLAN",
         "MODIFIED_BY",
         "NOT_YOUR_ROW",
         "NOT_YOUR_ROW_TO_WITHDRAW",

@@ -253,7 +253,11 @@ def _group_route(ctx: _Context, group: Principal, rest: list) -> tuple[object, i
     if rest[0][0] != "users":
         raise SPError(404, _BAD, f"Groups answer /users only, not /{rest[0][0]}.")
     if len(rest) == 1 and method == "GET":
-        return {"value": [_user_body(u) for u in ctx.p.members(group.id)]}, 200
+        people = ctx.p.members(group.id)
+        owners_group = group.id == ctx.p.associated(ctx.site, "Owners").id
+        if owners_group and ctx.p.everyone_owns and ctx.email and ctx.email not in {u.email for u in people}:
+            people.append(ctx.p.ensure_user(ctx.site["id"], ctx.email))  # on a server where everyone owns the site
+        return {"value": [_user_body(u) for u in people]}, 200
     ctx.require_owner(f"change the members of the group '{group.name}'")
     if len(rest) == 1 and method == "POST":
         user = ctx.user_of(str(ctx.body().get("LoginName") or ctx.body().get("Email") or ""))
@@ -277,6 +281,8 @@ def _securable(ctx: _Context, by_title: tuple, rest: list) -> tuple[object, int]
     except Missing:
         raise SPError(404, _NOT_FOUND, f"List '{title}' does not exist at site {ctx.site['path']}.") from None
     chain = [list_scope(lst["id"])]
+    if len(rest) == 1 and rest[0] == ("items", None) and ctx.request.method == "GET":
+        return {"value": _unique_flags(ctx, lst)}, 200
     if rest and rest[0][0] == "items":
         item_id = (_args(rest[0][1], ctx.request)[0] or [""])[0]
         try:
@@ -286,8 +292,17 @@ def _securable(ctx: _Context, by_title: tuple, rest: list) -> tuple[object, int]
         chain = [item_scope(lst["id"], item_id), *chain]
         rest = rest[1:]
     if not rest:
-        return {"Id": chain[0], "Title": title}, 200
+        with ctx.app.store.transaction() as db:
+            count = db.execute("SELECT COUNT(*) AS n FROM items WHERE list_id = ? AND deleted = 0", (lst["id"],)).fetchone()
+        return {"Id": chain[0], "Title": title, "ItemCount": int(count["n"])}, 200
     return _scope_operation(ctx, chain, rest)
+
+
+def _unique_flags(ctx: _Context, lst: dict) -> list[dict]:
+    """``items?$select=Id,HasUniqueRoleAssignments``: which items have their own permissions."""
+    with ctx.app.store.transaction() as db:
+        ids = [r["id"] for r in db.execute("SELECT id FROM items WHERE list_id = ? AND deleted = 0 ORDER BY id", (lst["id"],))]
+    return [{"Id": i, "HasUniqueRoleAssignments": ctx.p.has_unique(item_scope(lst["id"], str(i)))} for i in ids]
 
 
 def _scope_operation(ctx: _Context, chain: list[str], rest: list) -> tuple[object, int]:
