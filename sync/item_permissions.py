@@ -27,9 +27,10 @@ from sync.ownership import owner_set
 from sync.roles import group_ids
 from sync.sharepoint import SharePointRest, quoted
 
-__all__ = ["MAX_PROTECTED_ITEMS", "Protection", "grant_support_on_list", "protect"]
+__all__ = ["MAX_PROTECTED_ITEMS", "NO_OWNER", "Protection", "grant_support_on_list", "protect"]
 
 MAX_PROTECTED_ITEMS = 5000
+NO_OWNER = "it has no owner, so it keeps the list's permissions"
 
 
 @dataclass
@@ -60,13 +61,18 @@ def grant_support_on_list(sp: SharePointRest, list_title: str) -> None:
     sp.post(f"{base}/roleassignments/addroleassignment(principalid={ids['support']},roledefid={roles['Full Control']})")
 
 
-def protect(sp: SharePointRest, list_title: str, rows: Iterable[tuple[str, str]], *, me: str) -> Protection:
-    """Give each (item id, owners text) its own permissions; ``me`` is the signed-in address ('' for an app)."""
+def protect(sp: SharePointRest, list_title: str, rows: Iterable[tuple[str, str]], *, me: str,
+            reset: frozenset[str] = frozenset()) -> Protection:
+    """Give each (item id, owners text) its own permissions; ``me`` is the signed-in address ('' for an app).
+
+    Items in ``reset`` (their owners changed) first go back to the list's permissions, since breaking
+    inheritance again would keep the old owners' assignments.
+    """
     rows = [(item_id, owner_set(owners)) for item_id, owners in rows]
     done = Protection()
     start = sp.requests
     wanted = [(i, o) for i, o in rows if o]
-    done.skipped.update({i: "it has no owner, so it keeps the list's permissions" for i, o in rows if not o})
+    done.skipped.update({i: NO_OWNER for i, o in rows if not o})
     if not wanted:
         return done
     base = f"web/lists/getbytitle({quoted(list_title)})"
@@ -93,6 +99,8 @@ def protect(sp: SharePointRest, list_title: str, rows: Iterable[tuple[str, str]]
         grants += [(groups["support"], roles["Full Control"])] if "support" in groups else []
         grants += [(groups["owners"], roles["Full Control"]), (groups["members"], roles["Read"]),
                    (groups["visitors"], roles["Read"])]
+        if item_id in reset:
+            sp.post(f"{item}/resetroleinheritance")
         sp.post(f"{item}/breakroleinheritance(copyRoleAssignments=false,clearSubscopes=true)")
         for principal, roledef in grants:
             sp.post(f"{item}/roleassignments/addroleassignment(principalid={principal},roledefid={roledef})")

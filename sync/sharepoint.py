@@ -81,6 +81,12 @@ class SharePointRest:
     def close(self) -> None:
         self._http.close()
 
+    def __enter__(self) -> SharePointRest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def get(self, path: str, params: Mapping[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         """GET ``_api/{path}``; with ``missing_ok`` a 404 is None."""
         response = self._http.send("GET", path, params=params, headers=_ACCEPT,

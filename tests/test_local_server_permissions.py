@@ -236,3 +236,17 @@ def test_the_servers_data_files_are_readable_by_their_user_only(tmp_path):
     assert "plansync-lists.db" in made
     modes = {name: stat.S_IMODE(os.stat(home / name).st_mode) for name in made}
     assert {name: 0o600 for name in made} == modes
+
+
+def test_past_sharepoints_limit_of_uniquely_permissioned_items_breaking_inheritance_is_refused(world, monkeypatch):
+    from sync.local_server import principals
+
+    monkeypatch.setattr(principals, "UNIQUE_SCOPES_PER_LIST", 1)
+    app, _, ids = world
+    sp = sharepoint(app, OWNER)
+    first = sp.post(f"/lists/getbytitle('Actions')/items({ids['york:1.1']})/breakroleinheritance(copyRoleAssignments=true,clearSubscopes=true)")
+    second = sp.post(f"/lists/getbytitle('Actions')/items({ids['york:1.2']})/breakroleinheritance(copyRoleAssignments=true,clearSubscopes=true)")
+    assert (200, 400) == (first.status_code, second.status_code)
+    assert ("You cannot break inheritance for this item because there are too many items with unique permissions "
+            "in this list.") == second.json()["odata.error"]["message"]["value"]
+    assert False is sp.get(f"/lists/getbytitle('Actions')/items({ids['york:1.2']})/hasuniqueroleassignments").json()["value"]

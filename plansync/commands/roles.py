@@ -142,7 +142,15 @@ def protect_rows(gc: Any, opened: Any, remote: Any, reowned: set[str]) -> dict[s
         rows = [(str(item_id), "" if owners is None else str(owners.get(key, "")))
                 for key, item_id in zip(remote.index, remote["_item_id"])
                 if str(item_id) and (str(item_id) not in unique or key in reowned)]
+        reset = frozenset(str(i) for k, i in zip(remote.index, remote["_item_id"]) if k in reowned and str(i) in unique)
         me = gc.user if "@" in (gc.user or "") else ""
-        return protect(sp, opened.list_name, rows, me=me).skipped
+        try:
+            return protect(sp, opened.list_name, rows, me=me, reset=reset).skipped
+        except GraphError as exc:
+            if exc.status != 403:
+                raise
+            why = ("SharePoint refused to set its permissions: the support role needs full control of the list. "
+                   f"A site owner gives it with: plansync roles add {me or 'EMAIL'} --support --list {opened.list_name!r}")
+            return {item_id: why for item_id, _ in rows}
     finally:
         sp.close()

@@ -23,6 +23,7 @@ __all__ = [
     "Principals",
     "READ",
     "ROLE_DEFINITIONS",
+    "UNIQUE_SCOPES_PER_LIST",
     "item_scope",
     "list_scope",
     "login_name",
@@ -39,6 +40,8 @@ ROLE_DEFINITIONS: dict[int, tuple[str, frozenset[str]]] = {
     READ: ("Read", frozenset({"read"})),
 }
 _EVERYONE_GROUPS = ("Members", "Visitors")
+# SharePoint refuses to break inheritance past this many uniquely permissioned items in one list.
+UNIQUE_SCOPES_PER_LIST = 50_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sp_principals(
@@ -175,6 +178,11 @@ class Principals:
             for principal_id, roledef in copy_from:
                 db.execute("INSERT OR IGNORE INTO sp_assignments(scope, principal_id, roledef_id) VALUES (?,?,?)",
                            (scope, principal_id, roledef))
+
+    def unique_items(self, list_id: str) -> int:
+        with self.store.transaction() as db:
+            return int(db.execute("SELECT COUNT(*) AS n FROM sp_unique WHERE scope LIKE ? || '%'",
+                                  (f"item:{list_id}:",)).fetchone()["n"])
 
     def reset_inheritance(self, scope: str) -> None:
         with self.store.transaction() as db:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from werkzeug.wrappers import Request, Response
 
 from sync.local_server.identity import display_name
+from sync.local_server import principals
 from sync.local_server.principals import FULL_CONTROL, ROLE_DEFINITIONS, Principal, item_scope, list_scope, login_name
 from sync.local_server.store import Missing
 from sync.local_server.tokens import TokenInvalid
@@ -325,6 +326,9 @@ def _scope_operation(ctx: _Context, chain: list[str], rest: list) -> tuple[objec
         inherited = p.assignments(p.governing_scope(chain[1:])) if copy and p.governing_scope(chain[1:]) else []
         subscopes = ["item:" + scope.split(":", 1)[1] + ":"] if clear and scope.startswith("list:") else []
         if not p.has_unique(scope):
+            if scope.startswith("item:") and p.unique_items(scope.split(":")[1]) >= principals.UNIQUE_SCOPES_PER_LIST:
+                raise SPError(400, _NOT_FOUND, "You cannot break inheritance for this item because there are too many "
+                              "items with unique permissions in this list.")
             p.break_inheritance(scope, copy_from=inherited, clear=subscopes)
             if not copy and ctx.email is not None:  # the caller keeps full control, as on SharePoint
                 p.add_assignment(scope, p.ensure_user(ctx.site["id"], ctx.email).id, FULL_CONTROL)
