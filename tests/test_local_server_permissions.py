@@ -250,3 +250,11 @@ def test_past_sharepoints_limit_of_uniquely_permissioned_items_breaking_inherita
     assert ("You cannot break inheritance for this item because there are too many items with unique permissions "
             "in this list.") == second.json()["odata.error"]["message"]["value"]
     assert False is sp.get(f"/lists/getbytitle('Actions')/items({ids['york:1.2']})/hasuniqueroleassignments").json()["value"]
+
+
+def test_site_owners_given_at_start_are_remembered_by_the_servers_data(tmp_path):
+    create_app(tmp_path / "server", site_owners=(OWNER,)).close()
+    again = create_app(tmp_path / "server")
+    owners = sharepoint(again, ANN).get("/associatedownergroup/users").json()["value"]
+    again.close()
+    assert [OWNER] == [o["Email"] for o in owners]

@@ -178,3 +178,27 @@ def test_past_the_supported_number_of_items_rows_keep_the_lists_permissions(serv
     assert "the list holds 2 items, more than the 1 plansync gives their own permissions" in result.unprotected[ids["york-2022:1.1"]]
     with sharepoint(server) as sp:
         assert False is sp.get(f"web/lists/getbytitle('{name}')/items({ids['york-2022:1.1']})/hasuniqueroleassignments")["value"]
+
+
+def test_a_tampered_client_that_believes_it_has_the_support_role_gains_nothing(server, tmp_path, monkeypatch):
+    from plansync.commands import sync as sync_command
+    from sync.ownership import Roles
+
+    name = "tampered"
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1", ANN), row("1.2", BOB)])
+    sync(path, server, name, CHIEF)
+    edit(path, {(3, "Progress"): "Ann rewrites Bob's row", (3, "Owner sign-in"): ANN})
+    edit(path, {(4, "Ref"): "1.3", (4, "Action"): "Smuggled in", (4, "Lead"): "Ann Lead", (4, "Owner sign-in"): BOB,
+                (4, "Target date"): "July 2026", (4, "Status"): "On track"})
+    # Ann's copy of plansync is changed to think she holds the support role.
+    monkeypatch.setattr(sync_command, "roles_for_sync", lambda gc, opened: Roles(support=frozenset({ANN})))
+    result = sync(path, server, name, ANN)
+    assert ([], {"york-2022:1.2", "york-2022:1.3"}) == (result.plan.refused, {f.key for f in result.failed})
+    assert all("accessDenied" in f.message for f in result.failed)
+    ids = item_ids(server, name)
+    assert {"york-2022:1.1", "york-2022:1.2"} == set(ids)
+    with client(server, SITE_OWNER) as gc:
+        site = gc.get_site(None, "/sites/plansync")
+        lst = gc.get_list(site["id"], name)
+        bobs = gc.get_item(site["id"], lst["id"], ids["york-2022:1.2"], select=["Progress", "Owner"])["fields"]
+    assert ("Started", BOB) == (bobs["Progress"], bobs["Owner"])

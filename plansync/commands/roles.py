@@ -110,14 +110,17 @@ def plan_teams(remote: Any) -> dict[str, frozenset[str]]:
 
 
 def roles_for_sync(gc: Any, opened: Any) -> Roles:
-    """The site's roles for a sync: empty when this sign-in cannot reach SharePoint REST (the server
-    still enforces them; the client then only refuses more, never less)."""
+    """The site's roles for a sync: empty when this sign-in cannot reach SharePoint REST (no SharePoint
+    permission consented, a fixed token). The list still enforces the roles; the client then only
+    refuses more, never less."""
     url = site_url(opened.graph_url or gc.base_url, opened.site_host, opened.site_path)
     sp = gc.sharepoint(url)
     if sp is None:
         return Roles()
     try:
         return read_roles(sp)
+    except SyncError:
+        return Roles()
     finally:
         sp.close()
 
@@ -134,23 +137,23 @@ def protect_rows(gc: Any, opened: Any, remote: Any, reowned: set[str]) -> dict[s
     sp = gc.sharepoint(url)
     if sp is None:
         return {}
+    ids = {key: str(i) for key, i in zip(remote.index, remote["_item_id"]) if str(i)}
+    owners = remote["owner"] if "owner" in remote.columns else None
+    me = gc.user if "@" in (gc.user or "") else ""
     try:
         flags = sp.get(f"web/lists/getbytitle({quoted(opened.list_name)})/items",
                        params={"$select": "Id,HasUniqueRoleAssignments", "$top": "5000"})
         unique = {str(i["Id"]) for i in flags.get("value", []) if i.get("HasUniqueRoleAssignments")}
-        owners = remote["owner"] if "owner" in remote.columns else None
-        rows = [(str(item_id), "" if owners is None else str(owners.get(key, "")))
-                for key, item_id in zip(remote.index, remote["_item_id"])
-                if str(item_id) and (str(item_id) not in unique or key in reowned)]
-        reset = frozenset(str(i) for k, i in zip(remote.index, remote["_item_id"]) if k in reowned and str(i) in unique)
-        me = gc.user if "@" in (gc.user or "") else ""
-        try:
-            return protect(sp, opened.list_name, rows, me=me, reset=reset).skipped
-        except GraphError as exc:
-            if exc.status != 403:
-                raise
+        rows = [(i, "" if owners is None else str(owners.get(key, ""))) for key, i in ids.items()
+                if i not in unique or key in reowned]
+        reset = frozenset(i for key, i in ids.items() if key in reowned and i in unique)
+        return protect(sp, opened.list_name, rows, me=me, reset=reset).skipped
+    except SyncError as exc:  # the rows were synced and saved; their permissions are caught up next time
+        if isinstance(exc, GraphError) and exc.status == 403:
             why = ("SharePoint refused to set its permissions: the support role needs full control of the list. "
                    f"A site owner gives it with: plansync roles add {me or 'EMAIL'} --support --list {opened.list_name!r}")
-            return {item_id: why for item_id, _ in rows}
+        else:
+            why = f"its permissions could not be set ({exc}); the next sync by the support role tries again"
+        return {i: why for i in ids.values()}
     finally:
         sp.close()
