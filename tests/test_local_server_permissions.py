@@ -258,3 +258,15 @@ def test_site_owners_given_at_start_are_remembered_by_the_servers_data(tmp_path)
     owners = sharepoint(again, ANN).get("/associatedownergroup/users").json()["value"]
     again.close()
     assert [OWNER] == [o["Email"] for o in owners]
+
+
+def test_a_row_without_owners_belongs_to_its_plans_team(world):
+    app, items, _ = world
+    made = graph(app, OWNER).post(items, json={"fields": {"RowKey": "york:5", "Progress": "Nobody's"}})
+    row = made.json()["id"]
+    assert 200 == graph(app, ANN).patch(f"{items}/{row}/fields", json={"Progress": "Ann's team"}).status_code
+    refused = graph(app, SUE).patch(f"{items}/{row}/fields", json={"Progress": "Sue's"})
+    assert (403, "accessDenied") == error_code(refused)[:2]
+    # The site owner who made the owner-less row counts in its team too.
+    assert ("not your team's row: it has no owner and belongs to plan 'york', whose team (ann@council.gov.uk or "
+            "bob@council.gov.uk or owner@council.gov.uk) or the support role may change it.") in refused.json()["error"]["message"]

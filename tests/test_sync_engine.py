@@ -230,3 +230,14 @@ def test_ten_thousand_rows_with_three_changes_plan_three_updates():
     result = plan(wb, frame(rows), listed(rows))
     assert ["p:5", "p:500", "p:9999"] == sorted(u.key for u in result.updates)
     assert 9_997 == len(result.unchanged)
+
+
+def test_a_new_row_in_a_plan_whose_team_does_not_include_the_user_is_refused_and_not_sent():
+    # Issue 15: a plan's team is the people who own its rows in the list; outsiders need the support role.
+    args = (frame({"p:1.1": row(owner=ANN), "q:1.1": row(owner=ANN)}), None, listed({}))
+    teams = {"q": frozenset({BOB, SUE})}
+    result = plan(*args, teams=teams)
+    assert ["p:1.1"] == [c.key for c in result.creates]
+    assert [Refusal("q:1.1", "not your team's plan: plan 'q' belongs to bob@council.gov.uk or sue@council.gov.uk. "
+                             "Ask one of them or the support role to add the row.")] == result.refused
+    assert ["p:1.1", "q:1.1"] == sorted(c.key for c in plan(*args, teams=teams, support=True).creates)
