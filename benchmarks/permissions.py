@@ -72,7 +72,6 @@ def main() -> None:
     site = owner.get("/v1.0/sites/localhost:/sites/plansync").json()["id"]
     lst = owner.post(f"/v1.0/sites/{site}/lists", json={"displayName": "Actions", "columns": COLUMNS}).json()
     list_id = app.store.find_list(site, lst["id"])["id"]
-    columns = app.store.columns(list_id)
     plans = max(1, args.items // args.plan_rows)
     who = {"user": {"email": OWNER, "displayName": "Owner"}}
     for n in range(args.items):

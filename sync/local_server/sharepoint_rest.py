@@ -34,7 +34,7 @@ from werkzeug.wrappers import Request, Response
 
 from sync.local_server.identity import display_name
 from sync.local_server import principals
-from sync.local_server.principals import FULL_CONTROL, ROLE_DEFINITIONS, Principal, item_scope, list_scope, login_name
+from sync.local_server.principals import FULL_CONTROL, ROLE_DEFINITIONS, Principal, item_scope, list_scope
 from sync.local_server.store import Missing
 from sync.local_server.tokens import TokenInvalid
 
