@@ -202,3 +202,21 @@ def test_a_tampered_client_that_believes_it_has_the_support_role_gains_nothing(s
         lst = gc.get_list(site["id"], name)
         bobs = gc.get_item(site["id"], lst["id"], ids["york-2022:1.2"], select=["Progress", "Owner"])["fields"]
     assert ("Started", BOB) == (bobs["Progress"], bobs["Owner"])
+
+
+def test_adding_the_support_role_gives_the_group_full_control_of_the_list(server, env, tmp_path):
+    name = "granted"
+    sync(make_book(tmp_path / "plan.xlsx", [row("1.1", ANN)]), server, name, SITE_OWNER)
+    added = roles_cli(env, "add", CHIEF, "--support", "--list", name, "--as", SITE_OWNER)
+    assert (0, f"{CHIEF} already has the support role; nothing changed.") == (added.exit_code, last(added))
+    with sharepoint(server) as sp:
+        listed = sp.get(f"web/lists/getbytitle('{name}')/roleassignments")["value"]
+        assert True is sp.get(f"web/lists/getbytitle('{name}')/hasuniqueroleassignments")["value"]
+    granted = {(a["Member"]["Title"], b["Name"]) for a in listed for b in a["RoleDefinitionBindings"]}
+    assert {("plansync support", "Full Control"), ("plansync Owners", "Full Control"), ("plansync Members", "Edit"),
+            ("plansync Visitors", "Read")} == granted  # the site's own permissions were copied, not lost
+    # Managers still add rows to their own plan, which inherit the list's permissions.
+    edit(tmp_path / "plan.xlsx", {(3, "Ref"): "1.2", (3, "Action"): "Ann's second", (3, "Lead"): "Ann Lead",
+                                  (3, "Owner sign-in"): ANN, (3, "Target date"): "July 2026", (3, "Status"): "On track"})
+    second = sync(tmp_path / "plan.xlsx", server, name, ANN)
+    assert (1, []) == (len(second.plan.creates), second.failed)

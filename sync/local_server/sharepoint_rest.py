@@ -34,7 +34,7 @@ from werkzeug.wrappers import Request, Response
 
 from sync.local_server.identity import display_name
 from sync.local_server import principals
-from sync.local_server.principals import FULL_CONTROL, ROLE_DEFINITIONS, Principal, item_scope, list_scope
+from sync.local_server.principals import EDIT, FULL_CONTROL, READ, ROLE_DEFINITIONS, Principal, item_scope, list_scope
 from sync.local_server.store import Missing
 from sync.local_server.tokens import TokenInvalid
 
@@ -299,6 +299,12 @@ def _securable(ctx: _Context, by_title: tuple, rest: list) -> tuple[object, int]
     return _scope_operation(ctx, chain, rest)
 
 
+def _web_assignments(ctx: _Context) -> list[tuple[int, int]]:
+    """The site's own permissions, as a new team site has them: Owners full control, Members edit, Visitors read."""
+    return [(ctx.p.associated(ctx.site, "Owners").id, FULL_CONTROL), (ctx.p.associated(ctx.site, "Members").id, EDIT),
+            (ctx.p.associated(ctx.site, "Visitors").id, READ)]
+
+
 def _unique_flags(ctx: _Context, lst: dict) -> list[dict]:
     """``items?$select=Id,HasUniqueRoleAssignments``: which items have their own permissions."""
     with ctx.app.store.transaction() as db:
@@ -323,7 +329,8 @@ def _scope_operation(ctx: _Context, chain: list[str], rest: list) -> tuple[objec
         named = _args(arg, ctx.request)[1]
         copy = named.get("copyroleassignments", "true").lower() == "true"
         clear = named.get("clearsubscopes", "true").lower() == "true"
-        inherited = p.assignments(p.governing_scope(chain[1:])) if copy and p.governing_scope(chain[1:]) else []
+        parent = p.governing_scope(chain[1:])
+        inherited = (p.assignments(parent) if parent else _web_assignments(ctx)) if copy else []
         subscopes = ["item:" + scope.split(":", 1)[1] + ":"] if clear and scope.startswith("list:") else []
         if not p.has_unique(scope):
             if scope.startswith("item:") and p.unique_items(scope.split(":")[1]) >= principals.UNIQUE_SCOPES_PER_LIST:
