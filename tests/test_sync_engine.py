@@ -241,3 +241,13 @@ def test_a_new_row_in_a_plan_whose_team_does_not_include_the_user_is_refused_and
     assert [Refusal("q:1.1", "not your team's plan: plan 'q' belongs to bob@council.gov.uk or sue@council.gov.uk. "
                              "Ask one of them or the support role to add the row.")] == result.refused
     assert ["p:1.1", "q:1.1"] == sorted(c.key for c in plan(*args, teams=teams, support=True).creates)
+
+
+def test_a_row_without_owners_may_be_changed_by_its_plans_team_only():
+    args = (frame({"q:2.1": row(owner="", progress="Sue's edit")}), frame({"q:2.1": row(owner="")}), listed({"q:2.1": row(owner="")}))
+    teams = {"q": frozenset({BOB})}
+    refused = plan(*args, user=SUE, teams=teams)
+    assert [Refusal("q:2.1", "not your row: its plan's team (bob@council.gov.uk) may change it. Ask them, or ask a "
+                             "site owner for the support role (plansync roles add).")] == refused.refused
+    assert ["q:2.1"] == [u.key for u in plan(*args, user=BOB, teams=teams).updates]
+    assert ["q:2.1"] == [u.key for u in plan(*args, user=SUE).updates]  # no team known: anyone may try
