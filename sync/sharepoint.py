@@ -94,5 +94,7 @@ class SharePointRest:
         return None if response.status_code == 404 else self._http.json(response)
 
     def post(self, path: str, body: Any = None, params: Mapping[str, Any] | None = None) -> Any:
-        response = self._http.send("POST", path, params=params, json_body=body, headers=_ACCEPT)
+        # SharePoint reads a body without __metadata only when told it is "nometadata" JSON.
+        headers = {**_ACCEPT, "Content-Type": "application/json;odata=nometadata"} if body is not None else _ACCEPT
+        response = self._http.send("POST", path, params=params, json_body=body, headers=headers)
         return self._http.json(response)
