@@ -108,14 +108,24 @@ class MsalTokenProvider:
         said = _said(result)
         raise AuthError(f"{self.user} is no longer signed in to {self._where}{said}. Sign in again: {LOGIN_HINT}")
 
+    def for_resource(self, resource: str) -> MsalTokenProvider:
+        """The same person's tokens for another resource (SharePoint REST), from the same sign-in."""
+        return MsalTokenProvider(self._app, scopes=(f"{resource.rstrip('/')}/.default",), user=self.user,
+                                 where=self._where, dev_identity=self._dev_identity)
+
 
 class AppTokenProvider:
     """An app's tokens (client credentials) for scheduled jobs; msal caches them."""
 
-    def __init__(self, app: Any, *, where: str) -> None:
+    def __init__(self, app: Any, *, where: str, scopes: tuple[str, ...] = APP_SCOPES) -> None:
         self._app = app
         self.user = app.client_id
         self._where = where
+        self._scopes = scopes
+
+    def for_resource(self, resource: str) -> AppTokenProvider:
+        """The app's tokens for another resource (SharePoint REST needs a certificate credential)."""
+        return AppTokenProvider(self._app, where=self._where, scopes=(f"{resource.rstrip('/')}/.default",))
 
     def token(self, *, force_refresh: bool = False) -> str:
         with _msal_errors(self._where):
@@ -123,7 +133,7 @@ class AppTokenProvider:
                 cache = self._app.token_cache
                 for entry in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN, query={"client_id": self.user})):
                     cache.remove_at(entry)
-            result = self._app.acquire_token_for_client(list(APP_SCOPES))
+            result = self._app.acquire_token_for_client(list(self._scopes))
         if "access_token" in result:
             return result["access_token"]
         raise AuthError(

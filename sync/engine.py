@@ -19,24 +19,26 @@ where anything differs, and the per-field comparison is vectorised over those ro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
+
+from sync import ownership
 
 WITHDRAWN = "withdrawn"
 """The field that marks a list item whose row was removed from the workbook ('yes' or '')."""
 
 ITEM_ID, ETAG, MODIFIED_BY = "_item_id", "_etag", "_modified_by"
 
-NOT_YOUR_ROW = "not your row: {owners} may change it. Ask them, or ask for the support role in Settings."
+NOT_YOUR_ROW = "not your row: {owners} may change it. Ask them, or ask a site owner for the support role (plansync roles add)."
+NOT_YOUR_TEAMS_PLAN = (
+    "not your team's plan: plan '{plan}' belongs to {team}. Ask one of them or the support role to add the row."
+)
 NOT_YOUR_ROW_TO_WITHDRAW = (
     "not your row: it was removed from the workbook, but only {owners} may withdraw it from the list. "
     "Put the row back, or ask them."
 )
-
-_SPLIT_EMAILS = re.compile(r"[;,\s]+")
 
 
 @dataclass(frozen=True)
@@ -166,22 +168,31 @@ def row_hashes(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.S
 
 
 def owner_set(text: str) -> frozenset[str]:
-    """'a@x.gov.uk; B@x.gov.uk' -> {'a@x.gov.uk', 'b@x.gov.uk'}."""
-    return frozenset(p.lower() for p in _SPLIT_EMAILS.split(text or "") if "@" in p)
+    """'a@x.gov.uk; B@x.gov.uk' -> {'a@x.gov.uk', 'b@x.gov.uk'} (the one model: ``sync.ownership``)."""
+    return ownership.owner_set(text)
 
 
-def _allowed(owners: pd.Series, keys: pd.Index, user: str, support: bool) -> pd.Series:
-    """Whether ``user`` may change each row: support role, no owner at all, or one of its owners."""
+def _allowed(owners: pd.Series, keys: pd.Index, user: str, support: bool, teams: dict | None = None) -> pd.Series:
+    """Whether ``user`` may change each row: support role, one of its owners, or, for a row without
+    owners, its plan's team (anyone when the team is not known) (``sync.ownership``)."""
     if support:
         return pd.Series(True, index=keys)
     own = owners.reindex(keys).fillna("").astype(str)
     sets = own.map(owner_set)
     who = (user or "").lower()
-    return sets.map(lambda s: not s or who in s).astype(bool)
+    teams = teams or {}
+
+    def may(key: str, people: frozenset[str]) -> bool:
+        team = teams.get(ownership.plan_of_key(key)) if not people else None
+        return who in people if people else (not team or who in team)
+
+    return pd.Series([may(k, p) for k, p in zip(keys, sets)], index=keys, dtype=bool)
 
 
-def _who(owners: pd.Series, key: str) -> str:
+def _who(owners: pd.Series, key: str, teams: dict | None = None) -> str:
     people = sorted(owner_set(str(owners.get(key, "") or "")))
+    if not people and teams and teams.get(ownership.plan_of_key(key)):
+        return "its plan's team (" + " or ".join(sorted(teams[ownership.plan_of_key(key)])) + ")"
     return " or ".join(people) if people else "the row's owner"
 
 
@@ -206,6 +217,7 @@ def plan_sync(
     skip: frozenset[str] | set[str] = frozenset(),
     skipped_invalid: int = 0,
     resolutions: dict[tuple[str, str], str] | None = None,
+    teams: dict[str, frozenset[str]] | None = None,
 ) -> SyncPlan:
     """Plan one sync. See the module docstring for the three input frames.
 
@@ -220,6 +232,8 @@ def plan_sync(
         skip: keys of invalid rows: neither synced nor withdrawn.
         skipped_invalid: how many workbook rows were invalid (reported).
         resolutions: (key, field) -> 'workbook' or 'list', chosen by a person for a conflict.
+        teams: plan id -> the people who own its rows in the list; a new row of a plan whose team
+            does not include ``user`` is refused without the support role (``sync.ownership``).
     """
     fields = list(fields)
     derived = [d for d in derived if d != WITHDRAWN] + [WITHDRAWN]
@@ -246,10 +260,16 @@ def plan_sync(
 
     # --- rows that only the workbook has (or whose item vanished from the list): create.
     to_create = in_w.difference(in_r)
-    ok = _allowed(owners, to_create, user, support)
+    ok = _allowed(owners, to_create, user, support, teams)
     for key in to_create[~ok.to_numpy()] if len(to_create) else []:
-        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key))))
+        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key, teams))))
     created = to_create[ok.to_numpy()] if len(to_create) else to_create
+    if teams and not support and len(created):
+        outside = [k for k in created if teams.get(ownership.plan_of_key(k)) and (user or "").lower() not in teams[ownership.plan_of_key(k)]]
+        for key in outside:
+            team = " or ".join(sorted(teams[ownership.plan_of_key(key)]))
+            plan.refused.append(Refusal(key, NOT_YOUR_TEAMS_PLAN.format(plan=ownership.plan_of_key(key), team=team)))
+        created = created.difference(pd.Index(outside))
     if len(created):
         values = w.loc[created, allf]
         plan.creates = [Create(k, {f: v for f, v in rec.items() if v != ""}) for k, rec in zip(created, values.to_dict("records"))]
@@ -266,13 +286,13 @@ def plan_sync(
         # The workbook row is gone, so its owners are the ones last synced.
         fallback = b.loc[gone_listed, "owner"] if "owner" in b.columns else pd.Series("", index=gone_listed)
         gone_owners = pd.concat([owners.drop(index=gone_listed, errors="ignore"), fallback.astype(str)])
-    ok = _allowed(gone_owners, gone_listed, user, support)
+    ok = _allowed(gone_owners, gone_listed, user, support, teams)
     for key, may in zip(gone_listed, ok):
         already = r.at[key, WITHDRAWN] == "yes"
         if already and not delete_removed:
             continue
         if not may:
-            plan.refused.append(Refusal(key, NOT_YOUR_ROW_TO_WITHDRAW.format(owners=_who(gone_owners, key))))
+            plan.refused.append(Refusal(key, NOT_YOUR_ROW_TO_WITHDRAW.format(owners=_who(gone_owners, key, teams))))
             continue
         plan.withdrawals.append(Withdrawal(key, str(r.at[key, ITEM_ID]), str(r.at[key, ETAG]), delete=delete_removed))
         if delete_removed:
@@ -291,7 +311,7 @@ def plan_sync(
         hw, hb, hr = row_hashes(w.loc[both], allf), row_hashes(b.loc[both], allf), row_hashes(r.loc[both], allf)
         differs = both[((hw != hb) | (hw != hr)).to_numpy()]
         plan.unchanged.extend(both.difference(differs).tolist())
-        _merge(plan, w, b, r, differs, fields, derived, owners, user, support, resolutions, new_base, new_remote)
+        _merge(plan, w, b, r, differs, fields, derived, owners, user, support, resolutions, new_base, new_remote, teams)
 
     plan.unchanged = sorted(set(plan.unchanged))
     plan.base = new_base.sort_index()
@@ -299,7 +319,7 @@ def plan_sync(
     return plan
 
 
-def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resolutions, new_base, new_remote) -> None:
+def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resolutions, new_base, new_remote, teams=None) -> None:
     if not len(keys):
         return
     W, B, R = w.loc[keys, fields], b.loc[keys, fields], r.loc[keys, fields]
@@ -315,13 +335,13 @@ def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resoluti
     Wd, Rd = w.loc[keys, derived], r.loc[keys, derived]
     push_derived = Wd.ne(Rd)
 
-    allowed = _allowed(owners, keys, user, support)
+    allowed = _allowed(owners, keys, user, support, teams)
     refused = push.any(axis=1) & ~allowed
     push = push & ~refused.to_numpy()[:, None]
     push_derived = push_derived & ~refused.to_numpy()[:, None]
 
     for key in keys[refused.to_numpy()]:
-        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key))))
+        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key, teams))))
     for key, name in zip(*_where(conflict)):
         plan.conflicts.append(Conflict(key, name, W.at[key, name], R.at[key, name], str(r.at[key, MODIFIED_BY])))
 
@@ -358,6 +378,7 @@ __all__ = sorted(
         "Create",
         "ETAG",
         "ITEM_ID",
+        "NOT_YOUR_TEAMS_PLAN",
         "MODIFIED_BY",
         "NOT_YOUR_ROW",
         "NOT_YOUR_ROW_TO_WITHDRAW",

@@ -73,6 +73,17 @@ class GraphClient:
         self._http = GraphHttp(
             base_url, auth=auth, transport=transport, verify=verify, max_retries=max_retries, sleep=sleep, timeout=timeout
         )
+        self._seam = {"transport": transport, "verify": verify, "sleep": sleep, "timeout": timeout}
+
+    def sharepoint(self, site_url: str) -> Any:
+        """A SharePoint REST client for ``site_url`` signed in as the same person or app (``sync.sharepoint``),
+        or None when the sign-in cannot give SharePoint tokens (a fixed token)."""
+        from sync.sharepoint import SharePointRest
+
+        for_resource = getattr(self._http.auth, "for_resource", None)
+        if for_resource is None:
+            return None
+        return SharePointRest(site_url, auth=for_resource(SharePointRest.resource_of(site_url)), **self._seam)
 
     @property
     def requests(self) -> int:

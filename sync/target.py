@@ -170,7 +170,9 @@ def open_target(target: Target) -> Iterator[Target]:
 
     assert target.home is not None
     target.home.mkdir(parents=True, exist_ok=True)
-    with serve_in_thread(target.home) as server:
+    # The embedded server is reached only by this user's own processes, with data in their own folder:
+    # every identity signed in there owns its site (a shared ``plansync serve`` names its owners).
+    with serve_in_thread(target.home, site_owners=("*",)) as server:
         yield replace(
             target,
             graph_url=server.graph_url,

@@ -20,7 +20,7 @@ from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, COL, HEADER, client, edit, token
+from synced_plans import ANN, COL, HEADER, SITE_OWNER, client, edit, grant, token
 
 BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
@@ -28,7 +28,10 @@ TODAY = date(2026, 1, 15)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
+    # Bob and Sue hold the support role, so they may change anybody's row in the list directly.
+    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
+        grant(running, BOB)
+        grant(running, SUE)
         yield running
 
 
@@ -193,16 +196,22 @@ def test_a_change_to_somebody_elses_row_is_refused_and_the_support_role_may_make
     sync(path, server, list_name, user=BOB)  # and Bob creates his
     edit(path, {(3, "Progress"): "Ann edits Bob's row"})
     refused = sync(path, server, list_name, user=ANN)
-    assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings."}] == refused.to_json()["refused"]
+    assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}] == refused.to_json()["refused"]
     assert "Started" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
     assert "Synced 2 actions: 1 refused (not your row)" == refused.summary
     edit(path, {(3, "Owner sign-in"): ANN})  # writing her own name in does not make it hers
     assert ["york-2022:1.2"] == [r.key for r in sync(path, server, list_name, user=ANN).plan.refused]
     edit(path, {(3, "Owner sign-in"): BOB})
     wb = openpyxl.load_workbook(path)
-    wb["Settings"]["B2"] = ANN
+    wb["Settings"]["B2"] = ANN  # the support role in her copy's Settings grants nothing
     wb.save(path)
-    allowed = sync(path, server, list_name, user=ANN)
+    assert ["york-2022:1.2"] == [r.key for r in sync(path, server, list_name, user=ANN).plan.refused]
+    assert "Started" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
+    grant(server, ANN)  # the site owner gives her the role on the site
+    try:
+        allowed = sync(path, server, list_name, user=ANN)
+    finally:
+        grant(server, ANN, remove=True)
     assert ([], ["york-2022:1.2"]) == (allowed.plan.refused, [u.key for u in allowed.plan.updates])
     assert "Ann edits Bob's row" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
 
@@ -338,7 +347,7 @@ def test_the_cli_prints_exactly_the_json_counts(server, list_name, tmp_path, mon
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert 0 == dry.exit_code, dry.output
     assert {"created": 1, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
-            "refused": [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings."}],
+            "refused": [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}],
             "conflicts": []} == {k: v for k, v in json.loads(dry.stdout).items() if k != "requests"}
     done = CliRunner().invoke(main, args[:-1])
     assert 0 == done.exit_code, done.output

@@ -117,7 +117,7 @@ def test_a_person_choosing_a_side_on_the_conflicts_sheet_settles_the_conflict():
 def test_a_change_to_somebody_elses_row_is_refused_with_the_reason_and_not_sent():
     result = plan(frame({"p:2.1": row(owner=BOB, progress="Ann's edit")}), frame({"p:2.1": row(owner=BOB)}), listed({"p:2.1": row(owner=BOB)}))
     assert [
-        Refusal("p:2.1", "not your row: bob@council.gov.uk may change it. Ask them, or ask for the support role in Settings.")
+        Refusal("p:2.1", "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add).")
     ] == result.refused
     assert [] == result.updates
     assert "Started" == result.base.at["p:2.1", "progress"]
@@ -230,3 +230,24 @@ def test_ten_thousand_rows_with_three_changes_plan_three_updates():
     result = plan(wb, frame(rows), listed(rows))
     assert ["p:5", "p:500", "p:9999"] == sorted(u.key for u in result.updates)
     assert 9_997 == len(result.unchanged)
+
+
+def test_a_new_row_in_a_plan_whose_team_does_not_include_the_user_is_refused_and_not_sent():
+    # Issue 15: a plan's team is the people who own its rows in the list; outsiders need the support role.
+    args = (frame({"p:1.1": row(owner=ANN), "q:1.1": row(owner=ANN)}), None, listed({}))
+    teams = {"q": frozenset({BOB, SUE})}
+    result = plan(*args, teams=teams)
+    assert ["p:1.1"] == [c.key for c in result.creates]
+    assert [Refusal("q:1.1", "not your team's plan: plan 'q' belongs to bob@council.gov.uk or sue@council.gov.uk. "
+                             "Ask one of them or the support role to add the row.")] == result.refused
+    assert ["p:1.1", "q:1.1"] == sorted(c.key for c in plan(*args, teams=teams, support=True).creates)
+
+
+def test_a_row_without_owners_may_be_changed_by_its_plans_team_only():
+    args = (frame({"q:2.1": row(owner="", progress="Sue's edit")}), frame({"q:2.1": row(owner="")}), listed({"q:2.1": row(owner="")}))
+    teams = {"q": frozenset({BOB})}
+    refused = plan(*args, user=SUE, teams=teams)
+    assert [Refusal("q:2.1", "not your row: its plan's team (bob@council.gov.uk) may change it. Ask them, or ask a "
+                             "site owner for the support role (plansync roles add).")] == refused.refused
+    assert ["q:2.1"] == [u.key for u in plan(*args, user=BOB, teams=teams).updates]
+    assert ["q:2.1"] == [u.key for u in plan(*args, user=SUE).updates]  # no team known: anyone may try

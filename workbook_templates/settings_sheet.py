@@ -31,8 +31,9 @@ EXPLANATIONS: dict[str, str] = {
     "amber_days": "An action that is not complete and is due within this many days is Amber. Usually 30.",
     "today": "Leave empty. Write a date to rate the plan as if it were that day (e.g. a report as at quarter end). "
     "'plansync rag --today' wins over this.",
-    "support": "Sign-ins (emails) of the business support officers who may update every action, not only their own. "
-    "Separate several with ;.",
+    "support": "For reference only: the business support officers who hold the support role (may update every "
+    "action). The role is given on the SharePoint site by its owners (plansync roles add EMAIL --support); writing "
+    "a name here grants nothing. Separate several with ;.",
     "site": "The SharePoint site that holds the shared list, e.g. contoso.sharepoint.com:/sites/plans. "
     "Empty: plansync's own list server on this computer.",
     "list_name": "The name of the list on that site. Empty: plansync's default list.",

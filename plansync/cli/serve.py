@@ -20,7 +20,10 @@ from plansync.cli import main
               help="Share of Graph calls answered 429/503 with Retry-After, as SharePoint does when busy.")
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of Graph calls answered 503/500.")
-def serve_command(home: Path | None, port: int, latency_ms: float, throttle_rate: float, fail_rate: float) -> None:
+@click.option("--site-owner", "site_owners", multiple=True, metavar="EMAIL",
+              help="An owner of the server's sites (repeatable; remembered): may change the plansync roles.")
+def serve_command(home: Path | None, port: int, latency_ms: float, throttle_rate: float, fail_rate: float,
+                  site_owners: tuple[str, ...]) -> None:
     """Run the local list server that stands in for SharePoint, until Ctrl+C.
 
     When ready it prints the Graph URL, the sign-in authority and the certificate to trust.
@@ -28,13 +31,13 @@ def serve_command(home: Path | None, port: int, latency_ms: float, throttle_rate
 
     Example:
 
-        plansync serve --port 8443
+        plansync serve --port 8443 --site-owner it.admin@council.gov.uk
     """
     from sync.local_server.__main__ import default_home, run_forever, start_problem
 
     home = home or default_home()
     try:
         run_forever(home, port=port, echo=click.echo, latency_ms=latency_ms, throttle_rate=throttle_rate,
-                    fail_rate=fail_rate)
+                    fail_rate=fail_rate, site_owners=site_owners)
     except OSError as exc:
         raise click.ClickException(start_problem(exc, port=port, home=home)) from exc

@@ -66,6 +66,11 @@ def render_plan(result: SyncResult) -> list[str]:
         lines.append(f"Refused {r.key}: {r.reason}")
     for f in result.failed:
         lines.append(f"Not accepted {f.key}: {f.message}")
+    from sync.item_permissions import NO_OWNER
+
+    for item_id, why in sorted(result.unprotected.items()):
+        if why != NO_OWNER:  # rows without owners keep the list's permissions by design
+            lines.append(f"List item {item_id} keeps the list's permissions: {why}")
     return lines
 
 

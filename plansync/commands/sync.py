@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.commands.rag import rate_plan, write_rated
+from plansync.commands.roles import plan_teams, protect_rows, roles_for_sync
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
@@ -61,6 +62,7 @@ class SyncResult:
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     user: str = ""
     actions: int = 0
+    unprotected: dict[str, str] = field(default_factory=dict)  # item id -> why it keeps the list's permissions
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` shape (see ``SyncPlan.counts``)."""
@@ -116,6 +118,7 @@ def sync_workbook(
     client: Any = None,
     today: date | None = None,
     now: datetime | None = None,
+    item_permissions: bool | None = None,
 ) -> SyncResult:
     """Sync the workbook's plan with the central list.
 
@@ -127,6 +130,8 @@ def sync_workbook(
         client: a ready ``GraphClient`` (tests, scripts); its server is used as is.
         today: the date BRAG is computed for (default: Settings' override, else today).
         now: the time written as last sync (default: now).
+        item_permissions: give rows their own SharePoint permissions (docs/sync.md); default: on
+            SharePoint, not on a local list server (which enforces ownership itself).
 
     Raises:
         LayoutNotFound, SettingsError: the plan or its settings cannot be read.
@@ -150,7 +155,10 @@ def sync_workbook(
 
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
-        support = user in {s.lower() for s in settings.support}
+        # The support role comes from the site's groups, never from Settings (which anyone can edit),
+        # and is read only when a row needs more than ownership (sync_roles below).
+        support = False
+        teams = plan_teams(remote)
 
         def replan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
             rows = frame.workbook.index if keys is None else pd.Index(keys)
@@ -167,9 +175,15 @@ def sync_workbook(
                 skip=frame.skip,
                 skipped_invalid=frame.skipped,
                 resolutions=resolutions,
+                teams=teams,
             )
 
         plan = replan(remote)
+        protecting = item_permissions if item_permissions is not None else not opened.local
+        roles = roles_for_sync(gc, opened) if plan.refused or (protecting and not dry_run) else None
+        if roles is not None and roles.full(user):
+            support = True
+            plan = replan(remote)
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
             result.requests = gc.requests
@@ -195,6 +209,9 @@ def sync_workbook(
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
         result.requests = gc.requests
+        if protecting and (support or "@" not in user):  # SharePoint lets only full control set permissions
+            reowned = {u.key for u in applied.plan.updates if "owner" in u.fields}
+            result.unprotected = protect_rows(gc, opened, new_state.remote, reowned)
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)

@@ -77,12 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime in seconds")
     parser.add_argument("--page-size", type=int, default=200, help="items per page when no $top is given")
     parser.add_argument("--seed", type=int, default=None, help="seed for throttling and batch order")
+    parser.add_argument("--site-owner", dest="site_owners", action="append", default=[], metavar="EMAIL",
+                        help="an owner of the server's sites (repeatable; remembered in its data)")
     args = parser.parse_args(argv)
     home = args.home or default_home()
     try:
         run_forever(home, port=args.port, latency_ms=args.latency_ms, throttle_rate=args.throttle_rate,
                     fail_rate=args.fail_rate, retry_after=args.retry_after, token_lifetime=args.token_lifetime,
-                    page_size=args.page_size, seed=args.seed)
+                    page_size=args.page_size, seed=args.seed, site_owners=tuple(args.site_owners))
     except OSError as exc:
         print(f"Error: {start_problem(exc, port=args.port, home=home)}", file=sys.stderr)
         return 1

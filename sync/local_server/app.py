@@ -23,9 +23,10 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sync.local_server import delta, items, lists
+from sync.local_server import delta, items, lists, permissions, sharepoint_rest
 from sync.local_server.batch import run_batch
 from sync.local_server.calls import Call, Result
+from sync.local_server.datafiles import private_database
 from sync.local_server.errors import GraphError, error_body
 from sync.local_server.faults import Faults
 from sync.local_server.identity import TENANT, app_identity, person
@@ -53,6 +54,7 @@ class Options:
     client_secret: str | None = None
     retry_after: float = 1.0
     device_poll_interval: int = 5
+    site_owners: tuple[str, ...] = ()  # members of every site's Owners group; "*": everyone (embedded server)
 
 
 _ROUTES = Map([
@@ -81,7 +83,7 @@ class LocalGraphApp:
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)
         self.options = options
-        self.store = Store(self.home / DB_FILE if self.home is not None else None)
+        self.store = Store(private_database(self.home / DB_FILE) if self.home is not None else None)
         self.signer = Signer(load_key(self.home))
         self.faults = Faults(latency_ms=options.latency_ms, throttle_rate=options.throttle_rate,
                              fail_rate=options.fail_rate, retry_after=options.retry_after, seed=options.seed)
@@ -89,6 +91,7 @@ class LocalGraphApp:
         self._shuffle = random.Random(options.seed)
         self._shuffle_lock = threading.Lock()
         lists.seed_sites(self.store)
+        self.principals = permissions.setup(self, options.site_owners)
         self.store.purge_tombstones(older_than=_TOMBSTONE_RETENTION)
 
     def close(self) -> None:
@@ -100,6 +103,8 @@ class LocalGraphApp:
         path = request.path
         if path == "/v1.0" or path.startswith("/v1.0/"):
             response = self._graph(request)
+        elif sharepoint_rest.is_sharepoint_path(path):
+            response = sharepoint_rest.handle(self, request)
         else:
             response = self.oauth.handle(request, path) or self._not_found(request)
         return response(environ, start_response)

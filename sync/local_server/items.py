@@ -7,6 +7,7 @@ verbatim with the quoted eTag ``"{GUID},n"``; a mismatch is 412 and nothing chan
 
 from __future__ import annotations
 
+from sync.local_server import permissions
 from sync.local_server.calls import Call, Result, absolute_link
 from sync.local_server.columns import check_fields, field_key, indexed_names, unique_names
 from sync.local_server.errors import GraphError
@@ -176,18 +177,22 @@ def create_item(app, call: Call, site: str, lst: str) -> Result:
         raise GraphError(400, "invalidRequest", "The item must be a JSON object such as {\"fields\": {...}}.")
     values = {k: v for k, v in check_fields(columns, body.get("fields", {})).items() if v is not None}
     try:
-        row = app.store.create_item(list_row["id"], values, user=call.caller, indexed=indexed_names(columns),
-                                    unique=unique_names(columns))
+        with app.store.transaction():  # the check and the write see the same data
+            permissions.check_create(app, call, site_row, list_row, columns, values)
+            row = app.store.create_item(list_row["id"], values, user=call.caller, indexed=indexed_names(columns),
+                                        unique=unique_names(columns))
     except Duplicate:
         raise _duplicate() from None
     return Result(201, render_item(row, site_row, list_row, columns, call, FieldsExpansion(True)))
 
 
-def _update(app, call: Call, list_row: dict, columns: list[dict], item: str, values: object) -> dict:
+def _update(app, call: Call, site_row: dict, list_row: dict, columns: list[dict], item: str, values: object) -> dict:
     changes = check_fields(columns, values)
     try:
-        return app.store.update_item(list_row["id"], item, changes, if_match=_if_match(call), user=call.caller,
-                                     indexed=indexed_names(columns), unique=unique_names(columns), etag=etag)
+        with app.store.transaction():  # the check and the write see the same data
+            permissions.check_update(app, call, site_row, list_row, columns, _stored_item(app, list_row, item), changes)
+            return app.store.update_item(list_row["id"], item, changes, if_match=_if_match(call), user=call.caller,
+                                         indexed=indexed_names(columns), unique=unique_names(columns), etag=etag)
     except Missing:
         raise _item_missing() from None
     except Stale:
@@ -198,8 +203,8 @@ def _update(app, call: Call, list_row: dict, columns: list[dict], item: str, val
 
 def update_fields(app, call: Call, site: str, lst: str, item: str) -> Result:
     """``PATCH .../items/{id}/fields`` with a flat fieldValueSet -> 200 fieldValueSet (GRAPH.md §3.4)."""
-    _, list_row, columns = _scope(app, call, site, lst)
-    row = _update(app, call, list_row, columns, item, call.json())
+    site_row, list_row, columns = _scope(app, call, site, lst)
+    row = _update(app, call, site_row, list_row, columns, item, call.json())
     return Result(200, render_fields(row, columns, None))
 
 
@@ -209,14 +214,16 @@ def update_item(app, call: Call, site: str, lst: str, item: str) -> Result:
     body = call.json()
     if not isinstance(body, dict):
         raise GraphError(400, "invalidRequest", "The item must be a JSON object such as {\"fields\": {...}}.")
-    row = _update(app, call, list_row, columns, item, body.get("fields", {}))
+    row = _update(app, call, site_row, list_row, columns, item, body.get("fields", {}))
     return Result(200, render_item(row, site_row, list_row, columns, call, FieldsExpansion(True)))
 
 
 def delete_item(app, call: Call, site: str, lst: str, item: str) -> Result:
-    _, list_row, _ = _scope(app, call, site, lst)
+    site_row, list_row, columns = _scope(app, call, site, lst)
     try:
-        app.store.delete_item(list_row["id"], item, if_match=_if_match(call), etag=etag)
+        with app.store.transaction():  # the check and the write see the same data
+            permissions.check_delete(app, call, site_row, list_row, columns, _stored_item(app, list_row, item))
+            app.store.delete_item(list_row["id"], item, if_match=_if_match(call), etag=etag)
     except Missing:
         raise _item_missing() from None
     except Stale:

@@ -18,6 +18,7 @@ import json
 import secrets
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Request, Response
 
@@ -33,6 +34,18 @@ _DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _REFRESH_LIFETIME = 90 * 24 * 3600
 _DEVICE_LIFETIME = 900
 _USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"  # no vowels, no look-alikes
+
+
+def audience(scopes: list[str]) -> str:
+    """The resource a token is for: Graph, unless a scope names another one such as SharePoint's
+    ``https://contoso.sharepoint.com/.default`` (on the local server: its own address)."""
+    for scope in scopes:
+        if "://" in scope:
+            parts = urlsplit(scope)
+            resource = f"{parts.scheme}://{parts.netloc}"
+            if resource.lower() != GRAPH_AUDIENCE:
+                return resource
+    return GRAPH_AUDIENCE
 
 
 def _json(payload: dict, status: int = 200) -> Response:
@@ -177,7 +190,7 @@ class OAuth:
         lifetime = self.app.options.token_lifetime
         scope = " ".join(scopes) or f"{GRAPH_AUDIENCE}/.default"
         claims = {
-            "aud": GRAPH_AUDIENCE, "iss": self._issuer(request), "tid": TENANT, "appid": client_id,
+            "aud": audience(scopes), "iss": self._issuer(request), "tid": TENANT, "appid": client_id,
             "azp": client_id, "idtyp": "app", "oid": str(uuid.uuid5(uuid.NAMESPACE_URL, "app:" + client_id)),
             "roles": ["Sites.ReadWrite.All", "Sites.Manage.All"], "app_displayname": client_id,
         }
@@ -199,7 +212,7 @@ class OAuth:
         common = {"tid": TENANT, "oid": user["id"], "sub": user["id"], "preferred_username": email,
                   "name": display_name(email), "iss": self._issuer(request)}
         access = self.app.signer.issue(
-            {**common, "aud": GRAPH_AUDIENCE, "appid": client_id, "azp": client_id, "upn": email,
+            {**common, "aud": audience(granted), "appid": client_id, "azp": client_id, "upn": email,
              "scp": " ".join(granted)},
             lifetime=lifetime, kind="access",
         )

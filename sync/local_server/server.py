@@ -22,7 +22,7 @@ __all__ = ["RunningServer", "create_app", "serve_in_thread"]
 def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate: float = 0.0, fail_rate: float = 0.0,
                token_lifetime: int = 3600, page_size: int = 200, seed: int | None = None,
                client_secret: str | None = None, retry_after: float = 1.0,
-               device_poll_interval: int = 5) -> LocalGraphApp:
+               device_poll_interval: int = 5, site_owners: tuple[str, ...] = ()) -> LocalGraphApp:
     """The local list server as a WSGI app; ``home=None`` keeps its data in memory.
 
     Example::
@@ -34,7 +34,8 @@ def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate
         raise ValueError(f"page_size must be 1 or more, got {page_size}")
     options = Options(latency_ms=latency_ms, throttle_rate=throttle_rate, fail_rate=fail_rate,
                       token_lifetime=token_lifetime, page_size=page_size, seed=seed, client_secret=client_secret,
-                      retry_after=retry_after, device_poll_interval=device_poll_interval)
+                      retry_after=retry_after, device_poll_interval=device_poll_interval,
+                      site_owners=tuple(site_owners))
     return LocalGraphApp(Path(home) if home is not None else None, options)
 
 
