@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from validation.distinct import factorize_cells
+from validation.cells import factorize_cells
 from validation.fields import STATUSES
 from validation.words import Joined
 
