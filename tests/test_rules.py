@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from pandera.errors import SchemaErrors, SchemaWarning
 
+from validation.fields import FIELDS as CANONICAL
 from validation.messages import WORDING
 from validation.rules import FRAME_CHECKS, RULES
 from validation.schema import validate_actions
@@ -32,6 +33,14 @@ def test_every_check_the_issues_sheet_can_name_is_declared_in_the_schema_with_it
     assert {name for _, name in declared} == set(WORDING) - {"duplicate_key"}  # duplicate_key is sync's, across plans
     assert all(WORDING[check].message == message for (_, check), message in declared.items())
     assert [c.name for c in RULES.columns["target"].checks] == ["required", "date_unreadable", "formula"]
+
+
+def test_each_field_is_checked_as_its_kind_says():
+    # A required field must be filled in; a date must be readable; a single line must fit SharePoint's.
+    by_kind = {"date": {"date_unreadable"}, "text": {"text_too_long"}, "status": {"status_unknown"}, "email": {"owner_not_email"}, "longtext": set()}
+    assert {f.name: {"formula"} | by_kind[f.kind] | ({"required"} if f.required else set()) | ({"missing_ref"} if f.name == "ref" else set()) for f in CANONICAL} == {
+        name: {check.name for check in column.checks} for name, column in RULES.columns.items()
+    }
 
 
 def test_pandera_validating_the_schema_reports_the_failures_validation_turns_into_issues():

@@ -42,7 +42,7 @@ import pandera.pandas as pa
 
 from validation.cells import Cells
 from validation.facts import KIND_CODE, DateFacts, PlanFacts
-from validation.fields import FIELDS, SINGLE_LINE_MAX
+from validation.fields import SINGLE_LINE_MAX
 from validation.messages import WORDING
 from validation.rag import status_codes_per_value
 
@@ -163,26 +163,36 @@ def _check(fn, name: str) -> pa.Check:
     return pa.Check(fn, name=name, description=words.message, ignore_na=False, raise_warning=words.severity == "warning")
 
 
-def _column_checks(kind: str, required: bool, name: str) -> list[pa.Check]:
-    """A field's checks, in the order issues on one cell are listed."""
-    if kind == "date":
-        checks = [_check(date_filled_in, "required")] if required else []
-        return checks + [_check(readable_date, "date_unreadable"), _check(date_not_formula, "formula")]
-    checks = [_check(filled_in, "required")] if required else []
-    checks.append(_check(not_formula, "formula"))
-    if kind == "status":
-        checks.append(_check(known_status, "status_unknown"))
-    if kind == "email":
-        checks.append(_check(email_addresses, "owner_not_email"))
-    if kind == "text":
-        checks.append(_check(fits_single_line, "text_too_long"))
-    if name == "ref":
-        checks.append(_check(has_ref, "missing_ref"))
-    return checks
+def _column(*checks: pa.Check) -> pa.Column:
+    return pa.Column(checks=list(checks), nullable=True, required=False)
 
+
+# Each check once, under its name; a field lists its checks in the order issues on one cell are listed.
+REQUIRED = _check(filled_in, "required")
+REQUIRED_DATE = _check(date_filled_in, "required")
+READABLE_DATE = _check(readable_date, "date_unreadable")
+NO_FORMULA = _check(not_formula, "formula")
+NO_DATE_FORMULA = _check(date_not_formula, "formula")
+KNOWN_STATUS = _check(known_status, "status_unknown")
+EMAILS = _check(email_addresses, "owner_not_email")
+SINGLE_LINE = _check(fits_single_line, "text_too_long")
+HAS_REF = _check(has_ref, "missing_ref")
 
 RULES = pa.DataFrameSchema(
-    {f.name: pa.Column(checks=_column_checks(f.kind, f.required, f.name), nullable=True, required=False) for f in FIELDS},
+    {
+        "plan": _column(NO_FORMULA, SINGLE_LINE),
+        "recommendation": _column(NO_FORMULA),
+        "ref": _column(NO_FORMULA, SINGLE_LINE, HAS_REF),
+        "action": _column(REQUIRED, NO_FORMULA),
+        "lead": _column(REQUIRED, NO_FORMULA, SINGLE_LINE),
+        "owner": _column(NO_FORMULA, EMAILS),
+        "target": _column(REQUIRED_DATE, READABLE_DATE, NO_DATE_FORMULA),
+        "revised_target": _column(READABLE_DATE, NO_DATE_FORMULA),
+        "status": _column(NO_FORMULA, KNOWN_STATUS),
+        "progress": _column(NO_FORMULA),
+        "updated": _column(READABLE_DATE, NO_DATE_FORMULA),
+        "completed": _column(READABLE_DATE, NO_DATE_FORMULA),
+    },
     checks=[_check(revised_not_before_target, "revised_before_target"), _check(ref_unique, "duplicate_ref")],
     name="action plan rows",
 )
