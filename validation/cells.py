@@ -126,8 +126,13 @@ class Cells:
         return self._cache["shown"]
 
     def shown_at(self, codes: np.ndarray) -> np.ndarray:
-        """``display`` of the values with these codes ('' for -1)."""
-        return np.append(self.shown, "").take(codes)
+        """``display`` of the values with these codes ('' for -1), worked out for those values only
+        (a date column's failing cells are a few of its many distinct dates)."""
+        if "shown" in self._cache:
+            return np.append(self._cache["shown"], "").take(codes)
+        need, where = np.unique(codes, return_inverse=True)
+        texts = np.array([display(self.uniques[c]) if c >= 0 else "" for c in need.tolist()], dtype=object)
+        return texts.take(where.reshape(-1))
 
     @property
     def length(self) -> np.ndarray:
