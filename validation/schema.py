@@ -11,8 +11,9 @@ Only fields that have a column (``columns``) can be located, so only those are c
 Each declared check is run through pandera's check API (``Check.__call__``, which gives the check's
 verdict and its failure cases) rather than ``RULES.validate``: the schema's error collection
 (a ``SchemaError`` per failing check, consolidated once per column and again for the frame) costs
-about 3 ms per failing check, which alone would take a 1,000-action plan with a handful of kinds of
-mistake past its 20 ms budget. The failures are the same (``tests/test_rules.py`` compares them).
+3-4 ms per failing check: on the benchmark's 1,000-action plan (nine kinds of mistake) 43 ms of CPU,
+against 7 ms for this path, and the plan's budget for validate + BRAG is 20 ms. The failures are
+the same (``tests/test_rules.py`` compares them).
 """
 
 from __future__ import annotations
