@@ -165,8 +165,9 @@ def _others(facts: PlanFacts, check: str, rows: np.ndarray) -> list[str]:
     """The related value a check's sentence names: the target a revised target is earlier than, the
     recommendation a duplicate ref sits under ('(none)' when blank)."""
     if check == "revised_before_target":
-        due = facts.dates("target").due[rows]
-        return [pd.Timestamp(when).strftime("%d/%m/%Y") for when in due]
+        # Day-first from the ISO text (one numpy call) rather than a Timestamp and strftime a row.
+        iso = np.datetime_as_string(facts.dates("target").due[rows].astype("datetime64[D]")).tolist()
+        return [f"{day[8:10]}/{day[5:7]}/{day[:4]}" for day in iso]
     if check == "duplicate_ref":
         rec = facts.cells("recommendation")
         return [text or "(none)" for text in rec.shown_at(rec.codes[rows]).tolist()]
