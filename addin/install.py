@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Mapping
 
 from addin.build import ADDIN_DIR, ADDIN_NAME, PROJECT_NAME, build_xlam
-from plansync.errors import PlansyncError
+from validation.errors import PlansyncError
 
 SETTINGS_TEMPLATE = ADDIN_DIR / "plansync_conf_template.txt"
 _MAC_STARTUP = "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"

@@ -1,9 +1,12 @@
-"""Benchmark: validate + BRAG over 100,000 actions, against a straightforward per-row Python loop.
+"""Benchmark: validate + BRAG of 100,000 actions and of a 1,000-action plan, against their goals.
 
-Run: ``python benchmarks/core.py [ROWS] [REPEATS]``. Prints the best-of-N time of the vectorised core
-(``validate_actions`` + ``compute_rag``), the time of a per-row loop doing the same work (the
-per-value reference ``parse_date``, one regex search per keyword list, one dict per issue) measured in
-the same run, and the ratio. The two must agree on every issue and every BRAG: the script checks that.
+Run: ``python benchmarks/core.py [REPEATS]``. Prints the best-of-N time of the core
+(``validate_actions``, the pandera checks of ``validation.rules``, + ``compute_rag``) next to its
+goal (<= 0.5 s for 100,000 rows, <= 20 ms for 1,000), and, as a baseline measured in the same run,
+the time of a straightforward per-row loop doing the same work (the per-value reference
+``parse_date``, one regex search per keyword list, one dict per issue). The two must agree on every
+issue and every BRAG: the script checks that. The goals are the absolute figures; the loop is there
+to show what the machine was doing at the time (its time grows with the load as the core's does).
 
 The rows mix what councils write: Excel dates, day-first text dates, months, quarters, recurring
 and "to be confirmed" deadlines, ``May 2018 Complete June 2018``, revised targets, progress text with
@@ -30,13 +33,14 @@ import numpy as np
 import pandas as pd
 
 from validation.dates import parse_date
+from validation.cells import EMAIL as _EMAIL
 from validation.facts import PlanFacts
 from validation.fields import COMPLETE_STATUSES, FIELD_BY_NAME, SINGLE_LINE_MAX, STATUSES
 from validation.grid import cell_address, column_letter
 from validation.messages import WORDING, shown
 from validation.rag import RagRules, compute_rag
 from validation.revised import _revised_in
-from validation.schema import _EMAIL, validate_actions
+from validation.schema import validate_actions
 from validation.status import _ORDER, StatusKeywords, _phrase_re
 
 TODAY = date(2022, 11, 14)
@@ -275,8 +279,8 @@ def as_read(actions: pd.DataFrame) -> pd.DataFrame:
     return fresh
 
 
-def best_of(fn, make_input, repeats: int):
-    """Best wall time of ``repeats`` runs of ``fn`` on a new ``make_input()`` each (made outside the
+def best_of(fn, make_input, repeats: int, clock=time.perf_counter):
+    """Best time (wall, or ``clock``) of ``repeats`` runs of ``fn`` on a new ``make_input()`` each (made outside the
     timing), with the garbage collector off while timing (as ``timeit`` does), so a collection
     triggered by the test data itself does not land in one side's figure."""
     best = float("inf")
@@ -287,9 +291,9 @@ def best_of(fn, make_input, repeats: int):
         gc.collect()
         gc.disable()
         try:
-            start = time.perf_counter()
+            start = clock()
             out = fn(data)
-            best = min(best, time.perf_counter() - start)
+            best = min(best, clock() - start)
         finally:
             gc.enable()
     return best, out
@@ -307,7 +311,12 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}"
 
 
-def main(rows: int = 100_000, repeats: int = 5) -> None:
+GOALS = {100_000: 0.5, 1_000: 0.020}  # seconds: in-process validate + BRAG (issue 17)
+
+
+def compare(rows: int, repeats: int) -> tuple[float, float]:
+    """Best time of the core and of the per-row loop on ``rows`` actions, after checking that both
+    give the same answers."""
     actions = make_actions(rows)
     fast, (issues, rag) = best_of(vectorised, lambda: as_read(actions), repeats)
     slow, (loop_issues, loop_rag, dups) = best_of(loop, lambda: as_read(actions), max(1, repeats // 3))
@@ -320,14 +329,27 @@ def main(rows: int = 100_000, repeats: int = 5) -> None:
     key = ["cell", "check", "message"]
     assert sorted(map(tuple, non_dup[key].to_numpy().tolist())) == sorted((i["cell"], i["check"], i["message"]) for i in loop_non_dup), "issues differ from the loop"
     assert int((issues["check"] == "duplicate_ref").sum()) == sum(len(r) for r in dups.values()), "duplicate refs differ"
-
-    print(f"machine: {machine()}")
     print(f"rows: {rows:,}  issues: {len(issues):,}  BRAG: {rag['rag'].value_counts().to_dict()}")
-    print(f"vectorised validate+BRAG (best of {repeats}): {fast:.3f} s")
-    print(f"per-row Python loop (best of {max(1, repeats // 3)}):      {slow:.3f} s")
-    print(f"ratio: {slow / fast:.0f}x")
+    return fast, slow
+
+
+def main(repeats: int = 5) -> None:
+    print(f"machine: {machine()}")
+    if hasattr(os, "getloadavg"):
+        # The figures are wall times: on a shared machine they grow with the load.
+        print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    for rows, goal in GOALS.items():
+        runs = repeats if rows > 10_000 else repeats * 4
+        fast, slow = compare(rows, runs)
+        actions = make_actions(rows)
+        # CPU time of this thread: what the core costs when it has a core to itself, which the
+        # wall time only shows on an idle machine.
+        cpu, _ = best_of(vectorised, lambda: as_read(actions), runs, clock=time.thread_time)
+        verdict = "within" if fast <= goal else "OVER"
+        print(f"  validate+BRAG (best of runs): {fast * 1000:8.1f} ms   goal <= {goal * 1000:.0f} ms: {verdict}")
+        print(f"  the same, CPU time:           {cpu * 1000:8.1f} ms   goal <= {goal * 1000:.0f} ms: {'within' if cpu <= goal else 'OVER'}")
+        print(f"  per-row Python loop baseline: {slow * 1000:8.1f} ms   ({slow / fast:.0f}x the core's time)")
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    main(*args)
+    main(*[int(a) for a in sys.argv[1:]])

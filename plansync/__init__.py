@@ -6,5 +6,8 @@ The application layer: the command functions (``plansync.commands``) that the CL
 ``validation`` package; the Graph side is the ``sync`` package.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+# One source for the version: pyproject.toml, as installed (sync and the templates read it the same way).
+__version__ = version("plansync")
 __all__ = ["__version__"]

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from plansync.errors import WorkbookError
 from plansync.workbook.base import Workbook
+from validation.errors import WorkbookError
 from validation.grid import Grid, SheetGrid, cell_address
 
 META_SHEET = "_plansync"

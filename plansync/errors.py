@@ -21,87 +21,10 @@ Programming mistakes stay ValueError / TypeError / RuntimeError.
 
 from __future__ import annotations
 
-
-class PlansyncError(Exception):
-    """Base class: the message is written for the person using plansync."""
-
-    exit_code = 1
-
-
-class WorkbookError(PlansyncError):
-    """The workbook cannot be used as it is."""
-
-    def __init__(self, message: str, *, path: str | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-
-
-class WorkbookUnreadable(WorkbookError):
-    """The file is missing, not an .xlsx workbook, or damaged."""
-
-    exit_code = 2
-
-
-class WorkbookLocked(WorkbookError):
-    """The file cannot be written: open in Excel, read-only, or no permission."""
-
-    exit_code = 2
-
-
-class LayoutNotFound(WorkbookError):
-    """No sheet has a header row plansync recognises."""
-
-    exit_code = 2
-
-
-class SettingsError(PlansyncError):
-    """A value in the Settings sheet (or a flag) that plansync cannot use."""
-
-    def __init__(self, message: str, *, setting: str | None = None) -> None:
-        super().__init__(message)
-        self.setting = setting
-
-
-class SyncError(PlansyncError):
-    """Talking to SharePoint (or the local list server) failed."""
-
-
-class AuthError(SyncError):
-    """Sign-in is missing, expired or was refused."""
-
-
-class ThrottledError(SyncError):
-    """The server kept answering 429/503 after the bounded retries."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class ConflictError(SyncError):
-    """An update carried a stale eTag (412): someone else changed the item first."""
-
-    def __init__(self, message: str, *, item_id: str | None = None) -> None:
-        super().__init__(message)
-        self.item_id = item_id
-
-
-class GraphError(SyncError):
-    """Any other Graph error reply, with its status, code and request-id."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        code: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.request_id = request_id
-
+# Defined where the layers that raise them can import them without reaching up: the base and the
+# workbook and settings errors in ``validation.errors``, the sync errors in ``sync.errors``.
+from sync.errors import AuthError, ConflictError, GraphError, SyncError, ThrottledError
+from validation.errors import LayoutNotFound, PlansyncError, SettingsError, WorkbookError, WorkbookLocked, WorkbookUnreadable
 
 __all__ = sorted(
     [

@@ -32,9 +32,9 @@ import msal
 import msal_extensions
 import requests
 
-from plansync.errors import AuthError, SettingsError, SyncError
-from sync.target import Target
+from sync.errors import AuthError, SyncError
 from sync.signin_cache import CacheStore, cache_path, choose_persistence
+from validation.errors import SettingsError
 
 DELEGATED_SCOPES = ("Sites.ReadWrite.All",)
 MANAGE_SCOPES = ("Sites.Manage.All",)
@@ -42,6 +42,19 @@ APP_SCOPES = ("https://graph.microsoft.com/.default",)
 LOCAL_PASSWORD = "local-dev"  # the local list server's password for every development identity
 LOGIN_HINT = "plansync auth login"
 
+
+
+class SignInTarget(Protocol):
+    """What signing in needs to know of a target (``sync.target.Target`` is one). A protocol rather
+    than an import: ``sync.target`` signs in through this module (``connect``)."""
+
+    authority: str | None
+    ca_path: str | None
+    client_id: str | None
+    embedded: bool
+    graph_url: str | None
+    home: Path | None
+    local: bool
 
 class TokenProvider(Protocol):
     """What the Graph client needs: a bearer token, and who it belongs to (email or app id)."""
@@ -143,7 +156,7 @@ class AppTokenProvider:
 
 
 def token_provider(
-    target: Target,
+    target: SignInTarget,
     *,
     as_email: str | None = None,
     manage_lists: bool = False,
@@ -181,7 +194,7 @@ def token_provider(
 
 
 def login(
-    target: Target,
+    target: SignInTarget,
     as_email: str | None = None,
     *,
     manage_lists: bool = False,
@@ -218,7 +231,7 @@ def login(
     return SignIn(user, where, _expiry(result))
 
 
-def status(target: Target, *, environ: Mapping[str, str] = os.environ, cache: Any = None) -> list[SignIn]:
+def status(target: SignInTarget, *, environ: Mapping[str, str] = os.environ, cache: Any = None) -> list[SignIn]:
     """Who is signed in to this target (people and apps), with token expiry; reads the cache only."""
     cache = cache if cache is not None else open_cache(environ)
     # Filtered by host only, as msal's get_accounts() does: the tenant msal records is the one in
@@ -236,7 +249,7 @@ def status(target: Target, *, environ: Mapping[str, str] = os.environ, cache: An
 
 
 def logout(
-    target: Target, as_email: str | None = None, *, environ: Mapping[str, str] = os.environ, cache: Any = None
+    target: SignInTarget, as_email: str | None = None, *, environ: Mapping[str, str] = os.environ, cache: Any = None
 ) -> list[str]:
     """Remove the signed-in people (or only ``as_email``) of this target from the cache; returns who."""
     cache = cache if cache is not None else open_cache(environ)
@@ -266,12 +279,12 @@ def cache_store(environ: Mapping[str, str] = os.environ, *, warn: Callable[[str]
 # -- msal applications ------------------------------------------------------------------------
 
 
-def _public_app(target: Target, cache: Any) -> Any:
+def _public_app(target: SignInTarget, cache: Any) -> Any:
     with _msal_errors(_where(target)):
         return msal.PublicClientApplication(_client_id(target), token_cache=cache, **_authority_options(target))
 
 
-def _confidential_app(target: Target, cache: Any, environ: Mapping[str, str]) -> Any:
+def _confidential_app(target: SignInTarget, cache: Any, environ: Mapping[str, str]) -> Any:
     credential = _app_credential(environ)
     with _msal_errors(_where(target)):
         return msal.ConfidentialClientApplication(
@@ -279,7 +292,7 @@ def _confidential_app(target: Target, cache: Any, environ: Mapping[str, str]) ->
         )
 
 
-def _authority_options(target: Target) -> dict[str, Any]:
+def _authority_options(target: SignInTarget) -> dict[str, Any]:
     if target.authority is None:
         raise RuntimeError("open the target first (sync.target.open_target)")
     options: dict[str, Any] = {"authority": target.authority}
@@ -323,7 +336,7 @@ class _PinnedSession(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
-def _client_id(target: Target) -> str:
+def _client_id(target: SignInTarget) -> str:
     if not target.client_id:
         raise SettingsError(
             "plansync does not know which app to sign in with. Set PLANSYNC_CLIENT_ID to the Application "
@@ -377,7 +390,7 @@ def _password_sign_in(app: Any, email: str, scopes: list[str]) -> dict[str, Any]
         return app.acquire_token_by_username_password(email, LOCAL_PASSWORD, scopes=scopes)
 
 
-def _refuse_dev_identity_on_microsoft(target: Target, as_email: str | None) -> None:
+def _refuse_dev_identity_on_microsoft(target: SignInTarget, as_email: str | None) -> None:
     if as_email and not target.local:
         raise AuthError(
             f"--as {as_email} signs in a development identity, which only the local list server has; "
@@ -414,22 +427,22 @@ def _msal_errors(where: str) -> Iterator[None]:
 # -- small helpers --------------------------------------------------------------------------------
 
 
-def _where(target: Target) -> str:
+def _where(target: SignInTarget) -> str:
     if target.embedded:
         return f"the local list server (data in {target.home})"
     return target.graph_url or "?"
 
 
-def _login_hint(target: Target) -> str:
+def _login_hint(target: SignInTarget) -> str:
     return f"{LOGIN_HINT} --as you@example.org" if target.local else LOGIN_HINT
 
 
-def _environment(target: Target) -> str:
+def _environment(target: SignInTarget) -> str:
     """msal's cache key for the sign-in service: the authority's host without its port."""
     return (target.authority or "").split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
-def _app_status(target: Target, cache: Any, app_id: str) -> SignIn:
+def _app_status(target: SignInTarget, cache: Any, app_id: str) -> SignIn:
     for signin in status(target, cache=cache):
         if signin.kind == "app" and signin.user == app_id:
             return signin
@@ -469,6 +482,7 @@ __all__ = sorted(
         "MANAGE_SCOPES",
         "MsalTokenProvider",
         "SignIn",
+        "SignInTarget",
         "StaticToken",
         "TokenProvider",
         "cache_store",

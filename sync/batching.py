@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from plansync.errors import GraphError, SyncError
+from sync.errors import GraphError, SyncError
 from sync.transport import MAX_WAIT, THROTTLE_STATUSES, GraphHttp, retry_delay, status_error, throttled_error
 
 # Graph refuses a batch of more than 20 requests.

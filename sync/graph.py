@@ -25,8 +25,8 @@ from typing import Any
 
 import httpx
 
-from plansync.errors import GraphError
 from sync.batching import BatchRequest, BatchResponse, _seg, item_path, run_batch
+from sync.errors import GraphError
 from sync.transport import GraphHttp, TokenSource
 
 

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from plansync.bookkeeping import META_SHEET, load_meta, load_row_lines, save_bookkeeping, save_meta
-from plansync.errors import WorkbookError
 from plansync.workbook.base import Workbook
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY
+from validation.errors import WorkbookError
 
 META_KEY = "sync"
 # Two cells per row keep a 10,000-row plan's state quick to read and write.

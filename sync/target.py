@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from plansync.errors import SettingsError
+from validation.errors import SettingsError
 
 MICROSOFT_GRAPH = "https://graph.microsoft.com/v1.0"
 # Graph hosts of Microsoft's clouds: talking to one of these is real SharePoint.

@@ -22,16 +22,17 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
-from plansync import __version__
-from plansync.errors import AuthError, ConflictError, GraphError, SettingsError, SyncError, ThrottledError
+from sync.errors import AuthError, ConflictError, GraphError, SyncError, ThrottledError
+from validation.errors import SettingsError
 
 # Graph asks callers to decorate traffic as NONISV|Company|App/version (GRAPH.md §7).
-USER_AGENT = f"NONISV|plansync|plansync/{__version__}"
+USER_AGENT = f"NONISV|plansync|plansync/{version('plansync')}"
 
 # Statuses that mean "busy, come back later" (GRAPH.md §7: SharePoint answers 429 or 503).
 THROTTLE_STATUSES = frozenset({429, 503})

@@ -13,7 +13,6 @@ from plansync.cli import main
 from plansync.commands.rag import refresh_rag
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
-FIELDS = ["plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress"]
 BASE = {"recommendation": "1. Front door", "action": "Do it", "lead": "DCS", "owner": "dcs@york.example"}
 ROWS = [
     {**BASE, "ref": "1.1", "target": "July 2022", "status": "Complete"},                       # Blue
@@ -25,27 +24,13 @@ ROWS = [
 TODAY = "2022-07-31"
 
 
-def make_plan(tmp_path, rows=ROWS, settings=None, name="plan.xlsx"):
-    path = tmp_path / name
-    assert 0 == CliRunner().invoke(main, ["new", str(path)]).exit_code
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Actions"]
-    for r, row in enumerate(rows, start=2):
-        for c, field in enumerate(FIELDS, start=1):
-            ws.cell(row=r, column=c, value=row.get(field))
-    for cell, value in (settings or {}).items():
-        wb["Settings"][cell] = value
-    wb.save(path)
-    return path
-
-
 def computed(path):
     ws = openpyxl.load_workbook(path)["Actions"]
     return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=1, max_row=ws.max_row, min_col=13, max_col=16)]
 
 
-def test_rag_writes_due_rag_overdue_and_days_overdue_as_values(tmp_path):
-    path = make_plan(tmp_path)
+def test_rag_writes_due_rag_overdue_and_days_overdue_as_values(make_plan):
+    path = make_plan(ROWS)
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
     assert 0 == result.exit_code
     assert [
@@ -59,8 +44,8 @@ def test_rag_writes_due_rag_overdue_and_days_overdue_as_values(tmp_path):
     assert "dd/mm/yyyy" == openpyxl.load_workbook(path)["Actions"]["M3"].number_format
 
 
-def test_rag_prints_a_table_and_a_summary(tmp_path):
-    path = make_plan(tmp_path)
+def test_rag_prints_a_table_and_a_summary(make_plan):
+    path = make_plan(ROWS)
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
     assert [
         "Ref  Due         RAG    Overdue  Recommendation",
@@ -75,8 +60,8 @@ def test_rag_prints_a_table_and_a_summary(tmp_path):
     ] == result.output.splitlines()
 
 
-def test_rag_json_has_the_documented_fields(tmp_path):
-    path = make_plan(tmp_path, rows=ROWS[:2])
+def test_rag_json_has_the_documented_fields(make_plan):
+    path = make_plan(ROWS[:2])
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY, "--json"])
     assert 0 == result.exit_code
     assert {
@@ -87,9 +72,9 @@ def test_rag_json_has_the_documented_fields(tmp_path):
     } == json.loads(result.output)
 
 
-def test_the_settings_amber_window_and_today_are_used_and_the_flag_wins(tmp_path):
+def test_the_settings_amber_window_and_today_are_used_and_the_flag_wins(make_plan):
     # Amber window 7 days: 30/08/2022 (30 days away) is no longer Amber.
-    path = make_plan(tmp_path, settings={"B6": 7, "B7": datetime(2022, 7, 31)})
+    path = make_plan(ROWS, settings={"B6": 7, "B7": datetime(2022, 7, 31)})
     CliRunner().invoke(main, ["rag", str(path)])
     assert ["Blue", "Red", "Green", "Green", "Green"] == [row[1] for row in computed(path)[1:]]
     # --today wins over Settings: on 01/09/2022, 30/08/2022 is two days overdue.
@@ -97,9 +82,9 @@ def test_the_settings_amber_window_and_today_are_used_and_the_flag_wins(tmp_path
     assert ("Red", "Yes", 2) == computed(path)[3][1:]
 
 
-def test_settings_status_keywords_change_the_status_read_from_progress(tmp_path):
+def test_settings_status_keywords_change_the_status_read_from_progress(make_plan):
     rows = [{**BASE, "ref": "1.1", "target": "December 2022", "progress": "Slipping badly"}]
-    path = make_plan(tmp_path, rows=rows)
+    path = make_plan(rows)
     wb = openpyxl.load_workbook(path)
     ws = wb["Settings"]
     at_risk = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "At risk")
@@ -109,8 +94,8 @@ def test_settings_status_keywords_change_the_status_read_from_progress(tmp_path)
     assert "Amber" == computed(path)[1][1]
 
 
-def test_a_bad_amber_window_stops_rag_and_names_the_cell(tmp_path):
-    path = make_plan(tmp_path, settings={"B6": "a month"})
+def test_a_bad_amber_window_stops_rag_and_names_the_cell(make_plan):
+    path = make_plan(ROWS, settings={"B6": "a month"})
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
     assert 1 == result.exit_code
@@ -121,15 +106,15 @@ def test_a_bad_amber_window_stops_rag_and_names_the_cell(tmp_path):
     assert before == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_bad_today_flag_is_a_usage_error(tmp_path):
-    path = make_plan(tmp_path)
+def test_a_bad_today_flag_is_a_usage_error(make_plan):
+    path = make_plan(ROWS)
     result = CliRunner().invoke(main, ["rag", str(path), "--today", "31/07/2022"])
     assert 2 == result.exit_code
     assert "Invalid value for '--today'" in result.output
 
 
-def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(tmp_path):
-    path = make_plan(tmp_path)
+def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(make_plan, tmp_path):
+    path = make_plan(ROWS)
     (tmp_path / "~$plan.xlsx").write_bytes(bytes([10]) + b"Jane Smith".ljust(53))
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
@@ -138,8 +123,8 @@ def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(tmp_path):
     assert before == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_values_left_from_deleted_rows_are_cleared(tmp_path):
-    path = make_plan(tmp_path)
+def test_values_left_from_deleted_rows_are_cleared(make_plan):
+    path = make_plan(ROWS)
     CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
     wb = openpyxl.load_workbook(path)
     for col in range(1, 11):
@@ -189,8 +174,8 @@ def test_a_council_workbook_as_it_is_gets_its_columns_and_keeps_its_merged_headi
     assert ["Action Plan"] == wb.sheetnames
 
 
-def test_an_empty_plan_says_there_is_nothing_to_rate_yet(tmp_path):
-    path = make_plan(tmp_path, rows=[])
+def test_an_empty_plan_says_there_is_nothing_to_rate_yet(make_plan):
+    path = make_plan([])
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
     assert (0, ["No actions to rate yet: type your actions on the plan's sheet, then run this again."]) == (
         result.exit_code,

@@ -12,23 +12,6 @@ from click.testing import CliRunner
 
 from plansync.cli import main
 
-FIELDS = ["plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress"]
-
-
-def make_plan(tmp_path, rows, settings=None, name="plan.xlsx"):
-    """A workbook from `plansync new`, with ``rows`` (dicts of field -> value) typed into the Actions table."""
-    path = tmp_path / name
-    assert 0 == CliRunner().invoke(main, ["new", str(path)]).exit_code
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Actions"]
-    for r, row in enumerate(rows, start=2):
-        for c, field in enumerate(FIELDS, start=1):
-            ws.cell(row=r, column=c, value=row.get(field))
-    for cell, value in (settings or {}).items():
-        wb["Settings"][cell] = value
-    wb.save(path)
-    return path
-
 
 GOOD = {
     "recommendation": "1. Front door",
@@ -45,8 +28,8 @@ def issues_sheet(path):
     return list(openpyxl.load_workbook(path)["Issues"].iter_rows(values_only=True))
 
 
-def test_a_clean_plan_exits_0_and_says_so(tmp_path):
-    path = make_plan(tmp_path, [GOOD, {**GOOD, "ref": "1.2"}])
+def test_a_clean_plan_exits_0_and_says_so(make_plan):
+    path = make_plan([GOOD, {**GOOD, "ref": "1.2"}])
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert 0 == result.exit_code
     assert ["No problems found in 2 actions."] == result.output.splitlines()
@@ -60,9 +43,8 @@ def test_the_demo_plan_is_clean(tmp_path):
     assert (0, ["No problems found in 64 actions."]) == (result.exit_code, result.output.splitlines())
 
 
-def test_every_problem_is_listed_at_its_cell_and_the_exit_code_is_1(tmp_path):
+def test_every_problem_is_listed_at_its_cell_and_the_exit_code_is_1(make_plan):
     path = make_plan(
-        tmp_path,
         [
             {**GOOD, "target": "Jully 2022", "status": "Done"},
             {**GOOD, "ref": "1.2", "owner": "HoS First Response", "target": "=TODAY()+7"},
@@ -81,8 +63,8 @@ def test_every_problem_is_listed_at_its_cell_and_the_exit_code_is_1(tmp_path):
     ] == result.output.splitlines()
 
 
-def test_the_issues_sheet_is_rewritten_on_each_run(tmp_path):
-    path = make_plan(tmp_path, [{**GOOD, "target": "Jully 2022"}, {**GOOD, "ref": "1.2", "status": "Done"}])
+def test_the_issues_sheet_is_rewritten_on_each_run(make_plan):
+    path = make_plan([{**GOOD, "target": "Jully 2022"}, {**GOOD, "ref": "1.2", "status": "Done"}])
     CliRunner().invoke(main, ["validate", str(path)])
     assert 3 == len(issues_sheet(path))
 
@@ -107,8 +89,8 @@ def test_the_issues_sheet_is_rewritten_on_each_run(tmp_path):
     assert wb["Issues"]["A1"].font.bold  # the header keeps the template's styling
 
 
-def test_json_lists_errors_and_warnings_with_the_documented_keys(tmp_path):
-    path = make_plan(tmp_path, [{**GOOD, "target": "Jully 2022"}, {**GOOD, "ref": None}])
+def test_json_lists_errors_and_warnings_with_the_documented_keys(make_plan):
+    path = make_plan([{**GOOD, "target": "Jully 2022"}, {**GOOD, "ref": None}])
     result = CliRunner().invoke(main, ["validate", str(path), "--json"])
     assert 1 == result.exit_code
     assert {
@@ -138,15 +120,15 @@ def test_json_lists_errors_and_warnings_with_the_documented_keys(tmp_path):
     } == json.loads(result.output)
 
 
-def test_warnings_alone_exit_0(tmp_path):
-    path = make_plan(tmp_path, [{**GOOD, "ref": None}])
+def test_warnings_alone_exit_0(make_plan):
+    path = make_plan([{**GOOD, "ref": None}])
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert 0 == result.exit_code
     assert "0 errors, 1 warning in 1 actions; the list is on the Issues sheet." == result.output.splitlines()[-1]
 
 
-def test_a_settings_problem_is_reported_at_the_settings_cell(tmp_path):
-    path = make_plan(tmp_path, [GOOD], settings={"B6": "soon"})
+def test_a_settings_problem_is_reported_at_the_settings_cell(make_plan):
+    path = make_plan([GOOD], settings={"B6": "soon"})
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert 1 == result.exit_code
     assert (
@@ -178,8 +160,8 @@ def test_a_missing_file_exits_2(tmp_path):
     ] == result.output.splitlines()
 
 
-def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(tmp_path):
-    path = make_plan(tmp_path, [{**GOOD, "target": "Jully 2022"}])
+def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(make_plan, tmp_path):
+    path = make_plan([{**GOOD, "target": "Jully 2022"}])
     (tmp_path / "~$plan.xlsx").write_bytes(bytes([10]) + b"Jane Smith".ljust(53) + b"\x00" * 60)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["validate", str(path)])
@@ -191,8 +173,8 @@ def test_a_workbook_open_in_excel_exits_2_and_is_left_byte_identical(tmp_path):
     assert before == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_read_only_workbook_exits_2_and_is_left_byte_identical(tmp_path):
-    path = make_plan(tmp_path, [GOOD])
+def test_a_read_only_workbook_exits_2_and_is_left_byte_identical(make_plan):
+    path = make_plan([GOOD])
     os.chmod(path, 0o444)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["validate", str(path)])
@@ -211,8 +193,8 @@ def test_a_workbook_without_a_plan_table_says_what_to_do(tmp_path):
     assert result.output.startswith("Error: No sheet in notes.xlsx has a header row plansync recognises")
 
 
-def test_validate_keeps_the_teams_formulas_and_other_sheets(tmp_path):
-    path = make_plan(tmp_path, [GOOD])
+def test_validate_keeps_the_teams_formulas_and_other_sheets(make_plan):
+    path = make_plan([GOOD])
     wb = openpyxl.load_workbook(path)
     wb["Actions"]["R2"] = "=LEN(D2)"
     wb.create_sheet("Notes")["A1"] = "Board on Tuesday"

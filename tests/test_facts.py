@@ -1,6 +1,6 @@
 """One reading of the actions frame (PlanFacts) shared by validation and BRAG gives the same answers."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 from pandas.testing import assert_frame_equal
@@ -10,7 +10,6 @@ from validation.rag import compute_rag
 from validation.schema import validate_actions
 
 COLUMNS = {"recommendation": 1, "ref": 2, "action": 3, "lead": 4, "owner": 5, "target": 6, "revised_target": 7, "status": 8, "progress": 9}
-TODAY = date(2022, 11, 14)
 
 
 def _frame() -> pd.DataFrame:
@@ -26,14 +25,14 @@ def _frame() -> pd.DataFrame:
     return frame
 
 
-def test_validation_and_brag_sharing_one_reading_answer_as_each_reading_alone():
+def test_validation_and_brag_sharing_one_reading_answer_as_each_reading_alone(today):
     frame = _frame()
     facts = PlanFacts(frame)
     issues = validate_actions(frame, columns=COLUMNS, facts=facts)
-    rated = compute_rag(frame, today=TODAY, facts=facts)
+    rated = compute_rag(frame, today=today, facts=facts)
 
     assert_frame_equal(validate_actions(frame, columns=COLUMNS), issues)
-    assert_frame_equal(compute_rag(frame, today=TODAY), rated)
+    assert_frame_equal(compute_rag(frame, today=today), rated)
     assert [
         ("Plan!B5", "duplicate_ref"),
         ("Plan!B6", "duplicate_ref"),
@@ -48,13 +47,13 @@ def test_validation_and_brag_sharing_one_reading_answer_as_each_reading_alone():
     assert ["Red", "Amber", "Blue", "Amber"] == rated["rag"].tolist()
 
 
-def test_a_reading_of_another_frame_is_not_used():
+def test_a_reading_of_another_frame_is_not_used(today):
     frame = _frame()
     edited = frame.copy()
     edited.loc[0, "target"] = "Sept-ish 2022"
 
     issues = validate_actions(edited, columns=COLUMNS, facts=PlanFacts(frame))
-    rated = compute_rag(edited, today=TODAY, facts=PlanFacts(frame))
+    rated = compute_rag(edited, today=today, facts=PlanFacts(frame))
 
     assert ("Plan!F5", "date_unreadable") in set(zip(issues["cell"], issues["check"]))
     assert "unreadable" == rated["due_kind"].iloc[0]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
-from _local_server_support import client_for
+from _local_server_support import BASE, client_for, sign_in
 
 from sync.local_server import create_app
 
@@ -46,9 +47,14 @@ def test_the_same_seed_throttles_the_same_calls():
     assert 200 in first and (429 in first or 503 in first)
 
 
-def test_sign_in_is_never_throttled():
+def test_a_person_can_sign_in_while_every_list_call_is_throttled():
+    # A busy list must not also lock people out: they sign in, then sync waits for the list.
     app = create_app(throttle_rate=1.0, fail_rate=0.0, seed=1)
-    client_for(app)  # signs in: would fail on a 429
+    client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE)
+    signed_in = [sign_in(client, "alice.smith@example.org") for _ in range(10)]  # each asserts a 200
+    assert all("Bearer" == answer["token_type"] and answer["access_token"] for answer in signed_in)
+    client.headers["Authorization"] = "Bearer " + signed_in[-1]["access_token"]
+    assert {429, 503} >= {client.get("/v1.0/sites/root").status_code for _ in range(5)}
     app.close()
 
 

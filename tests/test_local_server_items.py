@@ -6,13 +6,6 @@ import pytest
 from _local_server_support import error_code, make_list, new_server
 
 
-@pytest.fixture
-def server():
-    app, client = new_server()
-    yield app, client, make_list(client)
-    app.close()
-
-
 def test_create_returns_201_list_item_with_quoted_etag_and_the_signed_in_author(server):
     _, client, items = server
     response = client.post(items, json={"fields": {"Title": "Fix the rota", "RowKey": "R1"}})

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from _local_server_support import error_code, make_list, new_server
-
-
-@pytest.fixture
-def server():
-    app, client = new_server()
-    yield app, client, make_list(client)
-    app.close()
+from _local_server_support import error_code
 
 
 def _break_indexing(app, monkeypatch) -> None:

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from plansync.cli import main
 
 SUPPORT = "business.support@rotherham.example"
-FIELDS = ["plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress"]
 
 
 @pytest.fixture
@@ -43,28 +42,17 @@ def test_the_demo_plan_syncs_whole_and_a_second_sync_changes_nothing(tmp_path, h
     assert again["requests"] <= 3
 
 
-def make_plan(tmp_path, rows):
-    path = tmp_path / "two-plans.xlsx"
-    assert 0 == CliRunner().invoke(main, ["new", str(path)]).exit_code
-    wb = openpyxl.load_workbook(path)
-    for r, row in enumerate(rows, start=2):
-        for c, name in enumerate(FIELDS, start=1):
-            wb["Actions"].cell(row=r, column=c, value=row.get(name))
-    wb.save(path)
-    return path
-
-
 ROW = {"action": "Dip sample contacts", "lead": "HoS", "owner": SUPPORT, "target": "July 2026", "status": "On track"}
 
 
-def test_validate_reports_exactly_the_duplicate_keys_sync_skips(tmp_path, home):
+def test_validate_reports_exactly_the_duplicate_keys_sync_skips(make_plan, home):
     path = make_plan(
-        tmp_path,
         [
             {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.1"},
             {**ROW, "plan": "York Ofsted 2022", "recommendation": "2. Records", "ref": "1.1"},
             {**ROW, "plan": "Rotherham ILACS 2022", "recommendation": "1. Front door", "ref": "1.1"},
         ],
+        name="two-plans.xlsx",
     )
     checked = CliRunner().invoke(main, ["validate", str(path), "--json"])
     errors = json.loads(checked.stdout)["errors"]
@@ -91,13 +79,13 @@ def test_a_first_sync_ends_with_its_summary_not_a_line_per_row_and_a_dry_run_lis
     assert "Synced 64 actions: 64 created" == lines[-1]
 
 
-def test_sync_keeps_the_workbooks_rag_columns_in_step_with_what_it_sent(tmp_path, home):
+def test_sync_keeps_the_workbooks_rag_columns_in_step_with_what_it_sent(make_plan, home):
     path = make_plan(
-        tmp_path,
         [
             {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.1", "target": "January 2020"},
             {**ROW, "plan": "York Ofsted 2022", "recommendation": "1. Front door", "ref": "1.2", "target": "January 2020"},
         ],
+        name="two-plans.xlsx",
     )
     wb = openpyxl.load_workbook(path)
     header = [c.value for c in wb["Actions"][1]]

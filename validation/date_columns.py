@@ -17,6 +17,7 @@ from operator import attrgetter
 import numpy as np
 import pandas as pd
 
+from validation.cells import factorize_cells
 from validation.dates import (
     _COMPLETE,
     _COMPLETE_RE,
@@ -30,7 +31,6 @@ from validation.dates import (
     _TBC_RE,
     _timestamp,
 )
-from validation.distinct import factorize_cells
 from validation.words import AnyCase
 
 _NUMERIC_DAY = ("nd", "id", "dd", "mdd")

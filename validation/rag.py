@@ -25,8 +25,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from validation.cells import factorize_cells
 from validation.dates import KINDS
-from validation.distinct import factorize_cells
 from validation.facts import KIND_CODE, PlanFacts
 from validation.fields import STATUSES
 from validation.revised import revised_per_text

@@ -14,9 +14,9 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
+from validation.cells import factorize_cells
 from validation.date_columns import _dates_vec, _find_all
 from validation.dates import _DATE_RE, _NAT, _match_date
-from validation.distinct import factorize_cells
 from validation.words import AnyCase
 
 # Words that announce a revised target; the date must follow within about 80 characters, same line.

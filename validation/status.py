@@ -38,8 +38,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from validation.cells import factorize_cells
 from validation.complete_statement import states_complete
-from validation.distinct import factorize_cells
 from validation.fields import STATUSES
 from validation.words import Joined
 

@@ -12,13 +12,14 @@ Only formatting happens here (openpyxl); the values come from ``plansync.command
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from plansync import __version__
 from plansync.bookkeeping import META_SHEET, meta_rows
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
@@ -74,7 +75,7 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     install_consolidated(ws, rows=0)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
-    for line in meta_rows({"created_by": f"plansync {__version__}", REPORTING_KEY: True}):
+    for line in meta_rows({"created_by": f"plansync {version('plansync')}", REPORTING_KEY: True}):
         meta.append(line)
     meta.sheet_state = "hidden"
     wb.active = 0

@@ -8,6 +8,7 @@ formatting, so the colours follow the values plansync writes; the header row is 
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 import openpyxl
@@ -16,7 +17,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from plansync import __version__
 from plansync.bookkeeping import META_SHEET, meta_rows
 from validation.fields import COMPUTED, FIELDS, STATUSES
 from validation.settings import Settings
@@ -116,7 +116,7 @@ def build_workbook(*, demo: DemoPlan | None = None) -> openpyxl.Workbook:
     _issues_sheet(wb)
     _summary_sheet(wb)
     meta = wb.create_sheet(META_SHEET)
-    for line in meta_rows({"created_by": f"plansync {__version__}", "template": 1}):
+    for line in meta_rows({"created_by": f"plansync {version('plansync')}", "template": 1}):
         meta.append(line)
     meta.sheet_state = "hidden"
     wb.active = 0

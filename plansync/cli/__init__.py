@@ -1,28 +1,15 @@
 """The plansync command line: a thin layer over ``plansync.commands``.
 
-Each command lives in its own module here and is registered below. A ``PlansyncError`` becomes
+Each command lives in its own module here, registers itself on ``plansync.cli._main.main`` (import
+it from there, not from this package) and is listed in ``_registry``. A ``PlansyncError`` becomes
 one ``Error: ...`` line and its exit code; bad data is a report, not an error.
 """
 
 from __future__ import annotations
 
-import click
-
-from plansync import __version__
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="plansync")
-def main() -> None:
-    """Keep your improvement action plan in Excel: validate it, rate it (BRAG), sync it.
-
-    Example:
-
-        plansync new plan.xlsx --demo && plansync validate plan.xlsx
-    """
-
+from plansync.cli._main import main
 
 # Command modules register themselves on ``main`` when imported.
-from plansync.cli import _registry  # noqa: E402,F401
+from plansync.cli import _registry  # noqa: E402,F401,I001
 
 __all__ = ["main"]

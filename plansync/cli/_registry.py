@@ -1,4 +1,4 @@
-"""Imports every command module so that each registers its command on ``plansync.cli.main``.
+"""Imports every command module so that each registers its command on ``plansync.cli._main.main``.
 
 One line per module: add yours here.
 """

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from plansync.cli import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._main import main
 
 _DIR = click.option(
     "--dir",

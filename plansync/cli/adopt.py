@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from plansync.cli import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.adopt import AdoptResult, adopt_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook

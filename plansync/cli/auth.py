@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import click
 
-from plansync.cli import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._main import main
 
 
 def target_options(command: Callable[..., Any]) -> Callable[..., Any]:

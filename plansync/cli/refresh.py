@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from plansync.cli import main
+from plansync.cli._main import main
 from plansync.commands.refresh import refresh_list
 from plansync.errors import PlansyncError
 from sync.refresh_state import append_log, data_home

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from plansync.cli import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.report import ReportResult, is_read_only, not_saved_warning, report_workbook
-from validation.fields import RAG_VALUES
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from validation.fields import RAG_VALUES
 
 
 def render(result: ReportResult) -> list[str]:

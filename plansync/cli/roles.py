@@ -6,7 +6,7 @@ import json
 
 import click
 
-from plansync.cli import main
+from plansync.cli._main import main
 from plansync.cli._errors import reports_errors
 from plansync.cli.auth import _settings, target_options, workbook_option
 

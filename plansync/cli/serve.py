@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from plansync.cli import main
+from plansync.cli._main import main
 
 
 @main.command("serve")

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from plansync.cli import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.validate import summary_line, validate_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from plansync.errors import WorkbookLocked
+from validation.errors import WorkbookLocked
 
 _TEMP_PREFIX = "~plansync-"
 

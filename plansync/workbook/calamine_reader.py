@@ -24,7 +24,7 @@ import python_calamine as pc
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import coordinate_from_string
 
-from plansync.errors import WorkbookUnreadable
+from validation.errors import WorkbookUnreadable
 from validation.grid import CellValue, SheetGrid
 
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)

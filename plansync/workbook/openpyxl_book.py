@@ -23,8 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as _OpenpyxlBook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from plansync.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_writable
+from validation.errors import WorkbookUnreadable
 from validation.grid import CellValue, Grid, SheetGrid
 
 # Dates plansync writes into a cell that has no date format yet: UK day-first, as DESIGN §3.

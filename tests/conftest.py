@@ -1,0 +1,57 @@
+"""Fixtures shared by the test files: an in-process list server, a plan maker and a fixed today.
+
+A test file may still define a fixture of the same name for a server set up differently (another
+page size, a real HTTPS server): pytest then uses the file's own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from _local_server_support import make_list, new_server
+from plansync.cli import main
+
+# The Actions columns of a workbook made by `plansync new`, in order.
+PLAN_FIELDS = ["plan", "recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress"]
+
+
+@pytest.fixture
+def server():
+    """The local list server in process (no port, no TLS) with an Actions list: (app, a client
+    signed in as alice.smith@example.org, the list's items URL)."""
+    app, client = new_server()
+    yield app, client, make_list(client)
+    app.close()
+
+
+@pytest.fixture
+def make_plan(tmp_path: Path):
+    """``make_plan(rows, settings=None, name="plan.xlsx")``: a workbook from `plansync new` in the
+    test's folder, with ``rows`` (dicts of field -> value) typed into the Actions table and
+    ``settings`` (cell -> value) into the Settings sheet."""
+
+    def make(rows: list[dict], settings: dict | None = None, name: str = "plan.xlsx") -> Path:
+        path = tmp_path / name
+        assert 0 == CliRunner().invoke(main, ["new", str(path)]).exit_code
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Actions"]
+        for r, row in enumerate(rows, start=2):
+            for c, field in enumerate(PLAN_FIELDS, start=1):
+                ws.cell(row=r, column=c, value=row.get(field))
+        for cell, value in (settings or {}).items():
+            wb["Settings"][cell] = value
+        wb.save(path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def today() -> date:
+    """The day the core's tests rate plans as at: plans are never rated against the real clock."""
+    return date(2022, 11, 14)
