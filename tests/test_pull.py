@@ -182,10 +182,11 @@ def test_the_summary_sheet_shows_each_plan_the_totals_and_the_overdue_actions(se
         ("Consolidated action plans: summary for the board",),
         (f"As at 01/08/2026, from the list '{list_name}' at {server.graph_url}. Pull consolidated again (plansync pull) to bring it up to date.",),
         (),
-        ("Plan", "Recommendations", "Actions", "Blue", "Green", "Amber", "Red", "Complete", "Overdue"),
-        ("Leeds 2026", 1, 2, 1, 0, 0, 1, 1, 1),
-        ("Hull 2026", 1, 2, 0, 0, 1, 1, 0, 1),
-        ("All plans", 2, 4, 1, 0, 1, 2, 1, 2),
+        ("Plan", "Recommendations", "Actions", "Blue", "Green", "Amber", "Red", "Complete", "Overdue",
+         "Complete, awaiting sign-off", "Signed off"),
+        ("Leeds 2026", 1, 2, 1, 0, 0, 1, 1, 1, 1, 0),
+        ("Hull 2026", 1, 2, 0, 0, 1, 1, 0, 1, 0, 0),
+        ("All plans", 2, 4, 1, 0, 1, 2, 1, 2, 1, 0),
         (),
         ("Withdrawn actions (removed from their plan; not counted above)", 0),
         (),
@@ -193,6 +194,15 @@ def test_the_summary_sheet_shows_each_plan_the_totals_and_the_overdue_actions(se
         ("Plan", "Ref", "Lead", "Days overdue", "Where"),
         ("Hull 2026", "2.1", "Bob Lead", 32, "Consolidated, row 4"),
         ("Leeds 2026", "1.1", "Ann Lead", 1, "Consolidated, row 2"),
+        (),
+        ("Sign-off by recommendation",),
+        ("Recommendation", "Complete, awaiting sign-off", "Signed off"),
+        ("Hull 2026: 2", 0, 0),
+        ("Leeds 2026: 1", 1, 0),
+        (),
+        ("Signed off actions",),
+        ("Plan", "Ref", "Recommendation", "Signed off on", "Signed off by"),
+        ("None",),
     ] == rows
     ws = openpyxl.load_workbook(board)["Summary"]
     assert [CHART_TITLE] == [chart_title(c) for c in ws._charts]
@@ -385,9 +395,12 @@ def test_each_plan_counts_its_own_recommendations_brag_complete_and_overdue():
     )
     frame = plans_summary(actions, compute_rag(actions, today=date(2022, 11, 14)))
     assert {
-        "York": {"recommendations": 2, "actions": 3, "Blue": 1, "Green": 1, "Amber": 0, "Red": 1, "complete": 1, "overdue": 1},
-        "Leeds": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "complete": 0, "overdue": 1},
-        "": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 1, "Amber": 0, "Red": 0, "complete": 0, "overdue": 0},
+        "York": {"recommendations": 2, "actions": 3, "Blue": 1, "Green": 1, "Amber": 0, "Red": 1, "complete": 1, "overdue": 1,
+                 "complete_awaiting_sign_off": 1, "signed_off": 0},
+        "Leeds": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "complete": 0, "overdue": 1,
+                  "complete_awaiting_sign_off": 0, "signed_off": 0},
+        "": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 1, "Amber": 0, "Red": 0, "complete": 0, "overdue": 0,
+             "complete_awaiting_sign_off": 0, "signed_off": 0},
     } == frame.to_dict("index")
 
 

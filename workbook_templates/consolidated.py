@@ -62,7 +62,9 @@ _LONG = {"recommendation", "action", "progress", "lead", "owner"}
 
 # Summary: the per-plan table starts at A4 (header), plans below; BRAG counts in columns D-G.
 PLAN_HEADER_ROW = 4
-PLAN_HEADER: tuple[str, ...] = ("Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue")
+PLAN_HEADER: tuple[str, ...] = (
+    "Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue", "Complete, awaiting sign-off", "Signed off",
+)
 
 
 def build_reporting_workbook() -> openpyxl.Workbook:
