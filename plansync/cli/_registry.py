@@ -12,3 +12,4 @@ from plansync.cli import adopt  # noqa: E402,F401
 from plansync.cli import report  # noqa: E402,F401
 from plansync.cli import addin  # noqa: E402,F401
 from plansync.cli import pull  # noqa: E402,F401
+from plansync.cli import history  # noqa: E402,F401
