@@ -128,3 +128,39 @@ def test_history_of_a_workbook_never_synced_says_to_sync_first(server, list_name
     result = history(server, list_name, path)
     assert 1 == result.exit_code
     assert "has not been synced yet" in result.output and "plansync sync fresh.xlsx" in result.output
+
+
+def pull(board, server, list_name, user=SUE):
+    from plansync.commands.pull import pull_consolidated
+
+    with client(server, user) as gc:
+        return pull_consolidated(board, client=gc, list_name=list_name, today=date(2026, 2, 1))
+
+
+def history_sheet(board) -> list[tuple]:
+    return [r for r in openpyxl.load_workbook(board)["History"].iter_rows(values_only=True)]
+
+
+def test_the_history_sheet_of_a_pull_shows_the_same_changes_newest_first(server, list_name, two_people_in_turn, tmp_path):
+    board = tmp_path / "board.xlsx"
+    pull(board, server, list_name)
+    rows = history_sheet(board)
+    assert ("When", "Plan", "Ref", "Changed", "From", "To", "Changed by", "Sign-in", "Version") == rows[0]
+    assert [
+        ("York 2022", "1.1", "status", "At risk", "Off track", "Bob Jones", BOB, "3.0"),
+        ("York 2022", "1.1", "progress", "Started", "Delayed: the team is short of staff", "Bob Jones", BOB, "3.0"),
+        ("York 2022", "1.1", "status", "On track", "At risk", "Ann", ANN, "2.0"),
+    ] == [r[1:] for r in rows[1:]]
+    assert all(isinstance(r[0], datetime) for r in rows[1:])
+
+
+def test_a_later_pull_reads_the_versions_of_the_changed_actions_only(server, list_name, two_people_in_turn, tmp_path):
+    board = tmp_path / "board.xlsx"
+    pull(board, server, list_name)
+    list_edit(server, list_name, "1.2", {"Status": "Complete"}, BOB)
+    again = pull(board, server, list_name)
+    # One delta round, then one request for the versions of the one item that changed.
+    assert (False, 1, 2) == (again.full, again.changed, again.requests)
+    changed = [(r[2], r[3], r[4], r[5]) for r in history_sheet(board)[1:]]
+    assert ("1.2", "status", "On track", "Complete") == changed[0]
+    assert 4 == len(changed)  # Ann's and Bob's changes of 1.1 are kept from the last pull
