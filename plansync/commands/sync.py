@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.commands.rag import rate_plan, write_rated
+from plansync.commands.signoff import check_sign_off, sign_off_signers, write_stamps
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
@@ -151,6 +152,8 @@ def sync_workbook(
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
         support = user in {s.lower() for s in settings.support}
+        # Issue 16: only a sign-off-capable person may set or undo Signed off (refused at the cell).
+        signed = check_sign_off(frame, state.base, remote, user=user, signers=sign_off_signers(settings), today=frame.rated_on)
 
         def replan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
             rows = frame.workbook.index if keys is None else pd.Index(keys)
@@ -170,6 +173,7 @@ def sync_workbook(
             )
 
         plan = replan(remote)
+        plan.refused += signed.refused
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
             result.requests = gc.requests
@@ -188,6 +192,7 @@ def sync_workbook(
             progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
         )
         result.plan, result.failed = applied.plan, applied.failed
+        result.plan.refused += [r for r in signed.refused if r not in result.plan.refused]
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
@@ -195,6 +200,7 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
+    write_stamps(book, signed.stamped, frame.cells, frame.layout_columns)
     _refresh_computed(book, loaded, frame, result.plan)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
