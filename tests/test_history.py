@@ -164,3 +164,18 @@ def test_a_later_pull_reads_the_versions_of_the_changed_actions_only(server, lis
     changed = [(r[2], r[3], r[4], r[5]) for r in history_sheet(board)[1:]]
     assert ("1.2", "status", "On track", "Complete") == changed[0]
     assert 4 == len(changed)  # Ann's and Bob's changes of 1.1 are kept from the last pull
+
+
+def test_a_conflict_names_who_wrote_the_competing_value_not_the_items_last_modifier(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1")])
+    sync(path, server, list_name)
+    list_edit(server, list_name, "1.1", {"Progress": "Bob's update"}, BOB)
+    list_edit(server, list_name, "1.1", {"Status": "At risk"}, SUE)  # Sue is now the item's last modifier
+    edit(path, {(2, "Progress"): "Ann's update"})
+    result = sync(path, server, list_name)
+    assert [("progress", "Ann's update", "Bob's update")] == [(c.field, c.workbook, c.list) for c in result.plan.conflicts]
+    conflict = result.plan.conflicts[0]
+    assert f"Bob Jones <{BOB}>" == conflict.changed_by and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", conflict.changed_at)
+    rows = list(openpyxl.load_workbook(path)["Conflicts"].iter_rows(values_only=True))
+    assert "Changed in the list by" == rows[0][5]
+    assert re.fullmatch(rf"Bob Jones <{re.escape(BOB)}> on \d\d/\d\d/\d{{4}} \d\d:\d\d UTC", rows[1][5])

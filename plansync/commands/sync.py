@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.commands.rag import rate_plan, write_rated
+from plansync.commands.conflict_writers import name_conflict_writers
 from plansync.commands.signoff import check_sign_off, sign_off_signers, write_stamps
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
@@ -174,6 +175,7 @@ def sync_workbook(
 
         plan = replan(remote)
         plan.refused += signed.refused
+        name_conflict_writers(gc, site_id, list_id, plan)  # who wrote the list's value, from its versions
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
             result.requests = gc.requests
@@ -193,6 +195,7 @@ def sync_workbook(
         )
         result.plan, result.failed = applied.plan, applied.failed
         result.plan.refused += [r for r in signed.refused if r not in result.plan.refused]
+        name_conflict_writers(gc, site_id, list_id, result.plan)
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
