@@ -86,19 +86,42 @@ def read_histories(
             if getattr(exc, "status", None) != 404:
                 raise
             return {ids[0]: ItemHistory(ids[0], missing=True)}
+        _fill_fields(client, site_id, list_id, {ids[0]: versions})
         return {ids[0]: history_of(ids[0], versions, listmap)}
-    out: dict[str, ItemHistory] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    missing: set[str] = set()
     requests = [versions_request(str(n), site_id, list_id, item_id) for n, item_id in enumerate(ids)]
     for item_id, answer in zip(ids, client.batch(requests) if requests else []):
         if answer.status == 404:
-            out[item_id] = ItemHistory(item_id, missing=True)
+            missing.add(item_id)
             continue
         body = answer.raise_for_status().body or {}
         versions = list(body.get("value", []))
         if body.get("@odata.nextLink"):  # more versions than one page: read the rest directly
             versions += client.list_versions(site_id, list_id, item_id, link=_absolute(client, body["@odata.nextLink"]))
-        out[item_id] = history_of(item_id, versions, listmap)
+        found[item_id] = versions
+    _fill_fields(client, site_id, list_id, found)
+    out = {item_id: history_of(item_id, versions, listmap) for item_id, versions in found.items()}
+    out.update({item_id: ItemHistory(item_id, missing=True) for item_id in missing})
     return out
+
+
+def _fill_fields(client: Any, site_id: str, list_id: str, found: dict[str, list[dict[str, Any]]]) -> None:
+    """Versions listed without their ``fields`` (a server may not expand them on the collection) are
+    read one by one, ``GET .../versions/{id}?$expand=fields``, 20 per batch; gone ones are dropped."""
+    bare = [(item_id, v) for item_id, versions in found.items() for v in versions if "fields" not in v]
+    if not bare:
+        return
+    expand = f"fields($select={','.join(SELECT)})"
+    requests = [
+        BatchRequest(f"v{n}", "GET", f"{item_path(site_id, list_id, item_id)}/versions/{v.get('id')}?$expand={expand}", item_id=item_id)
+        for n, (item_id, v) in enumerate(bare)
+    ]
+    for (item_id, version), answer in zip(bare, client.batch(requests)):
+        if answer.status == 404:  # the list dropped this version meanwhile (its versioning limits)
+            found[item_id].remove(version)
+        else:
+            version["fields"] = (answer.raise_for_status().body or {}).get("fields") or {}
 
 
 def history_of(item_id: str, versions: Sequence[Mapping[str, Any]], listmap: ListMap) -> ItemHistory:
