@@ -63,6 +63,7 @@ class SyncResult:
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     user: str = ""
     actions: int = 0
+    sign_off_refused: list = field(default_factory=list)  # Refusals of Signed off (issue 16)
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` shape (see ``SyncPlan.counts``)."""
@@ -83,8 +84,13 @@ class SyncResult:
                 parts.append(f"{count} {words}")
         if p.conflicts:
             parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
-        if p.refused:
-            parts.append(f"{len(p.refused)} refused (not your {'row' if len(p.refused) == 1 else 'rows'})")
+        # Issue 16: sign-off refusals are counted apart (the row is the user's; Signed off is not).
+        sign_off = [r for r in p.refused if r in self.sign_off_refused]
+        others = len(p.refused) - len(sign_off)
+        if others:
+            parts.append(f"{others} refused (not your {'row' if others == 1 else 'rows'})")
+        if sign_off:
+            parts.append(f"{len(sign_off)} sign-off refused (support role only)")
         if p.skipped_invalid:
             parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
         if self.failed:
@@ -176,7 +182,8 @@ def sync_workbook(
         plan = replan(remote)
         plan.refused += signed.refused
         name_conflict_writers(gc, site_id, list_id, plan)  # who wrote the list's value, from its versions
-        result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
+        result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count,
+                            sign_off_refused=signed.refused)
         if dry_run:
             result.requests = gc.requests
             return result
