@@ -88,6 +88,14 @@ def test_the_support_roles_sign_off_is_recorded_with_date_and_approver(server, l
     assert [] == result.plan.refused
     fields = listed(server, list_name)["1.1"]
     assert ("Signed off", "2026-03-02", SUE) == (fields["Status"], fields["SignedOffOn"][:10], fields["SignedOffBy"])
+    # The list's versions tell the sign-off apart: who set Signed off, and the date and approver recorded.
+    from plansync.commands.history import plan_history
+
+    with client(server, ANN) as gc:
+        changes = plan_history(OpenpyxlWorkbook.open(path), ref="1.1", client=gc, list_name=list_name).changes
+    assert [("status", "Complete", "Signed off"), ("signed_off_on", "", "2026-03-02"), ("signed_off_by", "", SUE)] == [
+        (c.field, c.old, c.new) for c in changes]
+    assert {SUE} == {c.email for c in changes}
     # Ann syncs her copy later: the sign-off stays in the list (her workbook has no sign-off columns).
     edit(path, {(3, "Progress"): "Half way"})
     sync(path, server, list_name, ANN)
