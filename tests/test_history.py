@@ -117,6 +117,19 @@ def test_history_of_the_plan_reads_every_item_in_one_batch_and_since_filters_by_
     assert [] == later["changes"]
 
 
+def test_history_since_a_date_reads_the_versions_of_the_actions_changed_since_only(server, list_name, tmp_path, cli_env):
+    path = make_book(tmp_path / "plan.xlsx", [row(f"1.{n}") for n in range(1, 26)])
+    sync(path, server, list_name)
+    edit(path, {(2, "Status"): "At risk"})
+    sync(path, server, list_name)
+    whole = json.loads(history(server, list_name, path, "--json").stdout)
+    assert (1, 2) == (len(whole["changes"]), whole["requests"])  # 25 actions: two batches of versions
+    none_since = json.loads(history(server, list_name, path, "--json", "--since", "2999-01-01").stdout)
+    assert ([], 1) == (none_since["changes"], none_since["requests"])  # one page of items, no versions read
+    today = json.loads(history(server, list_name, path, "--json", "--since", whole["changes"][0]["when"][:10]).stdout)
+    assert [("1.1", "status", "On track", "At risk")] == [(c["ref"], c["field"], c["old"], c["new"]) for c in today["changes"]]
+
+
 def test_history_of_an_unknown_ref_names_the_synced_refs(server, list_name, two_people_in_turn, cli_env):
     result = history(server, list_name, two_people_in_turn, "--ref", "9.9")
     assert 1 == result.exit_code

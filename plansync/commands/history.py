@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from plansync.errors import SyncError, WorkbookError
+from plansync.errors import GraphError, SyncError, WorkbookError
 from plansync.plan import load_plan
 from plansync.workbook.base import Workbook
 from sync.engine import ITEM_ID
@@ -96,7 +96,9 @@ def plan_history(
                 "there. Run history with the same --site/--list as the sync, or sync with this list first."
             )
         by_id = {item_id: r for r, item_id in items.values()}
-        histories = read_histories(gc, str(state.target["site_id"]), str(state.target["list_id"]), list(by_id))
+        site_id, list_id = str(state.target["site_id"]), str(state.target["list_id"])
+        wanted = _changed_since(gc, site_id, list_id, state, set(by_id), since) if since and len(by_id) > 20 else set(by_id)
+        histories = read_histories(gc, site_id, list_id, sorted(wanted, key=_ref_order))
         requests = gc.requests
     changes = sorted((c for h in histories.values() for c in h.changes), key=lambda c: (c.when, _ref_order(c.ref), c.version))
     if since is not None:
@@ -120,13 +122,33 @@ def _items(state: Any, name: str) -> dict[str, tuple[str, str]]:
     return {str(k): (str(r or "").strip(), str(i)) for k, r, i in zip(remote.index, refs, remote[ITEM_ID]) if str(i)}
 
 
+def _changed_since(gc: Any, site_id: str, list_id: str, state: Any, ids: set[str], since: date) -> set[str]:
+    """The items last modified on or after ``since``: one page read per 200 items of the plan (filtered
+    on the indexed Plan column) instead of one batch per 20; an item not changed since has no change since."""
+    plans = sorted({str(p) for p in state.remote.get("plan", []) if str(p)})
+    if not plans:
+        return ids
+    out: set[str] = set()
+    try:
+        for plan in plans:
+            quoted = plan.replace("'", "''")
+            for item in gc.iter_items(site_id, list_id, select=["RowKey"], filter=f"fields/Plan eq '{quoted}'"):
+                if str(item.get("id")) in ids and str(item.get("lastModifiedDateTime") or "9999")[:10] >= since.isoformat():
+                    out.add(str(item["id"]))
+    except GraphError as exc:
+        if exc.status != 400:  # a list that cannot filter on Plan: read every item's versions instead
+            raise
+        return ids
+    return out
+
+
 def _name(book: Workbook) -> str:
     path = getattr(book, "path", None)
     return path.name if path is not None else "This workbook"
 
 
 def _ref_order(ref: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in ref.split("."))
+    return tuple(int(p) if p.isdigit() else 0 for p in str(ref).split("."))
 
 
 __all__ = sorted(["HistoryResult", "plan_history"])
