@@ -71,3 +71,19 @@ def test_an_item_deleted_in_the_list_is_named_as_missing(server):
         gc.delete_item(site_id, list_id, "3")
         found = read_histories(gc, site_id, list_id, ["2", "3"])
     assert (True, False) == (found["3"].missing, found["2"].missing)
+
+
+def test_when_the_list_no_longer_keeps_the_first_versions_the_history_says_it_starts_later():
+    from sync.listmap import ListMap
+    from sync.versions import history_of
+
+    def version(label, status, who):
+        return {"id": label, "lastModifiedDateTime": "2026-01-0%sT09:00:00Z" % label[0],
+                "lastModifiedBy": {"user": {"displayName": who, "email": f"{who.lower()}@x.gov.uk"}},
+                "fields": {"RowKey": "p:1.1", "Ref": "1.1", "Status": status}}
+
+    kept = [version("4.0", "Complete", "Bob"), version("3.0", "At risk", "Ann")]  # 1.0 and 2.0 are gone
+    found = history_of("7", kept, ListMap.default())
+    assert found.earlier_versions_gone
+    assert [("At risk", "Complete", "Bob", "4.0")] == [(c.old, c.new, c.who, c.version) for c in found.changes]
+    assert not history_of("7", [version("1.0", "On track", "Ann")], ListMap.default()).earlier_versions_gone
