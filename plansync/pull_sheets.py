@@ -14,7 +14,7 @@ import pandas as pd
 
 from plansync.workbook.base import Workbook
 from sync.consolidated import MODIFIED_AT
-from validation.summary import BoardSummary
+from validation.summary import BoardSummary, sign_off_rows
 from workbook_templates.consolidated import (
     CONSOLIDATED_COLUMNS,
     CONSOLIDATED_HEADER,
@@ -70,7 +70,7 @@ def summary_rows(summary: BoardSummary, plans: pd.DataFrame, *, today: date, sou
         rows.append([item["_plan"], item["ref"], item["lead"], item["days_overdue"], f"{item['_sheet']}, row {item['_row']}"])
     if not summary.overdue:
         rows.append(["None"])
-    return rows
+    return rows + sign_off_rows(summary, plan_column=True)
 
 
 def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int, installed_for: Any) -> int | None:

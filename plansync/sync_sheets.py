@@ -62,12 +62,24 @@ def write_conflicts(book: Workbook, plan: SyncPlan, cells: dict[str, tuple[str, 
         sheet, row = cells.get(c.key, ("", 0))
         col = (columns or {}).get(c.field)
         where = cell_address(sheet, row, col) if sheet and col else (f"{sheet} row {row}" if sheet else "")
-        rows.append([c.key, FIELD_BY_NAME[c.field].label, where, c.workbook, c.list, c.changed_by or "unknown", None])
+        rows.append([c.key, FIELD_BY_NAME[c.field].label, where, c.workbook, c.list, _writer(c), None])
     if not plan.conflicts:
         if CONFLICTS_SHEET not in book.sheet_names():
             return
         rows.append([NO_CONFLICTS])
     book.replace_sheet(CONFLICTS_SHEET, rows)
+
+
+def _writer(conflict: Any) -> str:
+    """'Bob Jones <bob@x.gov.uk> on 15/01/2026 09:30 UTC': who wrote the list's value, and when."""
+    when = getattr(conflict, "changed_at", "")
+    if not when:
+        return conflict.changed_by or "unknown"
+    try:
+        stamp = datetime.fromisoformat(when.replace("Z", "+00:00")).strftime("%d/%m/%Y %H:%M UTC")
+    except ValueError:
+        stamp = when
+    return f"{conflict.changed_by or 'someone'} on {stamp}"
 
 
 def write_sync_line(book: Workbook, when: datetime, summary: str, issues: pd.DataFrame) -> None:

@@ -76,6 +76,7 @@ class Conflict:
     workbook: str
     list: str
     changed_by: str = ""
+    changed_at: str = ""  # when the list's value was written (from the item's versions), UTC
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,23 @@ class GraphClient:
                 status=response.status_code,
             )
 
+    def list_versions(
+        self, site_id: str, list_id: str, item_id: str, *, select: Sequence[str] | None = None, link: str | None = None
+    ) -> list[dict[str, Any]]:
+        """An item's versions, newest first, each with its ``fields`` (GRAPH.md §12), every page read.
+
+        ``link`` continues from an ``@odata.nextLink`` (e.g. one a batch answer carried). Raises
+        GraphError 404 when the item does not exist (any more).
+        """
+        url = link or item_path(site_id, list_id, item_id) + "/versions"
+        params: dict[str, Any] | None = None if link else {"$expand": _expand(select)}
+        out: list[dict[str, Any]] = []
+        while url:
+            page, url = self._page(url, params)
+            out += page.get("value", [])
+            params = None
+        return out
+
     def batch(self, requests: Sequence[BatchRequest]) -> list[BatchResponse]:
         """Send requests in JSON batches of at most 20; one answer per request, in request order.
 

@@ -43,6 +43,8 @@ COLUMN_FOR_FIELD: dict[str, str] = {
     "progress": "Progress",
     "updated": "Updated",
     "completed": "Completed",
+    "signed_off_on": "SignedOffOn",
+    "signed_off_by": "SignedOffBy",
     "due": "Due",
     "rag": "RAG",
     "overdue": "Overdue",

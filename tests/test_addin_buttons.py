@@ -346,8 +346,8 @@ def test_pull_costs_the_same_bulk_calls_for_10_or_200_actions_in_the_list(tmp_pa
         board.click(buttons.pull)  # the second pull reads only the changes
         calls.append((board.reads, board.writes))
     assert calls[0] == calls[1]
-    # Settings and the hidden sheet read; Consolidated, Summary and the hidden sheet written.
-    assert (2, 3) == calls[0]
+    # Settings and the hidden sheet read; Consolidated, Summary, History and the hidden sheet written.
+    assert (2, 4) == calls[0]
 
 
 def test_pull_in_excel_replaces_the_chart_a_command_line_pull_drew(tmp_path, signed_in):

@@ -47,6 +47,7 @@ def test_every_canonical_field_has_a_column_with_exactly_one_type():
 
 
 def test_single_line_columns_are_the_255_character_ones():
-    assert {"RowKey", "Plan", "Ref", "Lead", "Owner", "TargetText", "RevisedTargetText", "UpdatedText", "CompletedText"} == set(
+    assert {"RowKey", "Plan", "Ref", "Lead", "Owner", "TargetText", "RevisedTargetText", "UpdatedText", "CompletedText",
+            "SignedOffOnText", "SignedOffBy"} == set(
         single_line_columns()
     )

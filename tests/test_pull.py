@@ -141,7 +141,7 @@ def test_the_first_pull_makes_the_reporting_workbook_with_every_plans_actions(se
             {"plan": "Rotherham ILACS 2022", "actions": 32, "Blue": 5, "Green": 23, "Amber": 2, "Red": 2, "overdue": 2},
         ],
     } == {k: v for k, v in result.to_json().items() if k not in ("overdue", "requests")}
-    assert ["Summary", "Consolidated", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
+    assert ["Summary", "Consolidated", "History", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
     table = consolidated(board)
     assert CONSOLIDATED_HEADER == tuple(table.columns)
     assert {"York Ofsted 2022": 31, "Rotherham ILACS 2022": 32} == table["Plan"].value_counts().to_dict()
@@ -182,10 +182,11 @@ def test_the_summary_sheet_shows_each_plan_the_totals_and_the_overdue_actions(se
         ("Consolidated action plans: summary for the board",),
         (f"As at 01/08/2026, from the list '{list_name}' at {server.graph_url}. Pull consolidated again (plansync pull) to bring it up to date.",),
         (),
-        ("Plan", "Recommendations", "Actions", "Blue", "Green", "Amber", "Red", "Complete", "Overdue"),
-        ("Leeds 2026", 1, 2, 1, 0, 0, 1, 1, 1),
-        ("Hull 2026", 1, 2, 0, 0, 1, 1, 0, 1),
-        ("All plans", 2, 4, 1, 0, 1, 2, 1, 2),
+        ("Plan", "Recommendations", "Actions", "Blue", "Green", "Amber", "Red", "Complete", "Overdue",
+         "Complete, awaiting sign-off", "Signed off"),
+        ("Leeds 2026", 1, 2, 1, 0, 0, 1, 1, 1, 1, 0),
+        ("Hull 2026", 1, 2, 0, 0, 1, 1, 0, 1, 0, 0),
+        ("All plans", 2, 4, 1, 0, 1, 2, 1, 2, 1, 0),
         (),
         ("Withdrawn actions (removed from their plan; not counted above)", 0),
         (),
@@ -193,6 +194,15 @@ def test_the_summary_sheet_shows_each_plan_the_totals_and_the_overdue_actions(se
         ("Plan", "Ref", "Lead", "Days overdue", "Where"),
         ("Hull 2026", "2.1", "Bob Lead", 32, "Consolidated, row 4"),
         ("Leeds 2026", "1.1", "Ann Lead", 1, "Consolidated, row 2"),
+        (),
+        ("Sign-off by recommendation",),
+        ("Recommendation", "Complete, awaiting sign-off", "Signed off"),
+        ("Hull 2026: 2", 0, 0),
+        ("Leeds 2026: 1", 1, 0),
+        (),
+        ("Signed off actions",),
+        ("Plan", "Ref", "Recommendation", "Signed off on", "Signed off by"),
+        ("None",),
     ] == rows
     ws = openpyxl.load_workbook(board)["Summary"]
     assert [CHART_TITLE] == [chart_title(c) for c in ws._charts]
@@ -208,7 +218,8 @@ def test_a_change_synced_from_one_workbook_shows_on_the_next_pull_which_reads_on
     edit(hull, {(3, "Status"): "Complete", (3, "Progress"): "Done in July"})
     sync(hull, server, list_name)
     again = pull(board, server, list_name, date(2026, 8, 1))
-    assert (True, False, 1, 1) == (first.full, again.full, again.changed, again.requests)
+    # Again: one delta round, and the versions of the one changed item for the History sheet.
+    assert (True, False, 1, 2) == (first.full, again.full, again.changed, again.requests)
     assert again.requests < first.requests
     table = consolidated(board).set_index("Row key")
     assert ("Complete", "Done in July", "Blue") == tuple(table.loc["hull-2026:2.2", ["Status", "Progress", "RAG"]])
@@ -226,7 +237,7 @@ def test_a_reporting_workbook_pulled_by_plansync_0_1_still_reads_only_the_change
     again = pull(board, server, list_name, date(2026, 8, 1))
     assert (False, 1, 5) == (again.full, again.changed, len(consolidated(board)))
     assert "Done in July" == consolidated(board).set_index("Row key").loc["hull-2026:2.2", "Progress"]
-    assert ["Summary", "Consolidated", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
+    assert ["Summary", "Consolidated", "History", "Settings", "_plansync"] == openpyxl.load_workbook(board).sheetnames
 
 
 def test_withdrawn_and_deleted_items_leave_the_report(server, list_name, tmp_path):
@@ -283,9 +294,10 @@ def test_an_expired_change_log_falls_back_to_reading_the_whole_list(server, list
     sync(leeds, server, list_name, delete_removed=True)
     again = pull(board, server, list_name, date(2026, 8, 1))
     assert (True, ["1.1"]) == (again.full, consolidated(board)["Ref"].tolist())
-    # First: root site, site, list, change log as of now, one page of items. Again: the refused
-    # link (410), the server's fresh start, then the same full read (change log as of now, items).
-    assert (5, 4) == (first.requests, again.requests)
+    # First: root site, site, list, change log as of now, one page of items, one batch of the items'
+    # versions (History). Again: the refused link (410), the server's fresh start, then the same
+    # full read (change log as of now, items) and the one remaining item's versions.
+    assert (6, 5) == (first.requests, again.requests)
 
 
 def test_a_workbook_open_in_excel_is_left_untouched_with_a_clear_error(server, list_name, tmp_path):
@@ -385,9 +397,12 @@ def test_each_plan_counts_its_own_recommendations_brag_complete_and_overdue():
     )
     frame = plans_summary(actions, compute_rag(actions, today=date(2022, 11, 14)))
     assert {
-        "York": {"recommendations": 2, "actions": 3, "Blue": 1, "Green": 1, "Amber": 0, "Red": 1, "complete": 1, "overdue": 1},
-        "Leeds": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "complete": 0, "overdue": 1},
-        "": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 1, "Amber": 0, "Red": 0, "complete": 0, "overdue": 0},
+        "York": {"recommendations": 2, "actions": 3, "Blue": 1, "Green": 1, "Amber": 0, "Red": 1, "complete": 1, "overdue": 1,
+                 "complete_awaiting_sign_off": 1, "signed_off": 0},
+        "Leeds": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "complete": 0, "overdue": 1,
+                  "complete_awaiting_sign_off": 0, "signed_off": 0},
+        "": {"recommendations": 1, "actions": 1, "Blue": 0, "Green": 1, "Amber": 0, "Red": 0, "complete": 0, "overdue": 0,
+             "complete_awaiting_sign_off": 0, "signed_off": 0},
     } == frame.to_dict("index")
 
 

@@ -49,8 +49,16 @@ def test_the_board_summary_counts_brag_complete_recommendations_and_overdue_acti
         "recommendations": 2,
         "actions": 5,
         "complete": 2,
+        "complete_awaiting_sign_off": 2,
+        "signed_off": 0,
+        "signed_off_refs": [],
+        "signed_off_actions": [],
         "by_rag": {"Blue": 2, "Green": 1, "Amber": 0, "Red": 2},
         "fully_complete_recommendations": [1],
+        "sign_off_by_recommendation": [
+            {"recommendation": "Rec 1", "complete_awaiting_sign_off": 2, "signed_off": 0},
+            {"recommendation": "Rec 2", "complete_awaiting_sign_off": 0, "signed_off": 0},
+        ],
         "overdue": [
             {"ref": "2.1", "recommendation": 2, "lead": "Head of QA", "days_overdue": 92},
             {"ref": "2.3", "recommendation": 2, "lead": "Head of QA", "days_overdue": 1},
@@ -82,7 +90,32 @@ def test_report_json_on_rotherham_as_at_the_panel_date(tmp_path):
             {"ref": "2.1", "recommendation": 2, "lead": "HoS Commissioning and Transformation Projects", "days_overdue": 45},
             {"ref": "4.1", "recommendation": 4, "lead": "Head of Safeguarding & Quality Assurance", "days_overdue": 14},
         ],
-    } == json.loads(result.output)
+    } == {k: v for k, v in json.loads(result.output).items() if "sign" not in k}
+
+
+def test_rotherham_reads_as_five_actions_signed_off_at_the_panel_on_14_november_2022(tmp_path):
+    path = _copy("rotherham_ilacs_2022.xlsx", tmp_path)
+    summary = json.loads(CliRunner().invoke(main, ["report", str(path), "--today", "2022-11-14", "--json"]).output)
+    assert (5, 5, 0) == (summary["complete"], summary["signed_off"], summary["complete_awaiting_sign_off"])
+    assert ["1.1", "1.2", "1.3", "2.2", "2.3"] == summary["signed_off_refs"]
+    assert {"2022-11-14"} == {a["signed_off_on"] for a in summary["signed_off_actions"]}
+    assert [3, 2, 0, 0] == [r["signed_off"] for r in summary["sign_off_by_recommendation"]]
+
+
+def test_complete_awaiting_sign_off_and_signed_off_are_counted_apart():
+    actions = _actions([
+        ["1. Front door", "1.1", "HoS", "July 2022", "Action Complete. Sign off approved at panel on 3 June 2022", 3],
+        ["1. Front door", "1.2", "HoS", "July 2022", "Complete, subject to approval at the evidence panel", 4],
+        ["Recommendation No. 2", "2.1", "Head of QA", "March 2022", "In progress", 6],
+    ])
+    actions["status"] = [None, None, "Signed off"]
+    actions["signed_off_on"] = [None, None, "12/05/2022"]
+    actions["signed_off_by"] = [None, None, "pat.jones@example.org"]
+    summary = board_summary(actions, compute_rag(actions, today=date(2022, 7, 1))).to_json()
+    assert (3, 1, 2) == (summary["complete"], summary["complete_awaiting_sign_off"], summary["signed_off"])
+    assert [("1.1", "2022-06-03", None), ("2.1", "2022-05-12", "pat.jones@example.org")] == [
+        (a["ref"], a["signed_off_on"], a["signed_off_by"]) for a in summary["signed_off_actions"]]
+    assert [(1, 1), (0, 1)] == [(r["complete_awaiting_sign_off"], r["signed_off"]) for r in summary["sign_off_by_recommendation"]]
 
 
 def test_york_deadlines_without_a_date_are_never_overdue(tmp_path):
@@ -101,7 +134,7 @@ def test_the_summary_sheet_reads_for_a_board_and_its_chart_is_installed_once(tmp
     report_workbook(OpenpyxlWorkbook.open(path, write=True), today=date(2022, 11, 14))
     report_workbook(OpenpyxlWorkbook.open(path, write=True), today=date(2022, 11, 14))
     ws = openpyxl.load_workbook(path)["Summary"]
-    rows = [[c for c in row[:5]] for row in ws.iter_rows(min_row=1, max_row=19, values_only=True)]
+    rows = [[c for c in row[:5]] for row in ws.iter_rows(min_row=1, max_row=21, values_only=True)]
     assert [
         ["rotherham_ilacs_2022: summary for the board", None, None, None, None],
         ["As at 14/11/2022. Made by plansync report; run it again to bring it up to date.", None, None, None, None],
@@ -115,6 +148,8 @@ def test_the_summary_sheet_reads_for_a_board_and_its_chart_is_installed_once(tmp
         ["Recommendations", 4, None, None, None],
         ["Actions", 33, None, None, None],
         ["Complete actions", 5, None, None, None],
+        ["  of which complete, awaiting sign-off", 0, None, None, None],
+        ["  of which signed off", 5, None, None, None],
         ["Recommendations with every action complete", "None yet", None, None, None],
         ["Overdue actions", 2, None, None, None],
         [None] * 5,
@@ -157,7 +192,7 @@ def test_report_prints_the_summary_for_people(tmp_path):
     assert 0 == result.exit_code, result.output
     assert [
         "rotherham_ilacs_2022: summary as at 14/11/2022",
-        "Recommendations: 4   Actions: 33   Complete: 5",
+        "Recommendations: 4   Actions: 33   Complete: 5 (0 awaiting sign-off, 5 signed off)",
         "BRAG: Blue 5, Green 24, Amber 2, Red 2",
         "Recommendations with every action complete: none yet",
         "Overdue actions: 2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import ssl
 import threading
 from datetime import date, datetime
@@ -163,10 +164,14 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_on_the_conflicts_she
     edit(path, {(2, "Progress"): "Workbook words"})
     result = sync(path, server, list_name)
     assert [{"key": "york-2022:1.1", "field": "progress", "workbook": "Workbook words", "list": "List words"}] == result.to_json()["conflicts"]
+    conflicts = sheet(path, "Conflicts")
+    # Who wrote the list's value, and when: from the item's versions (issue 16).
+    assert re.fullmatch(r"Sue <sue@council\.gov\.uk> on \d\d/\d\d/\d{4} \d\d:\d\d UTC", conflicts[1][5])
+    conflicts[1][5] = SUE
     assert [
         ["Row key", "Field", "Cell", "Workbook value", "List value", "Changed in the list by", "Keep (workbook or list)"],
         ["york-2022:1.1", "Progress", "Actions!G2", "Workbook words", "List words", SUE, None],
-    ] == sheet(path, "Conflicts")
+    ] == conflicts
     assert ("Workbook words", "List words") == (cell(path, 2, "Progress"), by_key(server, list_name)["york-2022:1.1"]["fields"]["Progress"])
     assert "Synced 1 action: 1 conflict (see Conflicts sheet)" == result.summary
     # Still a conflict on the next sync, until someone chooses: here, the list's words.

@@ -95,6 +95,9 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("updated", "Updated", "date", aliases=("updated", "last updated", "date updated")),
     Field("completed", "Completed", "date", aliases=("completed", "date completed", "completion", "completed date")),
+    # Sign-off at the evidence panel (issue 16): set with status Signed off, by the support role only.
+    Field("signed_off_on", "Signed off on", "date", aliases=("signed off on", "date signed off", "sign-off date", "sign off date", "signed off date")),
+    Field("signed_off_by", "Signed off by", "text", aliases=("signed off by", "sign-off by", "sign off by", "approved by")),
 )
 
 # Derived by plansync, written back as values, never typed by users.
@@ -104,6 +107,9 @@ COMPUTED: tuple[Field, ...] = (
     Field("overdue", "Overdue", "computed"),
     Field("days_overdue", "Days overdue", "computed"),
 )
+
+# Recorded when the panel's sign-off is (status Signed off); never in a new tracker's columns.
+SIGN_OFF_FIELDS: tuple[str, ...] = ("signed_off_on", "signed_off_by")
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS + COMPUTED}
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
@@ -125,6 +131,7 @@ __all__ = sorted(
         "RAG_VALUES",
         "ROW_COL",
         "SHEET_COL",
+        "SIGN_OFF_FIELDS",
         "SINGLE_LINE_MAX",
         "STATUSES",
     ]

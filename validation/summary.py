@@ -15,6 +15,7 @@ import pandas as pd
 
 from validation.detect_rows import recommendation_number, ref_prefix
 from validation.fields import RAG_VALUES, ROW_COL, SHEET_COL
+from validation.signoff import as_day, sign_off
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class BoardSummary:
     fully_complete_recommendations: list[int]
     overdue: list[dict]
     by_recommendation: pd.DataFrame
+    # Sign-off (issue 16): ``complete`` counts both steps; these split it.
+    signed_off: int = 0
+    complete_awaiting_sign_off: int = 0
+    signed_off_actions: list[dict] = ()  # type: ignore[assignment]
+    sign_off_by_recommendation: pd.DataFrame | None = None
 
     def to_json(self) -> dict:
         """The summary as ``plansync report --json`` prints it."""
@@ -47,8 +53,13 @@ class BoardSummary:
             "recommendations": self.recommendations,
             "actions": self.actions,
             "complete": self.complete,
+            "complete_awaiting_sign_off": self.complete_awaiting_sign_off,
+            "signed_off": self.signed_off,
+            "signed_off_refs": [a["ref"] for a in self.signed_off_actions],
+            "signed_off_actions": [{k: v for k, v in a.items() if not k.startswith("_")} for a in self.signed_off_actions],
             "by_rag": dict(self.by_rag),
             "fully_complete_recommendations": list(self.fully_complete_recommendations),
+            "sign_off_by_recommendation": _sign_off_json(self.sign_off_by_recommendation),
             "overdue": [{k: v for k, v in o.items() if not k.startswith("_")} for o in self.overdue],
         }
 
@@ -119,7 +130,9 @@ def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
         }
         for index, row in order.iterrows()
     ]
+    signed = _signed_off(actions, rag, number, several, plans)
     return BoardSummary(
+        **signed,
         recommendations=int(groups.ngroups),
         actions=len(actions),
         complete=int(complete.sum()),
@@ -130,7 +143,60 @@ def board_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> BoardSummary:
     )
 
 
-PLAN_COLUMNS: tuple[str, ...] = ("recommendations", "actions", *RAG_VALUES, "complete", "overdue")
+def _signed_off(actions: pd.DataFrame, rag: pd.DataFrame, number: pd.Series, several: bool, plans: pd.Series) -> dict:
+    """The sign-off split of the complete actions: counts, the signed-off actions, and per recommendation."""
+    split = sign_off(actions, rag)
+    rows = actions.loc[split["signed_off"].to_numpy()]
+    listed = [
+        {
+            "ref": _text(row.get("ref")),
+            "recommendation": None if pd.isna(number[i]) else int(number[i]),
+            "signed_off_on": as_day(split.at[i, "signed_off_on"]),
+            "signed_off_by": _text(split.at[i, "signed_off_by"]),
+            "_plan": _text(plans[i]),
+        }
+        for i, row in rows.iterrows()
+    ]
+    keyed = pd.DataFrame({"plan": plans, "number": number, "complete, awaiting sign-off": split["awaiting_sign_off"],
+                          "signed off": split["signed_off"]}).dropna(subset=["number"])
+    per_rec = keyed.groupby(["plan", "number"]).sum(numeric_only=True).astype(int).sort_index()
+    per_rec.index = [f"{plan}: {int(n)}" if several else f"Rec {int(n)}" for plan, n in per_rec.index]
+    per_rec.index.name = "recommendation"
+    return {
+        "signed_off": int(split["signed_off"].sum()),
+        "complete_awaiting_sign_off": int(split["awaiting_sign_off"].sum()),
+        "signed_off_actions": listed,
+        "sign_off_by_recommendation": per_rec,
+    }
+
+
+def sign_off_rows(summary: BoardSummary, *, plan_column: bool = False) -> list[list]:
+    """The Summary sheet's sign-off block: per recommendation, then each signed-off action with date and approver."""
+    rows: list[list] = [[], ["Sign-off by recommendation"], ["Recommendation", "Complete, awaiting sign-off", "Signed off"]]
+    frame = summary.sign_off_by_recommendation
+    for label, row in (frame.iterrows() if frame is not None else []):
+        rows.append([label, int(row["complete, awaiting sign-off"]), int(row["signed off"])])
+    rows += [[], ["Signed off actions"], [*(["Plan"] if plan_column else []), "Ref", "Recommendation", "Signed off on", "Signed off by"]]
+    for a in summary.signed_off_actions:
+        rows.append([*([a["_plan"]] if plan_column else []), a["ref"], a["recommendation"], a["signed_off_on"], a["signed_off_by"]])
+    if not summary.signed_off_actions:
+        rows.append(["None"])
+    return rows
+
+
+def _sign_off_json(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None:
+        return []
+    return [
+        {"recommendation": label, "complete_awaiting_sign_off": int(row["complete, awaiting sign-off"]),
+         "signed_off": int(row["signed off"])}
+        for label, row in frame.iterrows()
+    ]
+
+
+PLAN_COLUMNS: tuple[str, ...] = (
+    "recommendations", "actions", *RAG_VALUES, "complete", "overdue", "complete_awaiting_sign_off", "signed_off",
+)
 
 
 def plans_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +214,7 @@ def plans_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> pd.DataFrame:
     if not len(actions):
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in PLAN_COLUMNS}, index=pd.Index([], dtype=object, name="plan"))
     order = pd.Index(pd.unique(plans.to_numpy()), dtype=object, name="plan")
+    split = sign_off(actions, rag)
     colour = rag["rag"].astype(object)
     counts = pd.crosstab(plans, colour).reindex(index=order, columns=list(RAG_VALUES), fill_value=0)
     number = recommendation_numbers(actions)
@@ -160,6 +227,8 @@ def plans_summary(actions: pd.DataFrame, rag: pd.DataFrame) -> pd.DataFrame:
             **{value: counts[value] for value in RAG_VALUES},
             "complete": rag["complete"].astype(bool).groupby(plans).sum().reindex(order, fill_value=0),
             "overdue": rag["overdue"].astype(bool).groupby(plans).sum().reindex(order, fill_value=0),
+            **{name: split[column].groupby(plans).sum().reindex(order, fill_value=0)
+               for name, column in (("complete_awaiting_sign_off", "awaiting_sign_off"), ("signed_off", "signed_off"))},
         },
         index=order,
     )
@@ -177,4 +246,4 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-__all__ = sorted(["BoardSummary", "PLAN_COLUMNS", "board_summary", "plans_summary", "recommendation_numbers"])
+__all__ = sorted(["BoardSummary", "PLAN_COLUMNS", "board_summary", "plans_summary", "recommendation_numbers", "sign_off_rows"])

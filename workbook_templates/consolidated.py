@@ -63,16 +63,19 @@ _LONG = {"recommendation", "action", "progress", "lead", "owner"}
 
 # Summary: the per-plan table starts at A4 (header), plans below; BRAG counts in columns D-G.
 PLAN_HEADER_ROW = 4
-PLAN_HEADER: tuple[str, ...] = ("Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue")
+PLAN_HEADER: tuple[str, ...] = (
+    "Plan", "Recommendations", "Actions", *RAG_VALUES, "Complete", "Overdue", "Complete, awaiting sign-off", "Signed off",
+)
 
 
 def build_reporting_workbook() -> openpyxl.Workbook:
-    """A new reporting workbook in memory: Summary, Consolidated (empty table), Settings, _plansync."""
+    """A new reporting workbook in memory: Summary, Consolidated (empty table), History, Settings, _plansync."""
     wb = openpyxl.Workbook()
     wb.active.title = SUMMARY_SHEET
     ws = wb.create_sheet(CONSOLIDATED_SHEET)
     ws.append(list(CONSOLIDATED_HEADER))
     install_consolidated(ws, rows=0)
+    wb.create_sheet("History")  # every plan's changes, from the list's versions (plansync.history_sheet)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
     for line in meta_rows({"created_by": f"plansync {version('plansync')}", REPORTING_KEY: True}):

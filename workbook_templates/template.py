@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from plansync.bookkeeping import META_SHEET, meta_rows
-from validation.fields import COMPUTED, FIELDS, STATUSES
+from validation.fields import COMPUTED, FIELDS, SIGN_OFF_FIELDS, STATUSES
 from validation.settings import Settings
 from workbook_templates.demo import DemoPlan
 from workbook_templates.formatting import add_status_dropdown, format_dates, install_rag_formatting
@@ -26,7 +26,9 @@ from workbook_templates.settings_sheet import write_settings_sheet
 
 ACTIONS_SHEET = "Actions"
 TABLE_NAME = "PlanActions"
-COLUMNS = FIELDS + COMPUTED
+# A new tracker leaves out the sign-off columns (issue 16): a team that records sign-off in its
+# workbook adds 'Signed off on' / 'Signed off by' columns; the list always has them.
+COLUMNS = tuple(f for f in FIELDS if f.name not in SIGN_OFF_FIELDS) + COMPUTED
 COLUMN_OF: dict[str, int] = {f.name: i for i, f in enumerate(COLUMNS, start=1)}
 ISSUES_SHEET = "Issues"
 ISSUES_HEADER: list[str] = ["Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Severity"]

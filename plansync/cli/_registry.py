@@ -14,3 +14,4 @@ from plansync.cli import addin  # noqa: E402,F401
 from plansync.cli import pull  # noqa: E402,F401
 from plansync.cli import refresh  # noqa: E402,F401
 from plansync.cli import roles  # noqa: E402,F401
+from plansync.cli import history  # noqa: E402,F401

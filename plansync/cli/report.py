@@ -21,7 +21,8 @@ def render(result: ReportResult) -> list[str]:
     done = ", ".join(str(n) for n in s.fully_complete_recommendations) or "none yet"
     lines = [
         f"{result.plan}: summary as at {result.today:%d/%m/%Y}",
-        f"Recommendations: {s.recommendations}   Actions: {s.actions}   Complete: {s.complete}",
+        f"Recommendations: {s.recommendations}   Actions: {s.actions}   Complete: {s.complete} "
+        f"({s.complete_awaiting_sign_off} awaiting sign-off, {s.signed_off} signed off)",
         "BRAG: " + ", ".join(f"{v} {s.by_rag[v]}" for v in RAG_VALUES),
         f"Recommendations with every action complete: {done}",
         f"Overdue actions: {len(s.overdue)}",

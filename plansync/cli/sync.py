@@ -60,7 +60,8 @@ def render_plan(result: SyncResult) -> list[str]:
     for c in p.conflicts:
         lines.append(
             f"Conflict {c.key} {c.field}: workbook {c.workbook!r}, list {c.list!r}"
-            f"{' (changed by ' + c.changed_by + ')' if c.changed_by else ''}. Choose on the Conflicts sheet."
+            f"{' (changed by ' + c.changed_by + (' at ' + c.changed_at if c.changed_at else '') + ')' if c.changed_by else ''}"
+            ". Choose on the Conflicts sheet."
         )
     for r in p.refused:
         lines.append(f"Refused {r.key}: {r.reason}")

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.errors import GraphError, SettingsError, SyncError, WorkbookError
+from plansync.history_sheet import HISTORY_SHEET, fill_histories, history_rows
 from plansync.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
 from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, read_list
@@ -151,6 +152,7 @@ def pull_consolidated(
         if read is None:
             site_id, list_id = _find(gc, opened)
             read = read_list(gc, site_id, list_id, known=None, link=None)
+        fill_histories(gc, site_id, list_id, read.items)  # History sheet: versions of the changed items only
         requests = gc.requests
         source = opened.describe() if client is None else f"list {opened.list_name!r} at {gc.base_url}"
 
@@ -169,6 +171,7 @@ def pull_consolidated(
     write_consolidated(book, actions, rated, previous_rows)
     withdrawn = len(records) - len(live)
     book.replace_sheet(SUMMARY_SHEET, summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn))
+    book.replace_sheet(HISTORY_SHEET, history_rows(read.items))
     chart_plans = install_formatting(
         book, rows=len(actions), formatted=formatted, plans=len(plans), installed_for=state.target.get("chart_plans")
     )

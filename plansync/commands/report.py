@@ -24,7 +24,7 @@ from plansync.plan import load_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import RAG_VALUES
 from validation.rag import compute_rag
-from validation.summary import BoardSummary, board_summary
+from validation.summary import BoardSummary, board_summary, sign_off_rows
 
 SUMMARY_SHEET = "Summary"
 CHART_TITLE = "Actions by BRAG, per recommendation"
@@ -111,6 +111,8 @@ def summary_rows(summary: BoardSummary, *, today: date, plan: str) -> list[list[
         ["Recommendations", summary.recommendations],
         ["Actions", summary.actions],
         ["Complete actions", summary.complete],
+        ["  of which complete, awaiting sign-off", summary.complete_awaiting_sign_off],
+        ["  of which signed off", summary.signed_off],
         ["Recommendations with every action complete", ", ".join(str(n) for n in done) if done else "None yet"],
         ["Overdue actions", len(summary.overdue)],
         [],
@@ -122,6 +124,7 @@ def summary_rows(summary: BoardSummary, *, today: date, plan: str) -> list[list[
         rows.append([item["ref"], item["recommendation"], item["lead"], item["days_overdue"], where])
     if not summary.overdue:
         rows.append(["None"])
+    rows += sign_off_rows(summary)
     block = [["Recommendation", *RAG_VALUES]] + [
         [label, *(int(counts[v]) for v in RAG_VALUES)] for label, counts in summary.by_recommendation.iterrows()
     ]
@@ -161,7 +164,7 @@ def _install_chart(book: Workbook, recommendations: int) -> None:
         anchor=f"H{CHART_ROW + max(recommendations, 1) + 3}",
     )
     ws["A1"].font = Font(bold=True, size=14)
-    for cell in ("A4", "B4", "A16", "A17", "B17", "C17", "D17", "E17"):
+    for cell in ("A4", "B4", "A18", "A19", "B19", "C19", "D19", "E19"):
         ws[cell].font = Font(bold=True)
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["C"].width = 40

@@ -16,8 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from plansync.commands.conflict_writers import name_conflict_writers
 from plansync.commands.rag import rate_plan, write_rated
 from plansync.commands.roles import plan_teams, protect_rows, roles_for_sync
+from plansync.commands.signoff import check_sign_off, sign_off_signers, write_stamps
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
@@ -63,6 +65,7 @@ class SyncResult:
     user: str = ""
     actions: int = 0
     unprotected: dict[str, str] = field(default_factory=dict)  # item id -> why it keeps the list's permissions
+    sign_off_refused: list = field(default_factory=list)  # Refusals of Signed off (issue 16)
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` shape (see ``SyncPlan.counts``)."""
@@ -83,8 +86,13 @@ class SyncResult:
                 parts.append(f"{count} {words}")
         if p.conflicts:
             parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
-        if p.refused:
-            parts.append(f"{len(p.refused)} refused (not your {'row' if len(p.refused) == 1 else 'rows'})")
+        # Issue 16: sign-off refusals are counted apart (the row is the user's; Signed off is not).
+        sign_off = [r for r in p.refused if r in self.sign_off_refused]
+        others = len(p.refused) - len(sign_off)
+        if others:
+            parts.append(f"{others} refused (not your {'row' if others == 1 else 'rows'})")
+        if sign_off:
+            parts.append(f"{len(sign_off)} sign-off refused (support role only)")
         if p.skipped_invalid:
             parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
         if self.failed:
@@ -156,9 +164,19 @@ def sync_workbook(
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
         # The support role comes from the site's groups, never from Settings (which anyone can edit),
-        # and is read only when a row needs more than ownership (sync_roles below).
+        # and is read only when a row needs more than ownership (site_roles below).
         support = False
         teams = plan_teams(remote)
+        site_roles: list[Any] = []
+
+        def roles() -> Any:
+            if not site_roles:
+                site_roles.append(roles_for_sync(gc, opened))
+            return site_roles[0]
+
+        # Issue 16: only a sign-off-capable person may set or undo Signed off (refused at the cell).
+        signed = check_sign_off(frame, state.base, remote, user=user, signers=lambda: sign_off_signers(roles()),
+                                today=frame.rated_on)
 
         def replan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
             rows = frame.workbook.index if keys is None else pd.Index(keys)
@@ -179,12 +197,16 @@ def sync_workbook(
             )
 
         plan = replan(remote)
+        plan.refused += signed.refused
         protecting = item_permissions if item_permissions is not None else not opened.local
-        roles = roles_for_sync(gc, opened) if plan.refused or (protecting and not dry_run) else None
-        if roles is not None and roles.full(user):
-            support = True
-            plan = replan(remote)
-        result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
+        if plan.refused or (protecting and not dry_run):
+            if roles().full(user):
+                support = True
+                plan = replan(remote)
+                plan.refused += signed.refused
+        name_conflict_writers(gc, site_id, list_id, plan)  # who wrote the list's value, from its versions
+        result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count,
+                            sign_off_refused=signed.refused)
         if dry_run:
             result.requests = gc.requests
             return result
@@ -202,6 +224,8 @@ def sync_workbook(
             progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
         )
         result.plan, result.failed = applied.plan, applied.failed
+        result.plan.refused += [r for r in signed.refused if r not in result.plan.refused]
+        name_conflict_writers(gc, site_id, list_id, result.plan)
         from plansync.commands.refresh import keep_plan_rules  # what `plansync refresh` rates these plans by (docs/refresh.md)
 
         keep_plan_rules(gc, site_id, frame.plan_ids, settings.rag_rules, where)
@@ -215,6 +239,7 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
+    write_stamps(book, signed.stamped, frame.cells, frame.layout_columns)
     _refresh_computed(book, loaded, frame, result.plan)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)

@@ -23,7 +23,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sync.local_server import delta, items, lists, permissions, sharepoint_rest
+from sync.local_server import delta, items, lists, permissions, sharepoint_rest, versions
 from sync.local_server.batch import run_batch
 from sync.local_server.calls import Call, Result
 from sync.local_server.datafiles import private_database
@@ -72,6 +72,14 @@ _ROUTES = Map([
     Rule("/sites/<site>/lists/<lst>/items/<item>", endpoint=("DELETE", items.delete_item), methods=["DELETE"]),
     Rule("/sites/<site>/lists/<lst>/items/<item>/fields", endpoint=("GET", items.get_fields), methods=["GET"]),
     Rule("/sites/<site>/lists/<lst>/items/<item>/fields", endpoint=("PATCH", items.update_fields), methods=["PATCH"]),
+    # Item versions (issue 16): sync/local_server/versions.py
+    Rule("/sites/<site>/lists/<lst>/items/<item>/versions", endpoint=("GET", versions.list_versions), methods=["GET"]),
+    Rule("/sites/<site>/lists/<lst>/items/<item>/versions/<version>", endpoint=("GET", versions.get_version),
+         methods=["GET"]),
+    Rule("/sites/<site>/lists/<lst>/items/<item>/versions/<version>/restoreVersion",
+         endpoint=("POST", versions.restore_version), methods=["POST"]),
+    Rule("/sites/<site>/lists/<lst>/items/<item>/versions/<version>/restore",
+         endpoint=("POST", versions.restore_version), methods=["POST"]),
 ], strict_slashes=False, merge_slashes=False)
 
 

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sync.local_server import version_log
+
 __all__ = ["Duplicate", "Missing", "Stale", "Store", "now_iso", "value_key"]
 
 _SCHEMA = """
@@ -102,6 +104,7 @@ class Store:
         # IF NOT EXISTS throughout: this also migrates a data folder made by an older version
         # (indexes added since are built here, once).
         self._db.executescript(_SCHEMA)
+        self._db.executescript(version_log.SCHEMA)  # item versions (issue 16)
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('seq', '0')")
 
@@ -287,6 +290,7 @@ class Store:
                 (list_id, item_id, _guid().upper(), 1, json.dumps(fields), stamp, stamp, who, who, self._next_seq(db)),
             )
             self._reindex(db, list_id, item_id, fields, indexed | unique)
+            version_log.record(db, list_id, item_id)
             return _item_row(db.execute("SELECT * FROM items WHERE list_id = ? AND id = ?", (list_id, item_id)).fetchone())
 
     def update_item(
@@ -308,7 +312,14 @@ class Store:
                 (json.dumps(fields), now_iso(), json.dumps(user), self._next_seq(db), list_id, number),
             )
             self._reindex(db, list_id, number, fields, indexed | unique)
+            version_log.record(db, list_id, number)
             return _item_row(db.execute("SELECT * FROM items WHERE list_id = ? AND id = ?", (list_id, number)).fetchone())
+
+    def item_versions(self, list_id: str, item_id: str, *, before: int | None, limit: int) -> tuple[dict, list[dict]]:
+        """The live item and its versions, newest first (``version_log.version_rows``)."""
+        with self._read() as db:
+            item = self._live_item(db, list_id, item_id)
+            return item, version_log.version_rows(db, item, before=before, limit=limit)
 
     def delete_item(self, list_id: str, item_id: str, *, if_match: str | None, etag: Callable[[dict], str]) -> None:
         """Leave a tombstone (delta reports it) and free the item's unique values."""
