@@ -11,18 +11,21 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from plansync.cli import main
+from plansync.cli._main import main
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant
 
 BOB, SUE = "bob.jones@council.gov.uk", "sue@council.gov.uk"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
+    # Bob and Sue change other people's rows in the list: the list lets them, as the support role (issue 15).
+    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
+        grant(running, BOB)
+        grant(running, SUE)
         yield running
 
 

@@ -11,7 +11,7 @@ import pytest
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant
 
 SUE = "sue.support@council.gov.uk"
 TODAY = date(2026, 3, 2)
@@ -19,7 +19,9 @@ TODAY = date(2026, 3, 2)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
+    # The support role is the site's (issue 15): Sue is given it by the site owner, not by Settings.
+    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
+        grant(running, SUE)
         yield running
 
 
@@ -38,7 +40,7 @@ def make_book(path: Path, *, sign_off_columns: bool = False) -> Path:
     ws.append(["1.2", "Action 1.2", "Ann Lead", ANN, "July 2026", "On track", "Started", *([None] * len(extra))])
     settings = wb.create_sheet("Settings")
     settings.append(["Plan name", "York 2022"])
-    settings.append(["Support role sign-ins", SUE])
+    settings.append(["Support role sign-ins", SUE])  # shown for people to read; grants nothing
     wb.save(path)
     return path
 
@@ -69,7 +71,7 @@ def test_a_manager_who_types_signed_off_is_refused_at_that_cell_with_the_reason(
     assert "Synced 2 actions: 1 updated, 1 sign-off refused (support role only)" == result.summary
     reason = result.plan.refused[0].reason
     assert reason.startswith("Actions!F2: only the support role (or a sign-off role) may set or undo Signed off")
-    assert "Set the status back to 'Complete', or ask sue.support@council.gov.uk to sign it off." in reason
+    assert "Set the status back to 'Complete', or ask site.owner@council.gov.uk or sue.support@council.gov.uk to sign it off." in reason
     fields = listed(server, list_name)
     assert ("Complete", "Going well") == (fields["1.1"]["Status"], fields["1.2"]["Progress"])  # the rest still syncs
     assert "SignedOffOn" not in fields["1.1"]

@@ -192,6 +192,8 @@ RULES = pa.DataFrameSchema(
         "progress": _column(NO_FORMULA),
         "updated": _column(READABLE_DATE, NO_DATE_FORMULA),
         "completed": _column(READABLE_DATE, NO_DATE_FORMULA),
+        "signed_off_on": _column(READABLE_DATE, NO_DATE_FORMULA),
+        "signed_off_by": _column(NO_FORMULA, SINGLE_LINE),
     },
     checks=[_check(revised_not_before_target, "revised_before_target"), _check(ref_unique, "duplicate_ref")],
     name="action plan rows",
