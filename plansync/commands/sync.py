@@ -23,7 +23,9 @@ from plansync.row_keys import key_plan
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
+from plansync.list_values import with_substitutes
 from sync.apply import Failure, apply_plan
+from sync.cell_values import cell_text, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
@@ -145,6 +147,8 @@ def sync_workbook(
         state = frame.state
         if state.target.get("where") != where:
             state = SyncState(generated=state.generated)  # another list: start afresh there
+        # A cell still showing the substitute of a list value it cannot hold is not a change.
+        frame.workbook = keep_true_values(frame.workbook, state.base, frame.fields)
         _report(progress, "Reading the list", 0.05)
         site_id, list_id, remote, delta_link = _read_list(gc, opened, state, frame.plan_ids, listmap, create=not dry_run)
 
@@ -199,7 +203,8 @@ def sync_workbook(
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
     stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
-    write_sync_line(book, stamp, result.summary, frame.issues)
+    issues = with_substitutes(frame.issues, new_state.base, frame.fields, frame.cells, frame.layout_columns)
+    write_sync_line(book, stamp, result.summary, issues)
     write_last_sync(book, stamp)
     book.save()
     _report(progress, result.summary, 1.0)
@@ -441,12 +446,13 @@ def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: S
 def _cell_value(text: str, kind: str) -> Any:
     if text == "":
         return None
-    if kind == "date":
+    if kind == "date" and len(text) == 10:
         try:
-            return datetime.strptime(text[:10], "%Y-%m-%d") if len(text) == 10 else text
+            return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            return text
-    return text
+            pass
+    # A list value a cell cannot hold goes in as its substitute (sync.cell_values).
+    return cell_text(text)
 
 
 __all__ = sorted(["SyncResult", "sync_workbook"])
