@@ -20,6 +20,7 @@ from plansync.commands.rag import rate_plan, write_rated
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_keys import key_plan
+from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
@@ -174,6 +175,9 @@ def sync_workbook(
             )
 
         plan = replan(remote)
+        if plan.pulls:  # BRAG of rows taking values from the list: rated on those values before anything is sent
+            frame.workbook = rerated_with_pulls(frame.workbook, frame.by_key, plan.pulls, today=frame.rated_on, rules=settings.rag_rules)
+            plan = replan(remote)
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
             result.requests = gc.requests
@@ -241,6 +245,7 @@ class _Frame:
     layout_columns: dict[str, int]
     rated_on: date  # the date BRAG was computed for
     rag: pd.DataFrame  # ``compute_rag`` of the workbook's rows as read
+    by_key: pd.DataFrame  # the actions as read, index = row key
 
 
 def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
@@ -259,10 +264,8 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
     values = normalise_values(actions, fields)
     derived = list(_DERIVED)
     values["plan"] = actions["plan"].map(normalise_value)
-    values["due"] = rag["due"].map(lambda v: "" if pd.isna(v) else v.date().isoformat())
-    values["rag"] = rag["rag"].astype(object)
-    values["overdue"] = rag["overdue"].map(lambda v: "yes" if v else "")
-    values["days_overdue"] = rag["days_overdue"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    for name, column in derived_text(rag).items():
+        values[name] = column
     values.index = pd.Index(keys["key"], dtype=object)
 
     owners = _owners(actions, settings)
@@ -297,6 +300,7 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
         layout_columns=dict(layout.columns),
         rated_on=rated_on,
         rag=rag,
+        by_key=actions.set_axis(values.index),
     )
 
 
