@@ -19,6 +19,7 @@ import pandas as pd
 from plansync.commands.rag import rate_plan, write_rated
 from plansync.errors import WorkbookError
 from plansync.plan import LoadedPlan, load_plan
+from plansync.row_identity import keep_before_create, pending_after
 from plansync.row_keys import key_plan
 from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
@@ -183,6 +184,9 @@ def sync_workbook(
             result.requests = gc.requests
             return result
 
+        # Generated keys of rows about to be created are saved first: a run killed after some
+        # creates is finished by the next, never duplicated (plansync.row_identity).
+        keep_before_create(book, state, frame.state.generated, [c.key for c in plan.creates], frame.plan_id)
         _report(progress, "Sending changes", 0.2)
         applied = apply_plan(
             gc,
@@ -199,6 +203,7 @@ def sync_workbook(
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
+        new_state.target.update(pending_after(frame.state.generated, [f.key for f in applied.failed]))
         result.requests = gc.requests
 
     _report(progress, "Saving the workbook", 0.95)
