@@ -7,6 +7,7 @@
         WorkbookUnreadable         not an .xlsx, corrupt, missing          -> CLI exit 2
         WorkbookLocked             open in Excel, read-only, no permission -> close it / copy it
         LayoutNotFound             no header row that plansync recognises  -> adopt / fix Settings
+        NotAPlan                   a reporting workbook given to a plan's command -> plansync pull
       SettingsError                a Settings value plansync cannot use    -> names the setting
       SyncError                    talking to SharePoint / the local list server
         AuthError                  sign-in missing, expired or refused     -> plansync auth login
@@ -50,6 +51,12 @@ class WorkbookLocked(WorkbookError):
 
 class LayoutNotFound(WorkbookError):
     """No sheet has a header row plansync recognises."""
+
+    exit_code = 2
+
+
+class NotAPlan(WorkbookError):
+    """A reporting workbook made by ``plansync pull`` given to a command for a team's plan."""
 
     exit_code = 2
 
@@ -109,6 +116,7 @@ __all__ = sorted(
         "ConflictError",
         "GraphError",
         "LayoutNotFound",
+        "NotAPlan",
         "PlansyncError",
         "SettingsError",
         "SyncError",

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.commands.rag import rate_plan, write_rated
-from plansync.errors import WorkbookError
+from plansync.errors import NotAPlan
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_identity import keep_before_create, pending_after
 from plansync.row_keys import key_plan
@@ -225,7 +225,7 @@ def _refuse_reporting_workbook(loaded: LoadedPlan) -> None:
     back over the teams' own edits (with the support role, nothing would stop it)."""
     if loaded.meta.get(REPORTING_KEY):
         name = loaded.book.path.name if loaded.book.path is not None else "This workbook"
-        raise WorkbookError(
+        raise NotAPlan(
             f"{name} is a reporting workbook made by Pull consolidated: it holds every team's actions as last read "
             "from the list, so it is refreshed by pulling, never synced. To change an action, edit it in the team's "
             "own plan and sync that. Nothing was sent.",
