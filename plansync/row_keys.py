@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from plansync.formula_text import text_not_formula
 from plansync.plan import LoadedPlan
 from plansync.row_identity import known_keys
 from sync.state import SyncState, load_state
@@ -51,6 +52,7 @@ def key_plan(loaded: LoadedPlan) -> KeyedPlan:
     # Keys a killed sync was creating are known too (plansync.row_identity).
     keys = assign_keys(actions, plan_id=plan_id, known=known_keys(state))
     issues = duplicate_key_issues(actions, keys["key"], validate_actions(actions, columns=layout.columns), columns=layout.columns)
+    issues = text_not_formula(issues, actions)  # text beginning with '=' is text, not a formula
     return KeyedPlan(plan_id=plan_id, state=state, keys=keys, issues=issues)
 
 
