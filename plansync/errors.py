@@ -2,7 +2,7 @@
 
 ::
 
-    PlansyncError                  base: str() says what happened, where, and what to do
+    PlansyncError                  base: str() says what happened, where, and what to do; CLI exit 2
       WorkbookError                the workbook cannot be used as it is
         WorkbookUnreadable         not an .xlsx, corrupt, missing          -> CLI exit 2
         WorkbookLocked             open in Excel, read-only, no permission -> close it / copy it
@@ -24,9 +24,13 @@ from __future__ import annotations
 
 
 class PlansyncError(Exception):
-    """Base class: the message is written for the person using plansync."""
+    """Base class: the message is written for the person using plansync.
 
-    exit_code = 1
+    Every one ends a command with exit code 2: the workbook or the list could not be used
+    (``plansync.exit_codes``); 1 is kept for work done with rows left for a person.
+    """
+
+    exit_code = 2
 
 
 class WorkbookError(PlansyncError):

@@ -87,7 +87,7 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
     then creates new rows, updates changed ones, brings in changes made in the list, and lists
     fields changed on both sides on the Conflicts sheet. Rows you do not own are refused unless you
     have the support role. Rows removed from the workbook are marked withdrawn in the list.
-    Exit code: 0 synced, 1 some rows were not accepted by the list, 2 the file cannot be read or saved.
+    Rows left out of step (skipped, refused, in conflict, not accepted by the list) are listed.
 
     Example:
 
@@ -113,8 +113,8 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
         for line in render_plan(result):
             click.echo(line)
         click.echo(result.summary)
-    if result.failed:
-        raise SystemExit(1)
+    if result.exit_code:
+        raise SystemExit(result.exit_code)  # rows skipped, refused, in conflict or not accepted: listed above
 
 
 __all__ = ["render_plan", "sync_command"]

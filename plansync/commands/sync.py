@@ -21,6 +21,7 @@ from plansync.errors import NotAPlan
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_identity import keep_before_create, pending_after
 from plansync.row_keys import key_plan
+from plansync import sync_summary
 from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
@@ -67,39 +68,18 @@ class SyncResult:
     actions: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` shape (see ``SyncPlan.counts``)."""
-        return self.plan.counts(requests=self.requests)
+        """The ``--json`` shape: counts of what the list accepted (``plansync.sync_summary``)."""
+        return sync_summary.counts(self)
 
     @property
     def summary(self) -> str:
-        """One line in words, e.g. 'Synced 214 actions: 12 created, 3 updated, 1 conflict (see Conflicts sheet)'."""
-        p = self.plan
-        parts = []
-        for count, words in (
-            (len(p.creates), "created"),
-            (len(p.updates), "updated"),
-            (len(p.pulls), "brought in from the list"),
-            (len(p.withdrawals), "withdrawn"),
-        ):
-            if count:
-                parts.append(f"{count} {words}")
-        if p.conflicts:
-            parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
-        if p.refused:
-            parts.append(f"{len(p.refused)} refused (not your {'row' if len(p.refused) == 1 else 'rows'})")
-        if p.skipped_invalid:
-            parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
-        if self.failed:
-            parts.append(f"{len(self.failed)} not accepted by the list (sync again)")
-        if not parts:
-            parts.append("nothing to change")
-        head = f"{'Would sync' if self.dry_run else 'Synced'} {_n(self.actions, 'action')}: "
-        tail = " (dry run: nothing was sent)" if self.dry_run else ""
-        return head + ", ".join(parts) + tail
+        """One line in words, e.g. 'Synced 214 actions: 12 created, 3 updated, 1 brought in from the list'."""
+        return sync_summary.summary_line(self)
 
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    @property
+    def exit_code(self) -> int:
+        """0 every row in step with the list; 1 rows skipped, refused, in conflict or not accepted."""
+        return sync_summary.exit_code(self)
 
 
 def _report(progress: Progress | None, message: str, done: float) -> None:
