@@ -35,7 +35,9 @@ def known_keys(state: SyncState) -> pd.DataFrame:
     return both.drop_duplicates(subset=["key"], keep="first").reset_index(drop=True)
 
 
-def keep_before_create(book: Workbook, state: SyncState, generated: pd.DataFrame, creating: Iterable[str], plan_id: str) -> bool:
+def keep_before_create(
+    book: Workbook, state: SyncState, generated: pd.DataFrame, creating: Iterable[str], plan_id: str, where: dict
+) -> bool:
     """Save the workbook with the generated keys of rows about to be created (not yet stored).
 
     Args:
@@ -43,6 +45,7 @@ def keep_before_create(book: Workbook, state: SyncState, generated: pd.DataFrame
         generated: every generated key of the workbook now: ``key, fingerprint, sheet, row``.
         creating: keys the sync is about to create.
         plan_id: the plan id the keys were made with (kept, so a renamed plan keeps them).
+        where: the list being synced to (kept, so the next run knows the pending keys are for it).
 
     Returns:
         Whether anything was saved (nothing when every key being created is stored already).
@@ -53,10 +56,33 @@ def keep_before_create(book: Workbook, state: SyncState, generated: pd.DataFrame
     if new.empty:
         return False
     rows = [[str(k), str(f), str(s), int(r)] for k, f, s, r in new[_COLUMNS].itertuples(index=False)]
-    target = {**state.target, "plan_id": state.target.get("plan_id") or plan_id, PENDING: pending + rows}
+    target = {**state.target, "where": where, "plan_id": state.target.get("plan_id") or plan_id, PENDING: pending + rows}
     save_state(book, SyncState(base=state.base, remote=state.remote, generated=state.generated, target=target, sheet_rows=state.sheet_rows))
     book.save()
     return True
+
+
+def adopt_orphans(state: SyncState, remote: pd.DataFrame, in_workbook: pd.Index, skip: Iterable[str] = ()) -> int:
+    """Give the sync's base the items a killed sync created for rows no longer found (their words
+    *and* place both changed meanwhile), so this sync withdraws them instead of leaving a second
+    live item beside the row's new one. Returns how many.
+
+    Args:
+        state: the sync state as loaded (its ``pending`` keys and ``base``); ``base`` is extended.
+        remote: this workbook's items in the list now (index = key).
+        in_workbook: the keys of the workbook's rows now.
+        skip: keys of invalid rows (left alone).
+    """
+    pending = pd.Index([str(p[0]) for p in state.target.get(PENDING) or []], dtype=object)
+    if not len(pending) or remote.empty:
+        return 0
+    orphans = pending.intersection(remote.index).difference(in_workbook).difference(state.base.index).difference(pd.Index(list(skip), dtype=object))
+    if not len(orphans):
+        return 0
+    fields = [c for c in remote.columns if not str(c).startswith("_")]
+    found = remote.loc[orphans, fields].astype(object)
+    state.base = pd.concat([state.base, found]) if len(state.base) else found
+    return len(orphans)
 
 
 def pending_after(generated: pd.DataFrame, failed: Iterable[str]) -> dict[str, list]:
@@ -68,4 +94,4 @@ def pending_after(generated: pd.DataFrame, failed: Iterable[str]) -> dict[str, l
     return {PENDING: [[str(k), str(f), str(s), int(r)] for k, f, s, r in keep[_COLUMNS].itertuples(index=False)]}
 
 
-__all__ = sorted(["PENDING", "keep_before_create", "known_keys", "pending_after"])
+__all__ = sorted(["PENDING", "adopt_orphans", "keep_before_create", "known_keys", "pending_after"])

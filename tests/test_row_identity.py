@@ -114,6 +114,31 @@ def test_a_first_sync_killed_after_some_creates_then_edited_is_finished_not_dupl
     assert "Synced 400 actions: nothing to change" == again.summary
 
 
+def test_rows_reworded_and_moved_after_a_killed_first_sync_leave_one_live_item_each(server, tmp_path):
+    list_name = "identity-killed-moved"
+    path = make_book(tmp_path / "plan.xlsx", [f"Review the care plans of team {n}" for n in range(1, 401)])
+    gc = GraphClient(server.graph_url, auth=token(server, ANN), transport=KilledAfterBatch(server.ca_path, 6), sleep=lambda s: None)
+    with pytest.raises(Killed):
+        sync(path, gc, list_name)
+    # The first 300 rows removed and the rest reworded: some items the killed sync made now belong
+    # to no row (neither their words nor their places are left).
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Actions"]
+    ws.delete_rows(2, 300)
+    for line in ws.iter_rows(min_row=2, min_col=COL["Action"], max_col=COL["Action"]):
+        line[0].value = line[0].value.replace("Review", "Audit")
+    wb.save(path)
+
+    finished = sync(path, client(server), list_name)
+
+    assert [] == finished.failed
+    listed = items(server, list_name)
+    live = [i for i in listed if not i.get("Withdrawn")]
+    assert (100, sorted(texts(path))) == (len(live), sorted(i["Action"] for i in live))
+    assert len(listed) == len({i["RowKey"] for i in listed})
+    assert "nothing to change" in sync(path, client(server), list_name).summary
+
+
 def test_a_synced_row_without_a_ref_keeps_its_item_when_its_words_change_twice(server, tmp_path):
     path = make_book(tmp_path / "plan.xlsx", ["Set up a review panel", "Train the panel"])
     first = sync(path, client(server), "identity-words")

@@ -19,7 +19,7 @@ import pandas as pd
 from plansync.commands.rag import rate_plan, write_rated
 from plansync.errors import NotAPlan
 from plansync.plan import LoadedPlan, load_plan
-from plansync.row_identity import keep_before_create, pending_after
+from plansync.row_identity import adopt_orphans, keep_before_create, pending_after
 from plansync.row_keys import key_plan
 from plansync import sync_summary
 from plansync.sync_derived import derived_text, rerated_with_pulls
@@ -133,6 +133,7 @@ def sync_workbook(
         frame.workbook = keep_true_values(frame.workbook, state.base, frame.fields)
         _report(progress, "Reading the list", 0.05)
         site_id, list_id, remote, delta_link = _read_list(gc, opened, state, frame.plan_ids, listmap, create=not dry_run)
+        adopt_orphans(state, remote, frame.workbook.index, frame.skip)  # a killed sync's items no row claims: withdrawn
 
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
@@ -166,7 +167,7 @@ def sync_workbook(
 
         # Generated keys of rows about to be created are saved first: a run killed after some
         # creates is finished by the next, never duplicated (plansync.row_identity).
-        keep_before_create(book, state, frame.state.generated, [c.key for c in plan.creates], frame.plan_id)
+        keep_before_create(book, state, frame.state.generated, [c.key for c in plan.creates], frame.plan_id, where)
         _report(progress, "Sending changes", 0.2)
         applied = apply_plan(
             gc,
