@@ -150,3 +150,15 @@ def test_pull_shows_odd_list_values_and_flags_them_at_their_cell(server, list_na
     flagged = [list(r) for r in wb["Issues"].iter_rows(min_row=2, values_only=True)]
     assert ["Consolidated!E2", "Consolidated!K2", "Consolidated!K3"] == sorted(line[1] for line in flagged)
     assert all("york-2022:1." in line[4] and line[6] == "warning" for line in flagged)
+
+
+def test_every_kind_of_value_a_cell_cannot_hold_is_found_among_plain_ones():
+    from sync.cell_values import substitutes
+
+    values = ["plain", "tab\tline\nfeed\r", "bell\x07", "lone \ud800", "not a character \ufffe", "x" * 40_000, "café ✓", "\x1f"]
+    base = pd.DataFrame({"progress": values}, index=[f"k:{n}" for n in range(len(values))])
+    found = substitutes(base, ["progress"])
+    assert [("k:2", True, False), ("k:3", True, False), ("k:4", True, False), ("k:5", False, True), ("k:7", True, False)] == [
+        (s.key, s.control, s.cut) for s in found
+    ]
+    assert [] == substitutes(base.iloc[[0, 1, 6]], ["progress"])
