@@ -111,6 +111,20 @@ def test_a_sync_that_did_everything_exits_0_and_one_that_left_rows_exits_1_listi
     assert (0, "Synced 1 action: nothing to change") == (done.exit_code, done.stdout.splitlines()[-1])
 
 
+def test_rows_skipped_as_invalid_are_listed_at_their_cell_and_exit_1(cli, tmp_path):
+    path = _plan(tmp_path / "plan.xlsx", [ANN, ANN])
+    wb = openpyxl.load_workbook(path)
+    wb["Actions"]["E3"] = "Sept-ish 2026"
+    wb.save(path)
+    result = cli(path, "exit-skipped")
+    assert 1 == result.exit_code
+    assert [
+        "Created york-2022:1.1",
+        "Skipped Actions!E3: Target date 'Sept-ish 2026' is not a date plansync can read; write e.g. 'July 2022' or 31/07/2022.",
+        "Synced 1 of 2 actions: 1 created, 1 skipped (invalid, see Issues sheet)",
+    ] == result.stdout.splitlines()
+
+
 def test_an_unreachable_server_exits_2_in_one_line_and_leaves_the_workbook_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
     path = _plan(tmp_path / "plan.xlsx", [ANN])

@@ -66,6 +66,11 @@ def render_plan(result: SyncResult) -> list[str]:
         lines.append(f"Refused {r.key}: {r.reason}")
     for f in result.failed:
         lines.append(f"Not accepted {f.key}: {f.message}")
+    issues = result.issues
+    if len(issues) and "severity" in issues.columns:
+        # The rows skipped as invalid, each at its cell (the exit code is 1 while any is left).
+        for issue in issues[issues["severity"] == "error"].to_dict("records"):
+            lines.append(f"Skipped {issue['cell']}: {issue['message']}")
     return lines
 
 
