@@ -112,6 +112,20 @@ def write_report_issues(book, actions: pd.DataFrame, *, sheet: str, columns: Map
     return len(found)
 
 
+KEPT_BACK = (
+    "your edit to {label} was not sent: the cell still shows plansync's stand-in for the list's value "
+    "(cut short, or control characters shown as symbols), and sending it would cut or change the list's text. "
+    "Replace the whole text in the cell, or edit the item in SharePoint."
+)
+
+
+def kept_back(blocked: Iterable[tuple[str, str]]) -> list:
+    """A refusal per (key, field) edited while still showing a substitute (``sync.cell_values.edited_substitutes``)."""
+    from sync.engine import Refusal
+
+    return [Refusal(key, KEPT_BACK.format(label=FIELD_BY_NAME[name].label)) for key, name in blocked]
+
+
 PLAN_FIX = (
     "plansync keeps the list's own value and never writes this cell's text back over it. "
     "To change the value, type new text in the cell (it then replaces the list's value at the next sync), or edit the item in SharePoint."
@@ -119,4 +133,4 @@ PLAN_FIX = (
 REPORT_FIX = "The list keeps the full value; open the item in SharePoint to read it whole."
 
 
-__all__ = sorted(["CHECK", "PLAN_FIX", "REPORT_FIX", "substitute_issues", "with_substitutes", "write_report_issues"])
+__all__ = sorted(["CHECK", "KEPT_BACK", "PLAN_FIX", "REPORT_FIX", "kept_back", "substitute_issues", "with_substitutes", "write_report_issues"])

@@ -66,8 +66,12 @@ def summary_line(result: Any) -> str:
             parts.append(f"{count} {words}")
     if p.conflicts:
         parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
-    if p.refused:
-        parts.append(f"{len(p.refused)} refused (not your {'row' if len(p.refused) == 1 else 'rows'})")
+    not_yours = [r for r in p.refused if r.reason.startswith("not your row")]
+    if not_yours:
+        parts.append(f"{len(not_yours)} refused (not your {'row' if len(not_yours) == 1 else 'rows'})")
+    if len(p.refused) > len(not_yours):
+        kept = len(p.refused) - len(not_yours)
+        parts.append(f"{_n(kept, 'edit')} of a cut or cleaned list value not sent (see Issues sheet)")
     if p.skipped_invalid:
         parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
     if result.failed:

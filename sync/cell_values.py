@@ -94,6 +94,28 @@ def shown_as(value: str) -> str:
     return cell_text(value).strip()
 
 
+_CUT_START = CUT_MARK.split(":", 1)[0]  # " [... cut by plansync"
+_PICTURES = re.compile("[\u2400-\u241f\ufffd]")
+
+
+def edited_substitutes(workbook: pd.DataFrame, base: pd.DataFrame, fields: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, field) of cells edited while still showing a substitute (the cut marker, or control
+    pictures standing for a list value's control characters): sending them would cut or clean the
+    list's value, so they are kept back (``keep_true_values``) and listed for a person."""
+    found: list[tuple[str, str]] = []
+    keys = workbook.index.intersection(base.index)
+    for name in fields:
+        if not len(keys) or name not in base.columns or name not in workbook.columns:
+            continue
+        true = base.loc[keys, name].astype(object).fillna("").astype(str)
+        odd = true[_odd(true)]
+        for key, value in odd.items():
+            now = str(workbook.at[key, name])
+            if now != shown_as(value) and (_CUT_START in now or _PICTURES.search(now)):
+                found.append((str(key), name))
+    return sorted(found)
+
+
 def keep_true_values(workbook: pd.DataFrame, base: pd.DataFrame, fields: Iterable[str]) -> pd.DataFrame:
     """``workbook`` with each cell that still shows the substitute of its base value given that
     base value back, so the substitute is not a change and is never sent to the list.
@@ -115,7 +137,10 @@ def keep_true_values(workbook: pd.DataFrame, base: pd.DataFrame, fields: Iterabl
         if odd.empty:
             continue
         shown = odd.map(shown_as)
-        same = workbook.loc[odd.index, name].astype(str).to_numpy() == shown.to_numpy()
+        now = workbook.loc[odd.index, name].astype(str)
+        # Unchanged, or edited but still carrying the substitute's marks: either way not sent.
+        traces = now.map(lambda t: _CUT_START in t or bool(_PICTURES.search(t)))
+        same = (now.to_numpy() == shown.to_numpy()) | traces.to_numpy(dtype=bool)
         if same.any():
             if out is workbook:
                 out = workbook.copy()
@@ -150,5 +175,17 @@ def substitutes(base: pd.DataFrame, fields: Iterable[str]) -> list[Substitute]:
 
 
 __all__ = sorted(
-    ["CELL_MAX", "CUT_MARK", "Substitute", "cell_rows", "cell_text", "cell_value", "fits", "keep_true_values", "shown_as", "substitutes"]
+    [
+        "CELL_MAX",
+        "CUT_MARK",
+        "Substitute",
+        "cell_rows",
+        "cell_text",
+        "cell_value",
+        "edited_substitutes",
+        "fits",
+        "keep_true_values",
+        "shown_as",
+        "substitutes",
+    ]
 )

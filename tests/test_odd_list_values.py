@@ -126,6 +126,16 @@ def test_sync_shows_odd_list_values_flags_them_and_never_writes_the_substitute_b
     assert (BELL, LONG) == (fields["york-2022:1.1"]["Progress"], fields["york-2022:1.2"]["Progress"])
     assert 2 == sum(1 for line in issues(path) if line[0] == "Actions")  # still flagged while shown
 
+    # Edits that keep the stand-in's marks (a word added to the cut text, a symbol left in) are
+    # never sent: they would cut or clean the list's text.
+    edit(path, {(2, "Progress"): cell_text(BELL) + " (checked)", (3, "Progress"): "Update: " + cell_text(LONG)})
+    kept = sync(path, server, list_name)
+    assert ([], ["york-2022:1.1", "york-2022:1.2"]) == (kept.plan.updates, sorted(r.key for r in kept.plan.refused))
+    assert "your edit to Progress was not sent" in kept.plan.refused[0].reason
+    assert "Synced 1 of 3 actions: 2 edits of a cut or cleaned list value not sent (see Issues sheet)" == kept.summary
+    fields = listed(server, list_name)
+    assert (BELL, LONG) == (fields["york-2022:1.1"]["Progress"], fields["york-2022:1.2"]["Progress"])
+
     # A person's own new text replaces the list's value; the cut one stays as the list holds it.
     edit(path, {(2, "Progress"): "Checked by Ann"})
     typed = sync(path, server, list_name)

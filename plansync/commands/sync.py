@@ -26,9 +26,9 @@ from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
-from plansync.list_values import with_substitutes
+from plansync.list_values import kept_back, with_substitutes
 from sync.apply import Failure, apply_plan
-from sync.cell_values import cell_text, keep_true_values
+from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
@@ -130,6 +130,7 @@ def sync_workbook(
         if state.target.get("where") != where:
             state = SyncState(generated=state.generated)  # another list: start afresh there
         # A cell still showing the substitute of a list value it cannot hold is not a change.
+        blocked = edited_substitutes(frame.workbook, state.base, frame.fields)
         frame.workbook = keep_true_values(frame.workbook, state.base, frame.fields)
         _report(progress, "Reading the list", 0.05)
         site_id, list_id, remote, delta_link = _read_list(gc, opened, state, frame.plan_ids, listmap, create=not dry_run)
@@ -160,6 +161,7 @@ def sync_workbook(
         if plan.pulls:  # BRAG of rows taking values from the list: rated on those values before anything is sent
             frame.workbook = rerated_with_pulls(frame.workbook, frame.by_key, plan.pulls, today=frame.rated_on, rules=settings.rag_rules)
             plan = replan(remote)
+        plan.refused.extend(kept_back(blocked))  # edits of a cut or cleaned value: never sent, listed
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
             result.requests = gc.requests
