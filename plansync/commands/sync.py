@@ -16,17 +16,17 @@ from typing import Any
 
 import pandas as pd
 
+from plansync import sync_summary
 from plansync.commands.rag import rate_plan, write_rated
 from plansync.errors import NotAPlan
+from plansync.list_values import kept_back, with_substitutes
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_identity import adopt_orphans, keep_before_create, pending_after
 from plansync.row_keys import key_plan
-from plansync import sync_summary
 from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
-from plansync.list_values import kept_back, with_substitutes
 from sync.apply import Failure, apply_plan
 from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
