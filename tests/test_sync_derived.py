@@ -7,16 +7,19 @@ change; and BRAG is rated on the values brought in before anything is sent.
 from __future__ import annotations
 
 import shutil
+import ssl
 from datetime import date, datetime
 from pathlib import Path
 
+import httpx
 import openpyxl
 import pytest
 
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+from synced_plans import ANN, HEADER, client, edit, token
 
 BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
@@ -119,3 +122,34 @@ def test_a_later_days_sync_does_not_rerate_another_persons_row_in_the_list(serve
     after = items(server, list_name)
     assert ("53", "46") == tuple(str(after[k]["fields"]["DaysOverdue"]) for k in ("york-2022:1.1", "york-2022:1.2"))
     assert before["york-2022:1.2"]["eTag"] == after["york-2022:1.2"]["eTag"]
+
+
+class EditBeforeFirstBatch(httpx.BaseTransport):
+    """Real HTTPS; just before the sync's first batch goes out, someone edits an item in the list."""
+
+    def __init__(self, ca_path, meddle) -> None:
+        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
+        self.meddle = meddle
+
+    def handle_request(self, request):
+        if request.url.path.endswith("/$batch") and self.meddle:
+            meddle, self.meddle = self.meddle, None
+            meddle()
+        return self.inner.handle_request(request)
+
+    def close(self):
+        self.inner.close()
+
+
+def test_a_status_changed_while_the_sync_writes_the_row_is_rated_before_the_row_is_sent_again(server, list_name, tmp_path):
+    ann = make_book(tmp_path / "ann.xlsx", [("1.1", ANN)], support=[SUE])
+    sync(ann, server, list_name, ANN)
+    edit(ann, {(2, "Progress"): "Half way"})
+    meddle = lambda: list_edit(server, list_name, "york-2022:1.1", {"Status": "Off track"}, SUE)  # noqa: E731
+    gc = GraphClient(server.graph_url, auth=token(server, ANN), transport=EditBeforeFirstBatch(server.ca_path, meddle), sleep=lambda s: None)
+    with gc:
+        result = sync_workbook(OpenpyxlWorkbook.open(ann, write=True), client=gc, list_name=list_name, today=TODAY)
+
+    assert [] == result.failed
+    fields = items(server, list_name)["york-2022:1.1"]["fields"]
+    assert ("Half way", "Off track", "Red") == (fields["Progress"], fields["Status"], fields["RAG"])

@@ -157,10 +157,14 @@ def sync_workbook(
                 resolutions=resolutions,
             )
 
-        plan = replan(remote)
-        if plan.pulls:  # BRAG of rows taking values from the list: rated on those values before anything is sent
-            frame.workbook = rerated_with_pulls(frame.workbook, frame.by_key, plan.pulls, today=frame.rated_on, rules=settings.rag_rules)
-            plan = replan(remote)
+        def rated_plan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
+            planned = replan(fresh, keys)
+            if planned.pulls:  # BRAG of rows taking values from the list: rated on those values before anything is sent
+                frame.workbook = rerated_with_pulls(frame.workbook, frame.by_key, planned.pulls, today=frame.rated_on, rules=settings.rag_rules)
+                planned = replan(fresh, keys)
+            return planned
+
+        plan = rated_plan(remote)
         plan.refused.extend(kept_back(blocked))  # edits of a cut or cleaned value: never sent, listed
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count)
         if dry_run:
@@ -179,7 +183,7 @@ def sync_workbook(
             to_list=listmap.to_list,
             from_list=listmap.from_list,
             key_column=listmap.key_column,
-            replan=lambda fresh: replan(fresh, list(fresh.index)),
+            replan=lambda fresh: rated_plan(fresh, list(fresh.index)),
             progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
         )
         result.plan, result.failed = applied.plan, applied.failed
