@@ -23,7 +23,8 @@ from typing import Iterator
 
 import xlwings as xw
 
-from validation.grid import CellValue, Grid, SheetGrid
+from addin.text_prefix import excel_text
+from validation.grid import CellValue, Grid, SheetGrid, Text
 
 # Engines whose workbook payload carries values only (formulas are not sent with it).
 _VALUES_ONLY_ENGINES = frozenset({"remote", "officejs", "calamine"})
@@ -101,7 +102,8 @@ class XlwingsWorkbook:
         if not values or not any(values):
             return
         width = max(len(line) for line in values)
-        block = [[_to_excel(v) for v in line] + [None] * (width - len(line)) for line in values]
+        # Text Excel would re-read (formula-, number- or date-like) goes with Excel's text prefix.
+        block = [[_prefixed(_to_excel(v)) for v in line] + [None] * (width - len(line)) for line in values]
         self.book.sheets[sheet].range((row, col)).value = block  # the one bulk write
         grid = self._grids.get(sheet)
         if grid is not None:
@@ -160,9 +162,15 @@ def merge_formulas(values: list[list[object]], formulas: list[list[object]] | No
     rows: Grid = []
     for r, line in enumerate(values):
         row = [_clean(v) for v in line]
+        for c, value in enumerate(row):
+            # A value that begins with '=' is text (a formula's value is its result): marked so
+            # the rules do not take it for a formula (issue 19).
+            if isinstance(value, str) and value.lstrip().startswith("="):
+                row[c] = Text(value)
         if formulas is not None:
             for c, text in enumerate(formulas[r]):
-                if isinstance(text, str) and text.startswith("="):
+                # Range.Formula of a text cell is its text; only a real formula differs from its value.
+                if isinstance(text, str) and text.startswith("=") and text != row[c]:
                     row[c] = text
         rows.append(row)
     return rows
@@ -192,6 +200,10 @@ def _clean(value: object) -> CellValue:
     if isinstance(value, str) and value == "":
         return None
     return value  # type: ignore[return-value]
+
+
+def _prefixed(value: object) -> object:
+    return excel_text(value) if isinstance(value, str) else value
 
 
 def _to_excel(value: object) -> object:
@@ -227,7 +239,9 @@ def _patched(grid: SheetGrid, row: int, col: int, values: Grid) -> SheetGrid:
     ]
     for i, line in enumerate(values):
         for j, value in enumerate(line):
-            rows[row - origin[0] + i][col - origin[1] + j] = _clean(_to_excel(value))
+            read = _clean(_to_excel(value))
+            # As Excel will hand it back: text that begins with '=' is text (issue 19).
+            rows[row - origin[0] + i][col - origin[1] + j] = Text(read) if isinstance(read, str) and read.lstrip().startswith("=") else read
     return SheetGrid(grid.name, rows, list(grid.merged), grid.hidden, origin)
 
 

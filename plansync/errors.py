@@ -2,11 +2,12 @@
 
 ::
 
-    PlansyncError                  base: str() says what happened, where, and what to do
+    PlansyncError                  base: str() says what happened, where, and what to do; CLI exit 2
       WorkbookError                the workbook cannot be used as it is
         WorkbookUnreadable         not an .xlsx, corrupt, missing          -> CLI exit 2
         WorkbookLocked             open in Excel, read-only, no permission -> close it / copy it
         LayoutNotFound             no header row that plansync recognises  -> adopt / fix Settings
+        NotAPlan                   a reporting workbook given to a plan's command -> plansync pull
       SettingsError                a Settings value plansync cannot use    -> names the setting
       SyncError                    talking to SharePoint / the local list server
         AuthError                  sign-in missing, expired or refused     -> plansync auth login
@@ -24,7 +25,15 @@ from __future__ import annotations
 # Defined where the layers that raise them can import them without reaching up: the base and the
 # workbook and settings errors in ``validation.errors``, the sync errors in ``sync.errors``.
 from sync.errors import AuthError, ConflictError, GraphError, SyncError, ThrottledError
-from validation.errors import LayoutNotFound, PlansyncError, SettingsError, WorkbookError, WorkbookLocked, WorkbookUnreadable
+from validation.errors import (
+    LayoutNotFound,
+    NotAPlan,
+    PlansyncError,
+    SettingsError,
+    WorkbookError,
+    WorkbookLocked,
+    WorkbookUnreadable,
+)
 
 __all__ = sorted(
     [
@@ -32,6 +41,7 @@ __all__ = sorted(
         "ConflictError",
         "GraphError",
         "LayoutNotFound",
+        "NotAPlan",
         "PlansyncError",
         "SettingsError",
         "SyncError",

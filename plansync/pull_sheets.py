@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.workbook.base import Workbook
+from sync.cell_values import cell_value
 from sync.consolidated import MODIFIED_AT
 from validation.summary import BoardSummary, sign_off_rows
 from workbook_templates.consolidated import (
@@ -92,7 +93,7 @@ def _cell(value: Any) -> Any:
     """A value Excel can hold: pandas' missing markers become empty cells."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
-    return value
+    return cell_value(value)  # a list value a cell cannot hold: its substitute (sync.cell_values)
 
 
 def _date_or_text(value: Any) -> Any:

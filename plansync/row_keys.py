@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from plansync.formula_text import text_not_formula
 from plansync.plan import LoadedPlan
+from plansync.row_identity import known_keys
 from sync.state import SyncState, load_state
 from validation.keys import assign_keys, duplicate_key_issues, plan_slug
 from validation.schema import validate_actions
@@ -47,8 +49,10 @@ def key_plan(loaded: LoadedPlan) -> KeyedPlan:
     # Fixed at the first sync: renaming the file or the Settings plan name must not re-key rows.
     state = load_state(book, meta=meta)
     plan_id = str(state.target.get("plan_id") or meta.get("plan_id") or plan_slug(loaded.settings.plan_name or stem))
-    keys = assign_keys(actions, plan_id=plan_id, known=state.generated)
+    # Keys a killed sync was creating are known too (plansync.row_identity).
+    keys = assign_keys(actions, plan_id=plan_id, known=known_keys(state))
     issues = duplicate_key_issues(actions, keys["key"], validate_actions(actions, columns=layout.columns), columns=layout.columns)
+    issues = text_not_formula(issues, actions)  # text beginning with '=' is text, not a formula
     return KeyedPlan(plan_id=plan_id, state=state, keys=keys, issues=issues)
 
 

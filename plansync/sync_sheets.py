@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.workbook.base import Workbook
+from sync.cell_values import cell_rows
 from sync.engine import SyncPlan
 from validation.fields import FIELD_BY_NAME
 from validation.grid import cell_address
@@ -67,7 +68,7 @@ def write_conflicts(book: Workbook, plan: SyncPlan, cells: dict[str, tuple[str, 
         if CONFLICTS_SHEET not in book.sheet_names():
             return
         rows.append([NO_CONFLICTS])
-    book.replace_sheet(CONFLICTS_SHEET, rows)
+    book.replace_sheet(CONFLICTS_SHEET, cell_rows(rows))
 
 
 def _writer(conflict: Any) -> str:

@@ -339,7 +339,8 @@ def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resoluti
     allowed = _allowed(owners, keys, user, support, teams)
     refused = push.any(axis=1) & ~allowed
     push = push & ~refused.to_numpy()[:, None]
-    push_derived = push_derived & ~refused.to_numpy()[:, None]
+    # Derived fields too are a write: never into a row the user may not change (issue 19).
+    push_derived = push_derived & allowed.to_numpy()[:, None]
 
     for key in keys[refused.to_numpy()]:
         plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key, teams))))

@@ -238,8 +238,11 @@ def _set_values(sheet: dict, action: dict) -> None:
         row.extend([""] * (need_cols - len(row)))
     for i, line in enumerate(block):
         for j, value in enumerate(line):
+            # A leading apostrophe is Excel's text prefix: the cell holds the rest, as text.
+            if isinstance(value, str) and value.startswith("'"):
+                value = value[1:]
             # Excel reads ISO date text that xlwings sends as a date.
-            if isinstance(value, str) and _DATE.match(value):
+            elif isinstance(value, str) and _DATE.match(value):
                 stamp = value if " " in value else value + " 00:00:00"
                 value = stamp.replace(" ", "T") + ".000Z"
             values[top + i][left + j] = value

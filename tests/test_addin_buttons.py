@@ -180,7 +180,7 @@ def test_sync_sends_the_plan_then_has_nothing_left_to_send(tmp_path, signed_in):
 def test_sync_skips_an_invalid_row_and_selects_its_bad_cell(tmp_path, signed_in):
     excel = RemoteExcel.from_xlsx(_demo(tmp_path, rows=10, bad_target="Jully 2022"))
     outcome = excel.click(buttons.sync)
-    assert "Synced 10 actions: 9 created, 1 skipped (invalid, see Issues sheet)" == outcome.message
+    assert "Synced 9 of 10 actions: 9 created, 1 skipped (invalid, see Issues sheet)" == outcome.message
     assert ("Actions", 10, 7) == excel.selected
 
 

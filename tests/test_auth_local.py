@@ -169,7 +169,7 @@ def test_the_cli_signs_in_shows_status_prints_a_token_and_signs_out(tmp_path, mo
     assert f"Signed out dana@example.org for list 'Actions' on {where}.\n" == result.stdout
 
     result = runner.invoke(main, ["auth", "token"], env=env)
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert f"Error: Nobody is signed in to {where}. Sign in first: plansync auth login --as you@example.org\n" in result.stderr
 
 
@@ -178,7 +178,7 @@ def test_the_cli_refuses_a_development_identity_against_sharepoint(tmp_path):
     result = CliRunner().invoke(
         main, ["auth", "login", "--as", "dana@example.org", "--site", "https://contoso.sharepoint.com/sites/x"], env=env
     )
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert result.stderr.endswith(
         "Error: --as dana@example.org signs in a development identity, which only the local list server has; "
         "https://graph.microsoft.com/v1.0 is real SharePoint. Sign in as yourself: plansync auth login\n"

@@ -32,7 +32,7 @@ def test_new_refuses_to_replace_an_existing_file(tmp_path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"my precious plan")
     result = CliRunner().invoke(main, ["new", str(path), "--demo"])
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert [f"Error: {path} already exists, so plansync did not touch it. Choose another name, or add --force to replace it."] == result.output.splitlines()
     assert b"my precious plan" == path.read_bytes()
 
@@ -58,7 +58,7 @@ def test_new_with_force_still_refuses_a_workbook_open_in_excel(tmp_path):
 
 def test_new_wants_an_xlsx_name(tmp_path):
     result = CliRunner().invoke(main, ["new", str(tmp_path / "plan.csv")])
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert ["Error: plan.csv does not end in .xlsx; plansync writes Excel workbooks. Give a name such as plan.xlsx."] == result.output.splitlines()
 
 

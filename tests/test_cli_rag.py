@@ -98,7 +98,7 @@ def test_a_bad_amber_window_stops_rag_and_names_the_cell(make_plan):
     path = make_plan(ROWS, settings={"B6": "a month"})
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["rag", str(path), "--today", TODAY])
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert [
         "Error: Settings!B6: Amber window 'a month' is not a number of days plansync can use. "
         "Write a whole number of days from 0 to 365, e.g. 30. Then run the command again."

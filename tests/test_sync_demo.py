@@ -23,9 +23,9 @@ def home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
-def sync_json(path):
+def sync_json(path, code=0):
     result = CliRunner().invoke(main, ["sync", str(path), "--as", SUPPORT, "--json"])
-    assert 0 == result.exit_code, result.output
+    assert code == result.exit_code, result.output
     return json.loads(result.stdout)
 
 
@@ -35,10 +35,10 @@ def test_the_demo_plan_syncs_whole_and_a_second_sync_changes_nothing(tmp_path, h
     assert 0 == made.exit_code, made.output
     first = sync_json(path)
     assert {"created": 64, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
-            "refused": [], "conflicts": []} == {k: v for k, v in first.items() if k != "requests"}
+            "refused": [], "conflicts": [], "not_accepted": []} == {k: v for k, v in first.items() if k != "requests"}
     again = sync_json(path)
     assert {"created": 0, "updated": 0, "pulled": 0, "unchanged": 64, "withdrawn": 0, "skipped_invalid": 0,
-            "refused": [], "conflicts": []} == {k: v for k, v in again.items() if k != "requests"}
+            "refused": [], "conflicts": [], "not_accepted": []} == {k: v for k, v in again.items() if k != "requests"}
     assert again["requests"] <= 3
 
 
@@ -63,7 +63,7 @@ def test_validate_reports_exactly_the_duplicate_keys_sync_skips(make_plan, home)
     assert [("Actions!C2", "duplicate_key", message), ("Actions!C3", "duplicate_key", message)] == [
         (e["cell"], e["check"], e["message"]) for e in errors
     ]
-    synced = sync_json(path)
+    synced = sync_json(path, code=1)  # rows skipped: exit 1 (issue 19)
     assert (1, 2) == (synced["created"], synced["skipped_invalid"])
 
 

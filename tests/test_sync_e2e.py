@@ -107,7 +107,7 @@ def test_first_sync_creates_every_valid_row_and_records_the_result(server, list_
     path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2", progress="Done", status="Complete"), row("2.1")])
     result = sync(path, server, list_name)
     assert {"created": 3, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
-            "refused": [], "conflicts": []} == {k: v for k, v in result.to_json().items() if k != "requests"}
+            "refused": [], "conflicts": [], "not_accepted": []} == {k: v for k, v in result.to_json().items() if k != "requests"}
     listed = by_key(server, list_name)
     assert ["york-2022:1.1", "york-2022:1.2", "york-2022:2.1"] == sorted(listed)
     fields = listed["york-2022:1.2"]["fields"]
@@ -173,7 +173,7 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_on_the_conflicts_she
         ["york-2022:1.1", "Progress", "Actions!G2", "Workbook words", "List words", SUE, None],
     ] == conflicts
     assert ("Workbook words", "List words") == (cell(path, 2, "Progress"), by_key(server, list_name)["york-2022:1.1"]["fields"]["Progress"])
-    assert "Synced 1 action: 1 conflict (see Conflicts sheet)" == result.summary
+    assert "Synced 0 of 1 actions: 1 conflict (see Conflicts sheet)" == result.summary
     # Still a conflict on the next sync, until someone chooses: here, the list's words.
     assert 1 == len(sync(path, server, list_name).plan.conflicts)
     wb = openpyxl.load_workbook(path)
@@ -203,7 +203,7 @@ def test_a_change_to_somebody_elses_row_is_refused_and_the_support_role_may_make
     refused = sync(path, server, list_name, user=ANN)
     assert [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}] == refused.to_json()["refused"]
     assert "Started" == by_key(server, list_name)["york-2022:1.2"]["fields"]["Progress"]
-    assert "Synced 2 actions: 1 refused (not your row)" == refused.summary
+    assert "Synced 1 of 2 actions: 1 refused (not your row)" == refused.summary
     edit(path, {(3, "Owner sign-in"): ANN})  # writing her own name in does not make it hers
     assert ["york-2022:1.2"] == [r.key for r in sync(path, server, list_name, user=ANN).plan.refused]
     edit(path, {(3, "Owner sign-in"): BOB})
@@ -228,7 +228,7 @@ def test_invalid_rows_are_reported_and_skipped_the_rest_synced(server, list_name
     assert ["york-2022:1.1", "york-2022:1.3"] == sorted(by_key(server, list_name))
     issues = sheet(path, "Issues")
     assert "Actions!E3" == issues[1][1]
-    assert "Synced 3 actions: 2 created, 1 skipped (invalid, see Issues sheet)" == result.summary
+    assert "Synced 2 of 3 actions: 2 created, 1 skipped (invalid, see Issues sheet)" == result.summary
 
 
 def test_a_row_removed_from_the_workbook_is_withdrawn_and_deleted_only_when_asked(server, list_name, tmp_path):
@@ -350,13 +350,13 @@ def test_the_cli_prints_exactly_the_json_counts(server, list_name, tmp_path, mon
     path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2", owner=BOB)])
     args = ["sync", str(path), "--graph-url", server.graph_url, "--list", list_name, "--as", ANN, "--json"]
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
-    assert 0 == dry.exit_code, dry.output
+    assert 1 == dry.exit_code, dry.output  # a row would be refused: exit 1 (issue 19)
     assert {"created": 1, "updated": 0, "pulled": 0, "unchanged": 0, "withdrawn": 0, "skipped_invalid": 0,
             "refused": [{"key": "york-2022:1.2", "reason": "not your row: bob@council.gov.uk may change it. Ask them, or ask a site owner for the support role (plansync roles add)."}],
-            "conflicts": []} == {k: v for k, v in json.loads(dry.stdout).items() if k != "requests"}
+            "conflicts": [], "not_accepted": []} == {k: v for k, v in json.loads(dry.stdout).items() if k != "requests"}
     done = CliRunner().invoke(main, args[:-1])
-    assert 0 == done.exit_code, done.output
-    assert done.stdout.splitlines()[-1].startswith("Synced 2 actions: 1 created, 1 refused (not your row)")
+    assert 1 == done.exit_code, done.output
+    assert done.stdout.splitlines()[-1].startswith("Synced 1 of 2 actions: 1 created, 1 refused (not your row)")
 
 
 class EditBeforeFirstBatch(httpx.BaseTransport):

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 
 class PlansyncError(Exception):
-    """Base class: the message is written for the person using plansync."""
+    """Base class: the message is written for the person using plansync.
 
-    exit_code = 1
+    Every one ends a command with exit code 2: the workbook or the list could not be used
+    (``plansync.exit_codes``); 1 is kept for work done with rows left for a person.
+    """
+
+    exit_code = 2
 
 
 class WorkbookError(PlansyncError):
@@ -37,6 +41,12 @@ class WorkbookLocked(WorkbookError):
 
 class LayoutNotFound(WorkbookError):
     """No sheet has a header row plansync recognises."""
+
+    exit_code = 2
+
+
+class NotAPlan(WorkbookError):
+    """A reporting workbook made by ``plansync pull`` given to a command for a team's plan."""
 
     exit_code = 2
 

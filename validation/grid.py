@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Union
 
+
+
+class Text(str):
+    """Text a cell holds as text although it begins with '=': not a formula (issue 19).
+
+    Formulas cross the seam as their ``"=..."`` text, so an adapter hands over a text cell that
+    begins with '=' (written as text by plansync from a list value, or typed after Excel's
+    apostrophe) as ``Text``; it compares and prints as the plain string.
+    """
+
+    __slots__ = ()
+
+
 CellValue = Union[str, int, float, bool, date, datetime, None]
 Grid = list[list[CellValue]]
 
@@ -80,4 +93,4 @@ def cell_address(sheet: str, row: int, col: int) -> str:
     return f"{name}!{column_letter(col)}{row}"
 
 
-__all__ = sorted(["CellValue", "Grid", "SheetGrid", "cell_address", "column_index", "column_letter"])
+__all__ = sorted(["CellValue", "Grid", "SheetGrid", "Text", "cell_address", "column_index", "column_letter"])

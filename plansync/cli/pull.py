@@ -29,7 +29,6 @@ def pull_command(path: Path, site, list_name, graph_url, as_email, today, as_jso
     every plan, BRAG and overdue worked out again as at today) and the Summary sheet a board can
     read: per plan counts, totals, the overdue actions and a chart of BRAG by plan. The next pull
     reads only what changed since. Your own sheets in the workbook are kept.
-    Exit code: 0 pulled, 1 the list could not be read, 2 the file cannot be read or saved.
 
     Example:
 

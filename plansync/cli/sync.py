@@ -72,6 +72,11 @@ def render_plan(result: SyncResult) -> list[str]:
     for item_id, why in sorted(result.unprotected.items()):
         if why != NO_OWNER:  # rows without owners keep the list's permissions by design
             lines.append(f"List item {item_id} keeps the list's permissions: {why}")
+    issues = result.issues
+    if len(issues) and "severity" in issues.columns:
+        # The rows skipped as invalid, each at its cell (the exit code is 1 while any is left).
+        for issue in issues[issues["severity"] == "error"].to_dict("records"):
+            lines.append(f"Skipped {issue['cell']}: {issue['message']}")
     return lines
 
 
@@ -93,7 +98,7 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
     then creates new rows, updates changed ones, brings in changes made in the list, and lists
     fields changed on both sides on the Conflicts sheet. Rows you do not own are refused unless you
     have the support role. Rows removed from the workbook are marked withdrawn in the list.
-    Exit code: 0 synced, 1 some rows were not accepted by the list, 2 the file cannot be read or saved.
+    Rows left out of step (skipped, refused, in conflict, not accepted by the list) are listed.
 
     Example:
 
@@ -119,8 +124,8 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
         for line in render_plan(result):
             click.echo(line)
         click.echo(result.summary)
-    if result.failed:
-        raise SystemExit(1)
+    if result.exit_code:
+        raise SystemExit(result.exit_code)  # rows skipped, refused, in conflict or not accepted: listed above
 
 
 __all__ = ["render_plan", "sync_command"]

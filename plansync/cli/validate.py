@@ -42,7 +42,7 @@ def validate_command(path: Path, as_json: bool) -> None:
     """Check every action in the workbook at PATH and list each problem at its cell.
 
     The problems are also written to the workbook's Issues sheet (replaced on each run).
-    Exit code: 0 no errors (warnings allowed), 1 errors found, 2 the file cannot be read or saved.
+    Warnings alone leave the exit code 0; errors make it 1.
 
     Example:
 

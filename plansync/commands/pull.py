@@ -28,6 +28,8 @@ from plansync.errors import GraphError, SettingsError, SyncError, WorkbookError
 from plansync.history_sheet import HISTORY_SHEET, fill_histories, history_rows
 from plansync.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
+from plansync.list_values import write_report_issues
+from sync.cell_values import cell_rows
 from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, read_list
 from sync.engine import WITHDRAWN
 from sync.target import absolute_link, connected, relative_link
@@ -36,7 +38,7 @@ from validation.rag import compute_rag
 from validation.settings import SETTINGS_SHEET, Settings, read_settings
 from validation.summary import BoardSummary, board_summary, plans_summary
 from plansync.pull_sheets import install_formatting, summary_rows, write_consolidated
-from workbook_templates.consolidated import CONSOLIDATED_SHEET, SUMMARY_SHEET
+from workbook_templates.consolidated import COLUMN_OF, CONSOLIDATED_SHEET, SUMMARY_SHEET
 
 # Marks of a team's plan workbook: a tracker made by ``plansync new``, an adopted layout.
 _PLAN_META = ("template", "layout")
@@ -170,8 +172,10 @@ def pull_consolidated(
     formatted = previous_rows if CONSOLIDATED_SHEET in book.sheet_names() else 0
     write_consolidated(book, actions, rated, previous_rows)
     withdrawn = len(records) - len(live)
-    book.replace_sheet(SUMMARY_SHEET, summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn))
-    book.replace_sheet(HISTORY_SHEET, history_rows(read.items))
+    book.replace_sheet(SUMMARY_SHEET, cell_rows(summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn)))
+    book.replace_sheet(HISTORY_SHEET, cell_rows(history_rows(read.items)))
+    # List values a cell cannot hold are shown as substitutes (sync.cell_values) and flagged here.
+    write_report_issues(book, actions, sheet=CONSOLIDATED_SHEET, columns=COLUMN_OF)
     chart_plans = install_formatting(
         book, rows=len(actions), formatted=formatted, plans=len(plans), installed_for=state.target.get("chart_plans")
     )

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.plan import LoadedPlan, load_plan
+from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.grid import cell_address, column_letter
@@ -194,6 +195,7 @@ def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress
         WorkbookLocked: the workbook cannot be saved (nothing is changed).
     """
     plan = load_plan(book, progress=progress)
+    refuse_reporting_workbook(plan, "rag")  # a pull's reporting workbook: refused, left unchanged
     settings = plan.require_settings()
     when = today or settings.today or date.today()
     if progress is not None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from plansync.bookkeeping import load_meta, update_meta
 from plansync.plan import load_plan
+from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import RAG_VALUES
 from validation.rag import compute_rag
@@ -65,6 +66,7 @@ def report_workbook(
         WorkbookLocked: the workbook cannot be saved (nothing is changed).
     """
     plan = load_plan(book, progress=progress)
+    refuse_reporting_workbook(plan, "report")  # a pull's reporting workbook: refused, left unchanged
     when = today or plan.settings.today or date.today()
     if progress is not None:
         progress("Summarising", 0.7)

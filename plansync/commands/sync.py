@@ -16,17 +16,22 @@ from typing import Any
 
 import pandas as pd
 
+from plansync import sync_summary
 from plansync.commands.conflict_writers import name_conflict_writers
 from plansync.commands.rag import rate_plan, write_rated
 from plansync.commands.roles import plan_teams, protect_rows, roles_for_sync
 from plansync.commands.signoff import check_sign_off, sign_off_signers, write_stamps
-from plansync.errors import WorkbookError
+from plansync.errors import NotAPlan
+from plansync.list_values import kept_back, with_substitutes
 from plansync.plan import LoadedPlan, load_plan
+from plansync.row_identity import adopt_orphans, keep_before_create, pending_after
 from plansync.row_keys import key_plan
+from plansync.sync_derived import derived_text, rerated_with_pulls
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
 from sync.apply import Failure, apply_plan
+from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.state import SyncState, load_state, save_state
@@ -68,44 +73,18 @@ class SyncResult:
     sign_off_refused: list = field(default_factory=list)  # Refusals of Signed off (issue 16)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` shape (see ``SyncPlan.counts``)."""
-        return self.plan.counts(requests=self.requests)
+        """The ``--json`` shape: counts of what the list accepted (``plansync.sync_summary``)."""
+        return sync_summary.counts(self)
 
     @property
     def summary(self) -> str:
-        """One line in words, e.g. 'Synced 214 actions: 12 created, 3 updated, 1 conflict (see Conflicts sheet)'."""
-        p = self.plan
-        parts = []
-        for count, words in (
-            (len(p.creates), "created"),
-            (len(p.updates), "updated"),
-            (len(p.pulls), "brought in from the list"),
-            (len(p.withdrawals), "withdrawn"),
-        ):
-            if count:
-                parts.append(f"{count} {words}")
-        if p.conflicts:
-            parts.append(f"{_n(len(p.conflicts), 'conflict')} (see Conflicts sheet)")
-        # Issue 16: sign-off refusals are counted apart (the row is the user's; Signed off is not).
-        sign_off = [r for r in p.refused if r in self.sign_off_refused]
-        others = len(p.refused) - len(sign_off)
-        if others:
-            parts.append(f"{others} refused (not your {'row' if others == 1 else 'rows'})")
-        if sign_off:
-            parts.append(f"{len(sign_off)} sign-off refused (support role only)")
-        if p.skipped_invalid:
-            parts.append(f"{p.skipped_invalid} skipped (invalid, see Issues sheet)")
-        if self.failed:
-            parts.append(f"{len(self.failed)} not accepted by the list (sync again)")
-        if not parts:
-            parts.append("nothing to change")
-        head = f"{'Would sync' if self.dry_run else 'Synced'} {_n(self.actions, 'action')}: "
-        tail = " (dry run: nothing was sent)" if self.dry_run else ""
-        return head + ", ".join(parts) + tail
+        """One line in words, e.g. 'Synced 214 actions: 12 created, 3 updated, 1 brought in from the list'."""
+        return sync_summary.summary_line(self)
 
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    @property
+    def exit_code(self) -> int:
+        """0 every row in step with the list; 1 rows skipped, refused, in conflict or not accepted."""
+        return sync_summary.exit_code(self)
 
 
 def _report(progress: Progress | None, message: str, done: float) -> None:
@@ -158,8 +137,12 @@ def sync_workbook(
         state = frame.state
         if state.target.get("where") != where:
             state = SyncState(generated=state.generated)  # another list: start afresh there
+        # A cell still showing the substitute of a list value it cannot hold is not a change.
+        blocked = edited_substitutes(frame.workbook, state.base, frame.fields)
+        frame.workbook = keep_true_values(frame.workbook, state.base, frame.fields)
         _report(progress, "Reading the list", 0.05)
         site_id, list_id, remote, delta_link = _read_list(gc, opened, state, frame.plan_ids, listmap, create=not dry_run)
+        adopt_orphans(state, remote, frame.workbook.index, frame.skip)  # a killed sync's items no row claims: withdrawn
 
         resolutions = read_resolutions(book, frame.workbook)
         user = (getattr(gc, "user", "") or "").lower()
@@ -196,14 +179,20 @@ def sync_workbook(
                 teams=teams,
             )
 
-        plan = replan(remote)
-        plan.refused += signed.refused
+        def rated_plan(fresh: pd.DataFrame, keys: list[str] | None = None) -> SyncPlan:
+            planned = replan(fresh, keys)
+            if planned.pulls:  # BRAG of rows taking values from the list: rated on those values before anything is sent
+                frame.workbook = rerated_with_pulls(frame.workbook, frame.by_key, planned.pulls, today=frame.rated_on, rules=settings.rag_rules)
+                planned = replan(fresh, keys)
+            return planned
+
+        plan = rated_plan(remote)
         protecting = item_permissions if item_permissions is not None else not opened.local
-        if plan.refused or (protecting and not dry_run):
-            if roles().full(user):
-                support = True
-                plan = replan(remote)
-                plan.refused += signed.refused
+        if (plan.refused or signed.refused or (protecting and not dry_run)) and roles().full(user):
+            support = True
+            plan = rated_plan(remote)
+        plan.refused += signed.refused
+        plan.refused.extend(kept_back(blocked))  # edits of a cut or cleaned value: never sent, listed
         name_conflict_writers(gc, site_id, list_id, plan)  # who wrote the list's value, from its versions
         result = SyncResult(plan, dry_run=dry_run, issues=frame.issues, user=user, actions=frame.count,
                             sign_off_refused=signed.refused)
@@ -211,6 +200,9 @@ def sync_workbook(
             result.requests = gc.requests
             return result
 
+        # Generated keys of rows about to be created are saved first: a run killed after some
+        # creates is finished by the next, never duplicated (plansync.row_identity).
+        keep_before_create(book, state, frame.state.generated, [c.key for c in plan.creates], frame.plan_id, where)
         _report(progress, "Sending changes", 0.2)
         applied = apply_plan(
             gc,
@@ -220,7 +212,7 @@ def sync_workbook(
             to_list=listmap.to_list,
             from_list=listmap.from_list,
             key_column=listmap.key_column,
-            replan=lambda fresh: replan(fresh, list(fresh.index)),
+            replan=lambda fresh: rated_plan(fresh, list(fresh.index)),
             progress=(lambda msg, f: _report(progress, msg, 0.2 + 0.7 * f)) if progress else None,
         )
         result.plan, result.failed = applied.plan, applied.failed
@@ -232,6 +224,7 @@ def sync_workbook(
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
             delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
+        new_state.target.update(pending_after(frame.state.generated, [f.key for f in applied.failed]))
         result.requests = gc.requests
         if protecting and (support or "@" not in user):  # SharePoint lets only full control set permissions
             reowned = {u.key for u in applied.plan.updates if "owner" in u.fields}
@@ -244,7 +237,8 @@ def sync_workbook(
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
     stamp = (now or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
-    write_sync_line(book, stamp, result.summary, frame.issues)
+    issues = with_substitutes(frame.issues, new_state.base, frame.fields, frame.cells, frame.layout_columns)
+    write_sync_line(book, stamp, result.summary, issues)
     write_last_sync(book, stamp)
     book.save()
     _report(progress, result.summary, 1.0)
@@ -256,7 +250,7 @@ def _refuse_reporting_workbook(loaded: LoadedPlan) -> None:
     back over the teams' own edits (with the support role, nothing would stop it)."""
     if loaded.meta.get(REPORTING_KEY):
         name = loaded.book.path.name if loaded.book.path is not None else "This workbook"
-        raise WorkbookError(
+        raise NotAPlan(
             f"{name} is a reporting workbook made by Pull consolidated: it holds every team's actions as last read "
             "from the list, so it is refreshed by pulling, never synced. To change an action, edit it in the team's "
             "own plan and sync that. Nothing was sent.",
@@ -281,6 +275,7 @@ class _Frame:
     layout_columns: dict[str, int]
     rated_on: date  # the date BRAG was computed for
     rag: pd.DataFrame  # ``compute_rag`` of the workbook's rows as read
+    by_key: pd.DataFrame  # the actions as read, index = row key
 
 
 def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
@@ -299,10 +294,8 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
     values = normalise_values(actions, fields)
     derived = list(_DERIVED)
     values["plan"] = actions["plan"].map(normalise_value)
-    values["due"] = rag["due"].map(lambda v: "" if pd.isna(v) else v.date().isoformat())
-    values["rag"] = rag["rag"].astype(object)
-    values["overdue"] = rag["overdue"].map(lambda v: "yes" if v else "")
-    values["days_overdue"] = rag["days_overdue"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    for name, column in derived_text(rag).items():
+        values[name] = column
     values.index = pd.Index(keys["key"], dtype=object)
 
     owners = _owners(actions, settings)
@@ -337,6 +330,7 @@ def _prepare(loaded: LoadedPlan, *, today: date | None) -> _Frame:
         layout_columns=dict(layout.columns),
         rated_on=rated_on,
         rag=rag,
+        by_key=actions.set_axis(values.index),
     )
 
 
@@ -486,12 +480,13 @@ def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: S
 def _cell_value(text: str, kind: str) -> Any:
     if text == "":
         return None
-    if kind == "date":
+    if kind == "date" and len(text) == 10:
         try:
-            return datetime.strptime(text[:10], "%Y-%m-%d") if len(text) == 10 else text
+            return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            return text
-    return text
+            pass
+    # A list value a cell cannot hold goes in as its substitute (sync.cell_values).
+    return cell_text(text)
 
 
 __all__ = sorted(["SyncResult", "sync_workbook"])

@@ -16,6 +16,7 @@ import pandas as pd
 
 from plansync.plan_colours import status_warnings
 from plansync.plan import load_plan
+from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.row_keys import key_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.settings import SETTINGS_SHEET, SettingsProblem
@@ -111,6 +112,7 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
         WorkbookLocked: the workbook cannot be saved (nothing is changed).
     """
     plan = load_plan(book, progress=progress)
+    refuse_reporting_workbook(plan, "validate")  # a pull's reporting workbook: refused, left unchanged
     if progress is not None:
         progress("Checking actions", 0.7)
     # The same check sync runs: every row reported here as an error is a row sync would skip.

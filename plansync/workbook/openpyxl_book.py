@@ -25,7 +25,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plansync.workbook.atomic import atomic_save, check_writable
 from validation.errors import WorkbookUnreadable
-from validation.grid import CellValue, Grid, SheetGrid
+from validation.grid import CellValue, Grid, SheetGrid, Text
 
 # Dates plansync writes into a cell that has no date format yet: UK day-first, as DESIGN §3.
 DATE_FORMAT = "dd/mm/yyyy"
@@ -138,6 +138,8 @@ class OpenpyxlWorkbook:
             for (r, c), cell in cells.items():
                 value = cell.value
                 if value is not None:
+                    if value.__class__ is str and cell.data_type == "s" and value.lstrip().startswith("="):
+                        value = Text(value)  # text that only looks like a formula (issue 19)
                     values[r - top][c - left] = _plain(value)
             origin = (top, left)
         merged = [r.bounds for r in ws.merged_cells.ranges]

@@ -1,0 +1,90 @@
+"""Text in a cell is text, whatever it begins with; only a real formula is a formula (issue 19).
+
+A list value beginning with '=' (a DDE payload among them) is written into its cell as text by a
+sync; it used to come back as "a formula", and the row was skipped by every later sync.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from plansync.commands.sync import sync_workbook
+from plansync.commands.validate import validate_workbook
+from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from sync.local_server import serve_in_thread
+from synced_plans import ANN, HEADER, client, edit
+
+TODAY = date(2026, 1, 15)
+DDE = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+def make_book(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    ws.append(HEADER)
+    for ref in ("1.1", "1.2"):
+        ws.append([ref, f"Action {ref}", "Ann Lead", ANN, "July 2026", "On track", "Started"])
+    wb.create_sheet("Settings").append(["Plan name", "York 2022"])
+    wb.save(path)
+    return path
+
+
+def sync(path, server, list_name):
+    with client(server) as gc:
+        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30))
+
+
+def fields(server, list_name) -> dict[str, dict]:
+    with client(server) as gc:
+        site = gc.get_site(None, "/sites/plansync")
+        lst = gc.get_list(site["id"], list_name)
+        return {i["fields"]["RowKey"]: i for i in gc.iter_items(site["id"], lst["id"])}
+
+
+def list_edit(server, list_name, key, values):
+    with client(server) as gc:
+        site = gc.get_site(None, "/sites/plansync")
+        lst = gc.get_list(site["id"], list_name)
+        gc.update_fields(site["id"], lst["id"], fields(server, list_name)[key]["id"], values)
+
+
+def test_text_beginning_with_equals_from_the_list_stays_text_and_its_row_keeps_syncing(server, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx")
+    sync(path, server, "equals")
+    list_edit(server, "equals", "york-2022:1.1", {"Progress": DDE, "Action": "= agreed at the board"})
+    sync(path, server, "equals")
+    ws = openpyxl.load_workbook(path)["Actions"]
+    assert [(DDE, "s"), ("= agreed at the board", "s")] == [(ws["G2"].value, ws["G2"].data_type), (ws["B2"].value, ws["B2"].data_type)]
+
+    checked = validate_workbook(OpenpyxlWorkbook.open(path, write=True))
+    assert [] == checked.issues[checked.issues["check"] == "formula"]["cell"].tolist()
+
+    edit(path, {(2, "Status"): "At risk"})
+    later = sync(path, server, "equals")
+    assert (0, [("york-2022:1.1", {"status": "At risk", "rag": "Amber"})]) == (
+        later.plan.skipped_invalid, [(u.key, u.fields) for u in later.plan.updates])
+    listed = fields(server, "equals")["york-2022:1.1"]["fields"]
+    assert (DDE, "= agreed at the board", "At risk") == (listed["Progress"], listed["Action"], listed["Status"])
+
+
+def test_a_real_formula_is_still_reported_and_text_beginning_with_equals_is_judged_as_what_it_is(tmp_path):
+    path = make_book(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Actions"]
+    ws["G2"] = "=1+1"  # a real formula
+    ws["E3"] = "=July 2026"  # text in a date column: not a date, not a formula
+    ws["E3"].data_type = "s"
+    wb.save(path)
+    issues = validate_workbook(OpenpyxlWorkbook.open(path, write=True)).issues
+    assert [("Actions!E3", "date_unreadable"), ("Actions!G2", "formula")] == sorted(zip(issues["cell"], issues["check"]))
