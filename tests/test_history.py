@@ -135,14 +135,14 @@ def test_history_since_a_date_reads_the_versions_of_the_actions_changed_since_on
 
 def test_history_of_an_unknown_ref_names_the_synced_refs(server, list_name, two_people_in_turn, cli_env):
     result = history(server, list_name, two_people_in_turn, "--ref", "9.9")
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert "has no synced action with ref '9.9' (synced refs: 1.1, 1.2)" in result.output
 
 
 def test_history_of_a_workbook_never_synced_says_to_sync_first(server, list_name, tmp_path, cli_env):
     path = make_book(tmp_path / "fresh.xlsx", [row("1.1")])
     result = history(server, list_name, path)
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code
     assert "has not been synced yet" in result.output and "plansync sync fresh.xlsx" in result.output
 
 

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "plansync.bookkeeping",  # the hidden sheet's format, over the workbook seam
             "workbook_templates",
             "addin.xlwings_book",
+            "addin.text_prefix",
             "addin.build",
             "addin.cfb",
             "addin.ovba",

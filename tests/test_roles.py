@@ -56,10 +56,10 @@ def test_roles_show_lists_the_sites_groups(server, env):
 
 def test_a_non_owner_of_the_site_cannot_change_the_roles(server, env):
     refused = roles_cli(env, "add", ANN, "--support", "--as", ANN)
-    assert 1 == refused.exit_code
+    assert 2 == refused.exit_code
     assert (f"Error: {ANN} may not change the roles on {server.graph_url.removesuffix('/v1.0')}/sites/plansync: only "
             f"the site's owners may ({SITE_OWNER}). Nothing was changed; ask one of them.") == last(refused)
-    assert 1 == roles_cli(env, "remove", CHIEF, "--support", "--as", ANN).exit_code
+    assert 2 == roles_cli(env, "remove", CHIEF, "--support", "--as", ANN).exit_code
     shown = json.loads(roles_cli(env, "show", "--as", ANN, "--json").stdout)
     assert ([CHIEF], []) == (shown["support"], shown["signoff"])
 

@@ -19,7 +19,7 @@ from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit, token
+from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant, token
 
 BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
@@ -27,7 +27,9 @@ TODAY = date(2026, 1, 15)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
+    # Sue holds the support role on the site (issue 15); the workbooks' Settings only show it.
+    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
+        grant(running, SUE)
         yield running
 
 

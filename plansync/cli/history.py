@@ -57,7 +57,7 @@ def history_command(path: Path, ref, since, site, list_name, graph_url, as_email
     Lists every change of status, progress, target, revised target, owner and sign-off made
     since the action was first synced: when, who, old -> new. It reads the list's own versions
     (SharePoint keeps one per change); plansync keeps no history of its own. The workbook is
-    not changed. Exit code: 0 listed; 1 not synced yet, no such ref, or the list could not be read; 2 the file cannot be read.
+    not changed. Exit code: 0 listed; 2 not synced yet, no such ref, the list could not be read, or the file cannot be read.
 
     Example:
 
