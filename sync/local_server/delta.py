@@ -15,7 +15,7 @@ import json
 from sync.local_server.calls import Call, Result, absolute_link
 from sync.local_server.errors import GraphError
 from sync.local_server.items import _CONTENT_TYPE, _scope, render_item
-from sync.local_server.query import expansion, parse_top
+from sync.local_server.query import expansion, page_size
 
 __all__ = ["delta"]
 
@@ -54,7 +54,7 @@ def delta(app, call: Call, site: str, lst: str) -> Result:
                 headers={"Location": absolute_link(call, {}, drop=("token",))},
             )
         seen, cursor = data["s"], data["c"]
-    page = parse_top(call.param("top"), app.options.page_size)
+    page = page_size(call, app.options.page_size)
     fields = expansion(call.param("expand"))
     # A first enumeration (nothing seen yet) lists live items only; deletions made while it is
     # being paged, and everything after a token, are reported.

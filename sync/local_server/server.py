@@ -13,6 +13,7 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.local_server.app import LocalGraphApp, Options
+from sync.local_server.faults import NetworkFaults
 from sync.local_server.identity import TENANT
 from sync.local_server.tls import ensure_certificates, server_context
 
@@ -22,7 +23,7 @@ __all__ = ["RunningServer", "create_app", "serve_in_thread"]
 def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate: float = 0.0, fail_rate: float = 0.0,
                token_lifetime: int = 3600, page_size: int = 200, seed: int | None = None,
                client_secret: str | None = None, retry_after: float = 1.0,
-               device_poll_interval: int = 5) -> LocalGraphApp:
+               device_poll_interval: int = 5, hang_seconds: float = 5.0) -> LocalGraphApp:
     """The local list server as a WSGI app; ``home=None`` keeps its data in memory.
 
     Example::
@@ -34,7 +35,7 @@ def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate
         raise ValueError(f"page_size must be 1 or more, got {page_size}")
     options = Options(latency_ms=latency_ms, throttle_rate=throttle_rate, fail_rate=fail_rate,
                       token_lifetime=token_lifetime, page_size=page_size, seed=seed, client_secret=client_secret,
-                      retry_after=retry_after, device_poll_interval=device_poll_interval)
+                      retry_after=retry_after, device_poll_interval=device_poll_interval, hang_seconds=hang_seconds)
     return LocalGraphApp(Path(home) if home is not None else None, options)
 
 
@@ -43,6 +44,11 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         pass
+
+    def connection_dropped(self, error, environ=None) -> None:
+        # Take no further request on a connection that was dropped (an injected fault, faults.py):
+        # closing it is what the client sees.
+        self.close_connection = True
 
 
 class RunningServer:
@@ -68,7 +74,9 @@ class RunningServer:
         try:
             listener.bind(("127.0.0.1", port))
             listener.listen(128)
-            self._server = make_server("127.0.0.1", port, self.app, threaded=True, request_handler=_QuietHandler,
+            # Over a real socket, failures also include hung and dropped connections (faults.py).
+            self.app.faults.network = True
+            self._server = make_server("127.0.0.1", port, NetworkFaults(self.app, self.app.faults), threaded=True, request_handler=_QuietHandler,
                                        ssl_context=server_context(files), fd=listener.fileno())
         except BaseException:
             self.app.close()
