@@ -34,9 +34,9 @@ from validation.keys import plan_of_key
 from validation.rag import compute_rag
 from workbook_templates.consolidated import REPORTING_KEY
 
-# Over this many writes, the next incremental read would have to page through our own writes;
-# the change log is then restarted at "now" right after sending (see docs/sync.md).
-_SKIP_AHEAD_WRITES = 200
+# Over this many writes (one delta page), the next incremental read would have to page through our
+# own writes; the change log is then restarted at "now" right after sending (see docs/sync.md).
+_SKIP_AHEAD_WRITES = PAGE_SIZE
 # Fields pushed, never pulled: the plan's name and what plansync computes.
 _DERIVED = ("plan", *COMPUTED_NAMES)
 

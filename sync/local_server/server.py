@@ -13,6 +13,7 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.local_server.app import LocalGraphApp, Options
+from sync.home_lock import setup_lock
 from sync.local_server.faults import NetworkFaults
 from sync.local_server.identity import TENANT
 from sync.local_server.tls import ensure_certificates, server_context
@@ -62,8 +63,15 @@ class RunningServer:
             cert_home = Path(self._temp)
         else:
             cert_home = Path(home)
-        self.app = create_app(home, **options)
-        files = ensure_certificates(cert_home)
+        # Commands starting at once on a fresh data folder: one of them creates the key, the
+        # certificate and the database, the others wait and then use them (sync.home_lock).
+        with setup_lock(cert_home):
+            self.app = create_app(home, **options)
+            try:
+                files = ensure_certificates(cert_home)
+            except BaseException:
+                self.app.close()
+                raise
         self.ca_path = files.ca_path
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         # Bind here rather than in werkzeug, which prints and exits on a port in use: the caller
