@@ -57,6 +57,7 @@ class Options:
 
 
 _ROUTES = Map([
+    Rule("/sites", endpoint=("GET", lists.search_sites), methods=["GET"]),
     Rule("/sites/<site>", endpoint=("GET", lists.get_site), methods=["GET"]),
     Rule("/sites/<site>/lists", endpoint=("GET", lists.get_lists), methods=["GET"]),
     Rule("/sites/<site>/lists", endpoint=("POST", lists.create_list), methods=["POST"]),
@@ -186,6 +187,7 @@ class LocalGraphApp:
             if match:
                 site = lists.resolve_site_path(self, call, match.group(1), match.group(2))
                 call.path = f"/sites/{site['id']}{match.group(3) or ''}"
+            delta.function_form(call)  # items/delta() and items/microsoft.graph.delta(), as SDKs send them
             adapter = _ROUTES.bind("localhost")
             try:
                 (_, handler), args = adapter.match(call.path, method=call.method)

@@ -189,6 +189,10 @@ class Store:
             raise Missing(path)
         return dict(row)
 
+    def sites(self) -> list[dict]:
+        with self._read() as db:
+            return [dict(r) for r in db.execute("SELECT * FROM sites ORDER BY created, rowid").fetchall()]
+
     def site(self, site_id: str) -> dict:
         with self._read() as db:
             row = db.execute("SELECT * FROM sites WHERE lower(id) = lower(?)", (site_id,)).fetchone()
