@@ -146,7 +146,8 @@ class GraphClient:
         if found is None:
             body = {"displayName": display_name, "list": {"template": "genericList"}, "columns": [dict(c) for c in columns]}
             try:
-                return self._json("POST", f"/sites/{_seg(site_id)}/lists", json_body=body)
+                # Safe to send again: a list made by the first try answers 409, and that list is used.
+                return self._json("POST", f"/sites/{_seg(site_id)}/lists", json_body=body, resend_safe=True)
             except GraphError as exc:
                 if exc.status != 409:  # 409: someone created it meanwhile; use theirs
                     raise
