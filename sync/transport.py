@@ -226,7 +226,10 @@ class GraphHttp:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
-        policy = retry or RetryPolicy.from_env(base=1.0)
+        try:
+            policy = retry or RetryPolicy.from_env(base=1.0)
+        except ValueError as exc:
+            raise SettingsError(str(exc), setting="PLANSYNC_RETRY_BUDGET") from None
         if max_retries is not None:
             policy = RetryPolicy(**{**policy.__dict__, "max_attempts": max_retries})
         # One budget for the whole command, shared by the applier's threads.

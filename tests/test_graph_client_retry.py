@@ -13,7 +13,7 @@ import random
 import httpx
 import pytest
 
-from plansync.errors import SyncError, ThrottledError
+from plansync.errors import SettingsError, SyncError, ThrottledError
 from sync.auth import StaticToken
 from sync.batching import create_item_request, update_fields_request
 from sync.graph import GraphClient
@@ -154,3 +154,16 @@ def test_the_budget_is_shared_by_all_requests_of_a_command():
     waits = [retrier.next_wait(1, {"Retry-After": "1"}) for _ in range(4)]
     assert [1.0, 1.0, 1.0, None] == waits
     assert retrier.exhausted
+
+
+def test_a_retry_budget_that_is_not_a_number_is_a_settings_error(monkeypatch):
+    monkeypatch.setenv("PLANSYNC_RETRY_BUDGET", "five minutes")
+    with pytest.raises(SettingsError) as err:
+        GraphClient(BASE, auth=StaticToken("t"))
+    assert "PLANSYNC_RETRY_BUDGET='five minutes' is not a number of seconds; set it like PLANSYNC_RETRY_BUDGET=300" == str(err.value)
+    monkeypatch.setenv("PLANSYNC_RETRY_BUDGET", "0.5")
+    sleeps = []
+    with pytest.raises(ThrottledError, match="retry budget of 0.5 seconds"):
+        GraphClient(BASE, auth=StaticToken("t"), sleep=sleeps.append, transport=httpx.MockTransport(
+            lambda r: httpx.Response(429, headers={"Retry-After": "1"}, json={}))).get_site()
+    assert [] == sleeps
