@@ -116,6 +116,8 @@ def test_the_sdk_creates_reads_updates_and_follows_delta_on_a_list(server):
                 display_name="SDK actions", list_=m.ListInfo(template="genericList"),
                 columns=[m.ColumnDefinition(name="RowKey", text=m.TextColumn(max_length=255), indexed=True,
                                             enforce_unique_values=True)]))
+            all_lists = await gc.sites.by_site_id(site_id).lists.get()
+            one_list = await gc.sites.by_site_id(site_id).lists.by_list_id(made_list.id).get()
             items = gc.sites.by_site_id(site_id).lists.by_list_id(made_list.id).items
             fields = m.DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(expand=["fields"])
             start = await items.delta.get(m.RequestConfiguration(query_parameters=fields))  # GET .../items/delta()
@@ -147,9 +149,11 @@ def test_the_sdk_creates_reads_updates_and_follows_delta_on_a_list(server):
             latest = await items.delta_with_token("latest").get()
             namespaced = await items.delta.with_url(
                 f"{server.graph_url}/sites/{site_id}/lists/{made_list.id}/items/microsoft.graph.delta()").get()
-            return first, duplicate, listed, updated, stale, changes, with_token, latest, namespaced
+            return (all_lists, one_list), first, duplicate, listed, updated, stale, changes, with_token, latest, namespaced
 
-    first, duplicate, listed, updated, stale, changes, with_token, latest, namespaced = run(calls)
+    lists, first, duplicate, listed, updated, stale, changes, with_token, latest, namespaced = run(calls)
+    assert "SDK actions" in [lst.display_name for lst in lists[0].value]
+    assert ("SDK actions", "genericList") == (lists[1].display_name, lists[1].list_.template)
     assert "1" == first.id and first.e_tag.startswith('"{')
     assert (409, "nameAlreadyExists") == duplicate
     assert [("p:1.1", "One"), ("p:1.2", "Two")] == [
