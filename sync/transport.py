@@ -30,13 +30,10 @@ import httpx
 
 from plansync import __version__
 from plansync.errors import AuthError, ConflictError, GraphError, SettingsError, SyncError, ThrottledError
-from sync.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, timed
+from sync.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, retry_after, timed
 
 # Graph asks callers to decorate traffic as NONISV|Company|App/version (GRAPH.md §7).
 USER_AGENT = f"NONISV|plansync|plansync/{__version__}"
-
-# Statuses that mean "busy, come back later" (GRAPH.md §7: SharePoint answers 429 or 503).
-THROTTLE_STATUSES = frozenset({429, 503})
 
 # A command waits at most this long for one Retry-After; a longer wait ends it with ThrottledError
 # rather than leaving a person looking at a frozen command.
@@ -117,21 +114,6 @@ def map_httpx_error(exc: Exception, *, method: str, url: str) -> SyncError | Set
         f"{host} answered {method} {_path(url)} in a way plansync cannot read ({type(exc).__name__}: {detail}). "
         f"{_DEFAULT_ADVICE}"
     )
-
-
-def retry_delay(headers: Mapping[str, str], attempt: int) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based).
-
-    ``Retry-After`` is honoured as float seconds (Graph's own sample is ``2.128``); without it the
-    wait doubles from one second, capped at a minute.
-    """
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    if value is not None:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass  # an HTTP-date: rare on Graph; fall back to backoff
-    return float(min(2 ** (attempt - 1), 60))
 
 
 def error_code(body: Any) -> tuple[str | None, str, str | None]:
@@ -331,7 +313,7 @@ class GraphHttp:
 
     def gave_up(self, status: int, tries: int, headers: Mapping[str, str]) -> ThrottledError:
         """The error for a request still failing when the attempts or the retry budget ran out."""
-        asked = retry_delay(headers, tries) if ("Retry-After" in headers or "retry-after" in headers) else None
+        asked = retry_after(headers)
         policy = self.retrier.policy
         if (asked is not None and asked > policy.max_wait) or policy.max_attempts is not None and tries > policy.max_attempts:
             return throttled_error(status, tries, self.host, asked)
@@ -399,12 +381,10 @@ __all__ = sorted(
         "GraphHttp",
         "MAX_WAIT",
         "SIGN_IN_AGAIN",
-        "THROTTLE_STATUSES",
         "TokenSource",
         "USER_AGENT",
         "error_code",
         "map_httpx_error",
-        "retry_delay",
         "ssl_verify",
         "status_error",
         "throttled_error",
