@@ -35,6 +35,10 @@ from sync.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, retry_after, ti
 # Graph asks callers to decorate traffic as NONISV|Company|App/version (GRAPH.md §7).
 USER_AGENT = f"NONISV|plansync|plansync/{__version__}"
 
+# Statuses that mean "busy, come back later" (GRAPH.md §7: 429 or 503). Kept for callers; the retry
+# loop retries every transient status (sync.retry.TRANSIENT_STATUSES).
+THROTTLE_STATUSES = frozenset({429, 503})
+
 # A command waits at most this long for one Retry-After; a longer wait ends it with ThrottledError
 # rather than leaving a person looking at a frozen command.
 MAX_WAIT = 120.0
@@ -114,6 +118,12 @@ def map_httpx_error(exc: Exception, *, method: str, url: str) -> SyncError | Set
         f"{host} answered {method} {_path(url)} in a way plansync cannot read ({type(exc).__name__}: {detail}). "
         f"{_DEFAULT_ADVICE}"
     )
+
+
+def retry_delay(headers: Mapping[str, str], attempt: int) -> float:
+    """``Retry-After`` as float seconds, else 1, 2, 4 ... seconds (capped at a minute); kept for callers."""
+    asked = retry_after(headers)
+    return asked if asked is not None else float(min(2 ** (attempt - 1), 60))
 
 
 def error_code(body: Any) -> tuple[str | None, str, str | None]:
@@ -382,9 +392,11 @@ __all__ = sorted(
         "MAX_WAIT",
         "SIGN_IN_AGAIN",
         "TokenSource",
+        "THROTTLE_STATUSES",
         "USER_AGENT",
         "error_code",
         "map_httpx_error",
+        "retry_delay",
         "ssl_verify",
         "status_error",
         "throttled_error",
