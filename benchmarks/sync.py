@@ -9,7 +9,14 @@ Measures, in one run, for a plan of N rows (default 10,000):
 Goals (issue 6): initial <= ceil(N/20)+5 requests, incremental <= ceil(k/20)+3, no change <= 3,
 and 10,000 rows in <= 15 s.
 
-    /work/venv/bin/python benchmarks/sync.py [--rows 10000] [--changed 10] [--latency-ms 50]
+And the shared-list case (issue 19): P plans of M actions (default 20 x 500) synced one after another
+into ONE list, beside the same plans each in a list of its own: requests and time of each plan's
+first sync, and of a k-change sync of the first plan once the others have synced (their P-1 x M
+creates are changes it has not seen). Goals: a first sync <= ceil(M/20)+5, the k-change sync <=
+ceil(k/20)+3 plus one request per 1,000 changes other plans made since its last sync.
+
+    .venv/bin/python benchmarks/sync.py [--rows 10000] [--changed 10] [--latency-ms 50] [--plans 20] [--plan-rows 500]
+    .venv/bin/python benchmarks/sync.py --only shared     # the shared-list case alone
 """
 
 from __future__ import annotations
@@ -51,15 +58,63 @@ def token(server) -> StaticToken:
     return StaticToken(answer.json()["access_token"], user=USER)
 
 
-def make_book(path: Path, rows: int) -> None:
+def make_book(path: Path, rows: int, plan: str = "Bench plan") -> None:
     wb = openpyxl.Workbook(write_only=False)
     ws = wb.active
     ws.title = "Actions"
     ws.append(HEADER)
     for n in range(rows):
         ws.append([f"{n // 100 + 1}.{n % 100 + 1}", f"Action number {n} of the plan", "Ann Lead", USER, "July 2026", "On track", f"Progress {n}"])
-    wb.create_sheet("Settings").append(["Plan name", "Bench plan"])
+    wb.create_sheet("Settings").append(["Plan name", plan])
     wb.save(path)
+
+
+def change_rows(path: Path, k: int) -> None:
+    wb = openpyxl.load_workbook(path)
+    for r in range(2, 2 + k):
+        wb["Actions"].cell(r, 7, f"changed {r}")
+    wb.save(path)
+
+
+def shared_list_case(server, folder: Path, plans: int, rows: int, k: int) -> None:
+    """P plans synced into one list, beside the same plans in lists of their own; prints the table."""
+    books = {}
+    for p in range(1, plans + 1):
+        for where in ("shared", "own"):
+            books[where, p] = folder / f"{where}-{p:02d}.xlsx"
+            make_book(books[where, p], rows, plan=f"Plan {p:02d}")
+    first: dict[tuple[str, int], tuple[int, float]] = {}
+    for where in ("shared", "own"):
+        for p in range(1, plans + 1):
+            req, secs, counts, _ = timed_sync(books[where, p], server, "Shared" if where == "shared" else f"Own {p:02d}")
+            assert counts["created"] == rows, counts
+            first[where, p] = (req, secs)
+    again: dict[str, tuple[int, float]] = {}
+    for where in ("shared", "own"):
+        change_rows(books[where, 1], k)
+        req, secs, counts, _ = timed_sync(books[where, 1], server, "Shared" if where == "shared" else "Own 01")
+        assert counts["updated"] == k, counts
+        again[where] = (req, secs)
+
+    goal_first = math.ceil(rows / 20) + 5
+    others = (plans - 1) * rows  # changes other plans made since plan 1's first sync
+    goal_again = math.ceil(k / 20) + 3 + math.ceil(others / 1000)
+    print()
+    print(f"Shared list: {plans} plans x {rows} actions in one list vs each in a list of its own, "
+          f"server latency {server.latency_ms:g} ms per request")
+    print(f"{'first sync of':<14} {'shared req':>10} {'own req':>8} {'goal':>5} {'shared s':>9} {'own s':>7}")
+    for p in range(1, plans + 1):
+        (sreq, ssec), (oreq, osec) = first["shared", p], first["own", p]
+        mark = "ok" if sreq <= goal_first else "OVER"
+        print(f"{'Plan %02d' % p:<14} {sreq:>10} {oreq:>8} {goal_first:>4}{mark[0]} {ssec:>9.2f} {osec:>7.2f}")
+    total = {w: (sum(first[w, p][0] for p in range(1, plans + 1)), sum(first[w, p][1] for p in range(1, plans + 1)))
+             for w in ("shared", "own")}
+    print(f"{'all first':<14} {total['shared'][0]:>10} {total['own'][0]:>8} {plans * goal_first:>5} "
+          f"{total['shared'][1]:>9.2f} {total['own'][1]:>7.2f}   (requests shared/own: {total['shared'][0] / total['own'][0]:.2f})")
+    (sreq, ssec), (oreq, osec) = again["shared"], again["own"]
+    mark = "ok" if sreq <= goal_again else "OVER"
+    print(f"{f'{k}-change':<14} {sreq:>10} {oreq:>8} {goal_again:>4}{mark[0]} {ssec:>9.2f} {osec:>7.2f}"
+          f"   (plan 01, after {others:,} changes by the other plans; goal = ceil(k/20)+3 + 1 per 1,000 of them)")
 
 
 def timed_sync(path: Path, server, list_name: str) -> tuple[int, float, dict, float]:
@@ -111,6 +166,7 @@ class ServerProcess:
         )
         ready = dict(self.proc.stdout.readline().strip().split(": ", 1) for _ in range(3))
         self.graph_url, self.authority, self.ca_path = ready["graph"], ready["authority"], ready["ca"]
+        self.latency_ms = latency_ms
 
     def __enter__(self) -> "ServerProcess":
         return self
@@ -126,9 +182,21 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=10)
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--baseline-sample", type=int, default=100)
+    parser.add_argument("--plans", type=int, default=20, help="plans sharing one list (shared-list case)")
+    parser.add_argument("--plan-rows", type=int, default=500, help="actions per plan (shared-list case)")
+    parser.add_argument("--only", choices=("single", "shared"), default=None, help="run one case only")
     parser.add_argument("--server-home", type=Path, default=None,
                         help="where the server keeps its SQLite file (default: a temporary folder; /dev/shm shows the cost without disk syncs)")
     args = parser.parse_args()
+    n, k = args.rows, args.changed
+    if args.only != "shared":
+        single_plan_case(args)
+    if args.only != "single":
+        with tempfile.TemporaryDirectory() as tmp, ServerProcess(Path(tmp) / "server", args.latency_ms) as server:
+            shared_list_case(server, Path(tmp), args.plans, args.plan_rows, k)
+
+
+def single_plan_case(args) -> None:
     n, k = args.rows, args.changed
 
     with tempfile.TemporaryDirectory() as tmp, ServerProcess(
@@ -140,10 +208,7 @@ def main() -> None:
         init_req, init_s, init_json, init_send = timed_sync(path, server, "Bench")
         assert init_json["created"] == n, init_json
 
-        wb = openpyxl.load_workbook(path)
-        for r in range(2, 2 + k):
-            wb["Actions"].cell(r, 7, f"changed {r}")
-        wb.save(path)
+        change_rows(path, k)
         inc_req, inc_s, inc_json, inc_send = timed_sync(path, server, "Bench")
         assert inc_json["updated"] == k, inc_json
 

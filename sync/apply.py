@@ -8,7 +8,8 @@ A create refused as a duplicate (another sync created the key meanwhile) is trea
 
 What comes back (``Applied``) says, per key, what the list now holds, so the caller can save the
 base and eTags of exactly what was sent; keys whose write failed keep their old state and are
-tried again next time.
+tried again next time. When the command's retry budget is spent (``sync.retry``), the batches
+not yet accepted are left for the next run, each key saying so, and what was accepted is kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from sync.errors import ThrottledError
 from sync.batching import MAX_BATCH, BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, WITHDRAWN, SyncPlan
 
@@ -90,9 +92,11 @@ def apply_plan(
         # Batches go out a few at a time: each waits mostly on the network, and the order of
         # independent writes does not matter (every key is written at most once per round).
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chunks)))) as pool:
-            for chunk, answers in zip(chunks, pool.map(lambda c: client.batch([req for _, req in c]), chunks)):
+            for chunk, (answers, stopped) in zip(chunks, pool.map(lambda c: _send(client, c), chunks)):
                 for (key, req), answer in zip(chunk, answers):
-                    if answer.ok:
+                    if answer is None:  # the retry budget was spent first: left for the next run
+                        failed[key] = f"Row {key} was not sent: {stopped}"
+                    elif answer.ok:
                         written[key] = _outcome(req, answer.body)
                     elif answer.status == 412:
                         stale[key] = req.item_id
@@ -114,13 +118,28 @@ def apply_plan(
                     f"Row {key}: the list item kept changing while plansync was writing it. Nothing was overwritten; sync again."
                 )
             break
-        fresh = _reread(client, site_id, list_id, stale, from_list, key_column)
+        try:
+            fresh = _reread(client, site_id, list_id, stale, from_list, key_column)
+        except ThrottledError as exc:
+            failed.update({key: f"Row {key} was not sent: {exc}" for key in stale})
+            break
         again = replan(fresh)
         current = _merge_plans(current, again, set(stale))
         pending = _requests(again, site_id, list_id, to_list, key_column)
         total += len(pending)
     remote = pd.DataFrame.from_dict(written, orient="index", dtype=object) if written else pd.DataFrame()
     return Applied(current, remote, [Failure(k, m) for k, m in sorted(failed.items())])
+
+
+def _send(client: Any, chunk: list[tuple[str, BatchRequest]]) -> tuple[list, str]:
+    """The answers to one batch (None for a request not accepted when the retry budget ran out), and why."""
+    if getattr(client, "retry_budget_spent", False):
+        why = "SharePoint stayed busy or failing until plansync's retry budget was spent; sync again to send it."
+        return [None] * len(chunk), why
+    try:
+        return client.batch([req for _, req in chunk]), ""
+    except ThrottledError as exc:
+        return getattr(exc, "answered", None) or [None] * len(chunk), str(exc)
 
 
 def _requests(plan: SyncPlan, site_id: str, list_id: str, to_list: ToList, key_column: str) -> list[tuple[str, BatchRequest]]:

@@ -1,8 +1,9 @@
 """JSON batching (GRAPH.md §6): up to 20 requests per POST /$batch, statuses per request.
 
 A 200 from ``$batch`` says nothing about the requests inside it. Each answer carries its own
-status; throttled ones (429/503, each with its own ``Retry-After``) are sent again in a new batch
-after the longest wait, and so are the 424s of requests that depended on them. Answers come back
+status; throttled and failed ones (429/500/502/503/504, each with its own ``Retry-After`` or
+none) are sent again in a new batch after the longest wait, and so are the 424s of requests
+that depended on them, within the command's retry budget (``sync.retry``). Answers come back
 in any order; ``run_batch`` returns them in the order the requests were given.
 """
 
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from sync.errors import GraphError, SyncError
-from sync.transport import MAX_WAIT, THROTTLE_STATUSES, GraphHttp, retry_delay, status_error, throttled_error
+from sync.errors import GraphError, SyncError, ThrottledError
+from sync.retry import TRANSIENT_STATUSES
+from sync.transport import GraphHttp, status_error
 
 # Graph refuses a batch of more than 20 requests.
 MAX_BATCH = 20
@@ -105,15 +107,20 @@ def delete_item_request(request_id: str, site_id: str, list_id: str, item_id: st
 def run_batch(http: GraphHttp, requests: Sequence[BatchRequest]) -> list[BatchResponse]:
     """Send ``requests`` in batches of at most 20; answers in request order.
 
-    Raises ThrottledError when throttled entries are still throttled after ``http.max_retries``
-    rounds, and GraphError when the server leaves a request unanswered.
+    Raises ThrottledError when failing entries still fail once the retry budget is spent, and
+    GraphError when the server leaves a request unanswered.
     """
     ids = [r.id for r in requests]
     if len(set(ids)) != len(ids):
         raise ValueError("batch request ids must be unique")
     answers: dict[str, BatchResponse] = {}
-    for start in range(0, len(requests), MAX_BATCH):
-        _run_group(http, list(requests[start : start + MAX_BATCH]), answers)
+    try:
+        for start in range(0, len(requests), MAX_BATCH):
+            _run_group(http, list(requests[start : start + MAX_BATCH]), answers)
+    except ThrottledError as exc:
+        # What did go through is kept: per request, its answer, or None where it never succeeded.
+        exc.answered = [answers.get(i) for i in ids]  # type: ignore[attr-defined]
+        raise
     return [answers[i] for i in ids]
 
 
@@ -134,13 +141,18 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
         in_group = {r.id for r in sendable}
         wire = [r.to_wire(keep_dependency=r.depends_on in in_group) for r in sendable]
         # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
-        response = http.send("POST", "/$batch", json_body={"requests": wire}, retry_statuses=THROTTLE_STATUSES | {424})
+        # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
+        # second time) and updates and deletes an If-Match (412 or 404 the second time).
+        response = http.send(
+            "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True
+        )
         body = http.json(response)
         listed = body.get("responses") if isinstance(body, dict) else None
         entries = {str(e.get("id")): e for e in listed or [] if isinstance(e, dict)}
         retry: list[BatchRequest] = []
-        waits: list[float] = []
+        waits: list[dict[str, str]] = []
         retry_ids: set[str] = set()
+        worst = 0
         for request in sendable:
             entry = entries.get(request.id)
             if entry is None:
@@ -151,20 +163,23 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 )
             status = int(entry.get("status", 0))
             headers = {str(k): str(v) for k, v in (entry.get("headers") or {}).items()}
-            throttled = status in THROTTLE_STATUSES
+            transient = status in TRANSIENT_STATUSES
             blocked = status == 424 and request.depends_on in retry_ids
-            if throttled or blocked:
+            if transient or blocked:
                 retry.append(request)
                 retry_ids.add(request.id)
-                if throttled:
-                    waits.append(retry_delay(headers, rounds + 1))
+                if transient:
+                    waits.append(headers)
+                    worst = worst or status
                 continue
             answers[request.id] = BatchResponse(request.id, status, headers, entry.get("body"), request)
         if retry:
             rounds += 1
-            wait = max(waits, default=retry_delay({}, rounds))
-            if rounds > http.max_retries or wait > MAX_WAIT:
-                raise throttled_error(429, rounds, http.host, wait)
+            # One wait for the round: the longest Retry-After any answer asked for, else backoff.
+            longest = max(waits, key=lambda h: http.retrier.step(rounds, h) if "Retry-After" in h else -1.0, default={})
+            wait = http.retrier.next_wait(rounds, longest if "Retry-After" in longest else None)
+            if wait is None:
+                raise http.gave_up(worst or 429, rounds, longest)
             http.sleep(wait)
         pending = retry
 

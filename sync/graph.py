@@ -27,6 +27,7 @@ import httpx
 
 from sync.batching import BatchRequest, BatchResponse, _seg, item_path, run_batch
 from sync.errors import GraphError
+from sync.retry import RetryPolicy
 from sync.transport import GraphHttp, TokenSource
 
 
@@ -55,8 +56,9 @@ class GraphClient:
         auth: a token provider (``sync.auth``): ``token(force_refresh=...)`` and ``.user``.
         transport: an httpx transport (the seam); None means real HTTPS.
         verify: True, or the path of the one CA file to trust (the local list server's).
-        max_retries: throttled (429/503) attempts before ThrottledError.
+        max_retries: tries of one request before ThrottledError (None: only the retry budget limits them).
         sleep: injected for tests, so waits for ``Retry-After`` cost no time.
+        retry: the retry policy (budget, backoff); default ``RetryPolicy.from_env()``.
     """
 
     def __init__(
@@ -66,12 +68,14 @@ class GraphClient:
         auth: TokenSource,
         transport: httpx.BaseTransport | None = None,
         verify: bool | str | Path | ssl.SSLContext = True,
-        max_retries: int = 5,
+        max_retries: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._http = GraphHttp(
-            base_url, auth=auth, transport=transport, verify=verify, max_retries=max_retries, sleep=sleep, timeout=timeout
+            base_url, auth=auth, transport=transport, verify=verify, max_retries=max_retries, sleep=sleep, timeout=timeout,
+            retry=retry,
         )
         self._seam = {"transport": transport, "verify": verify, "sleep": sleep, "timeout": timeout}
 
@@ -89,6 +93,16 @@ class GraphClient:
     def requests(self) -> int:
         """HTTP requests sent so far (a batch counts as one; retries count)."""
         return self._http.requests
+
+    @property
+    def retry_budget_spent(self) -> bool:
+        """The command's retry budget is used up: further failures end it (``sync.retry``)."""
+        return self._http.retrier.exhausted
+
+    @property
+    def retries(self) -> int:
+        """Requests sent again after a transient failure so far."""
+        return self._http.retrier.retries
 
     @property
     def user(self) -> str:
@@ -143,7 +157,8 @@ class GraphClient:
         if found is None:
             body = {"displayName": display_name, "list": {"template": "genericList"}, "columns": [dict(c) for c in columns]}
             try:
-                return self._json("POST", f"/sites/{_seg(site_id)}/lists", json_body=body)
+                # Safe to send again: a list made by the first try answers 409, and that list is used.
+                return self._json("POST", f"/sites/{_seg(site_id)}/lists", json_body=body, resend_safe=True)
             except GraphError as exc:
                 if exc.status != 409:  # 409: someone created it meanwhile; use theirs
                     raise
@@ -171,11 +186,13 @@ class GraphClient:
         select: Sequence[str] | None = None,
         filter: str | None = None,
         top: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Every item (with ``fields``), page after page, following ``@odata.nextLink`` verbatim.
 
         ``filter`` is an OData expression such as ``fields/RowKey eq 'york-1.4'`` (one indexed
-        field at a time); ``top`` asks for a page size, which servers may ignore.
+        field at a time); ``top`` asks for a page size, which servers may ignore; ``headers`` go
+        with every page's request (e.g. a ``Prefer`` header).
         """
         params: dict[str, Any] | None = {"$expand": _expand(select)}
         if filter:
@@ -184,7 +201,7 @@ class GraphClient:
             params["$top"] = top
         url = item_path(site_id, list_id)
         while url:
-            page, next_url = self._page(url, params)
+            page, next_url = self._page(url, params, headers)
             yield from page.get("value", [])
             url, params = next_url, None  # the link embeds every query option
 
@@ -195,9 +212,15 @@ class GraphClient:
         )
         return None if response.status_code == 404 else self._http.json(response)
 
-    def create_item(self, site_id: str, list_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """Create an item; returns the new listItem (201). Its ``id`` is a numeric string."""
-        return self._json("POST", item_path(site_id, list_id), json_body={"fields": dict(fields)})
+    def create_item(
+        self, site_id: str, list_id: str, fields: Mapping[str, Any], *, unique_key: bool = False
+    ) -> dict[str, Any]:
+        """Create an item; returns the new listItem (201). Its ``id`` is a numeric string.
+
+        ``unique_key``: ``fields`` hold a value of a column that enforces unique values, so the
+        create may be sent again after a lost answer (if it did happen, the second answer is 409).
+        """
+        return self._json("POST", item_path(site_id, list_id), json_body={"fields": dict(fields)}, resend_safe=unique_key)
 
     def update_fields(
         self, site_id: str, list_id: str, item_id: str, fields: Mapping[str, Any], etag: str | None = None
@@ -212,20 +235,31 @@ class GraphClient:
         self._http.send("DELETE", item_path(site_id, list_id, item_id), headers=_if_match(etag), item_id=item_id)
 
     def delta(
-        self, site_id: str, list_id: str, link: str | None = None, *, select: Sequence[str] | None = None
+        self,
+        site_id: str,
+        list_id: str,
+        link: str | None = None,
+        *,
+        select: Sequence[str] | None = None,
+        page_size: int | None = None,
     ) -> DeltaResult:
         """Changes since ``link`` (a stored deltaLink), or the whole list when ``link`` is None.
 
+        ``page_size`` asks for that many items a page (``$top`` on a new round, documented for
+        listItem delta, and ``Prefer: odata.maxpagesize`` on every page); servers may send fewer.
         An expired link (410) is answered by starting again from the server's ``Location`` (or
         from scratch), with ``resynced=True`` on the result.
         """
         first = item_path(site_id, list_id) + "/delta"
-        first_params = {"$expand": _expand(select)}
+        first_params: dict[str, Any] = {"$expand": _expand(select)}
+        headers = {"Prefer": f"odata.maxpagesize={page_size}"} if page_size else None
+        if page_size:
+            first_params["$top"] = page_size
         url, params = (link, None) if link else (first, first_params)
         resynced = False
         by_id: dict[str, dict[str, Any]] = {}
         while True:
-            response = self._http.send("GET", url, params=params, pass_statuses=frozenset({410}))
+            response = self._http.send("GET", url, params=params, headers=headers, pass_statuses=frozenset({410}))
             if response.status_code == 410:
                 if resynced:
                     raise GraphError(
@@ -283,8 +317,10 @@ class GraphClient:
     def _json(self, method: str, url: str, **kwargs: Any) -> Any:
         return self._http.json(self._http.send(method, url, **kwargs))
 
-    def _page(self, url: str, params: Mapping[str, Any] | None) -> tuple[dict[str, Any], str | None]:
-        response = self._http.send("GET", url, params=params)
+    def _page(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, Any], str | None]:
+        response = self._http.send("GET", url, params=params, headers=headers)
         page = self._http.json(response) or {}
         link = page.get("@odata.nextLink")
         return page, (_resolve(response, link) if link else None)

@@ -22,6 +22,8 @@ from typing import Any
 
 import platformdirs
 
+from sync.home_lock import setup_lock
+
 CACHE_FILE = "token_cache.bin"
 
 _warned: set[str] = set()
@@ -63,13 +65,15 @@ def choose_persistence(
         warn: where the warning goes (default: standard error, once per file per process).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return CacheStore(encrypted(str(path)), path, True)
-    except (ImportError, ValueError, RuntimeError, OSError) as exc:
-        reason = _why_not_encrypted(exc)
-    persistence = plain(str(path))
-    if path.exists():
-        os.chmod(path, 0o600)  # an older file may have been made with looser rights
+    # Two commands starting at once must not both create the cache file (sync.home_lock).
+    with setup_lock(path.parent):
+        try:
+            return CacheStore(encrypted(str(path)), path, True)
+        except (ImportError, ValueError, RuntimeError, OSError) as exc:
+            reason = _why_not_encrypted(exc)
+        persistence = plain(str(path))
+        if path.exists():
+            os.chmod(path, 0o600)  # an older file may have been made with looser rights
     message = (
         f"Warning: your sign-in is kept in {path} without encryption, because {reason}; "
         "only your user account can read the file."

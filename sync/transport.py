@@ -1,12 +1,13 @@
 """The HTTP layer under the Graph client: one request out, one checked response back.
 
 Policy lives here, in one loop (``GraphHttp.send``): the bearer token, one token refresh on 401,
-waiting ``Retry-After`` on 429/503 with bounded retries, and the translation of every failure
-into plansync's exception tree::
+retrying transient failures (429/500/502/503/504, hung or dropped connections) with
+``Retry-After`` or jittered backoff within the command's retry budget (``sync.retry``), and the
+translation of every failure into plansync's exception tree::
 
     httpx exception (network, TLS, timeout, bad URL) --map_httpx_error--> SyncError / SettingsError
     401 twice (after one forced token refresh)       -----------------> AuthError
-    429 / 503 after max_retries                       -----------------> ThrottledError
+    429/5xx/hang/drop once the retry budget is spent -----------------> ThrottledError
     412                                               -----------------> ConflictError
     any other status >= 400                           -----------------> GraphError(status, code, request-id)
 
@@ -30,20 +31,22 @@ import httpx
 
 from sync.errors import AuthError, ConflictError, GraphError, SyncError, ThrottledError
 from validation.errors import SettingsError
+from sync.retry import TRANSIENT_STATUSES, Retrier, RetryPolicy, retry_after, timed
 
 # Graph asks callers to decorate traffic as NONISV|Company|App/version (GRAPH.md §7).
 USER_AGENT = f"NONISV|plansync|plansync/{version('plansync')}"
 
-# Statuses that mean "busy, come back later" (GRAPH.md §7: SharePoint answers 429 or 503).
+# Statuses that mean "busy, come back later" (GRAPH.md §7: 429 or 503). Kept for callers; the retry
+# loop retries every transient status (sync.retry.TRANSIENT_STATUSES).
 THROTTLE_STATUSES = frozenset({429, 503})
 
 # A command waits at most this long for one Retry-After; a longer wait ends it with ThrottledError
 # rather than leaving a person looking at a frozen command.
 MAX_WAIT = 120.0
 
-# Network failures retried at most this often: a restarted server or a dropped keep-alive
-# connection should not end a sync, but a wrong address should fail fast.
-_NETWORK_RETRIES = 2
+# Connections that could not be made are retried at most this often: a restarted server should
+# not end a sync, but a wrong address should fail fast.
+_CONNECT_RETRIES = 2
 
 # Methods safe to resend after the connection broke mid-request (the server may have acted).
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -119,18 +122,9 @@ def map_httpx_error(exc: Exception, *, method: str, url: str) -> SyncError | Set
 
 
 def retry_delay(headers: Mapping[str, str], attempt: int) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based).
-
-    ``Retry-After`` is honoured as float seconds (Graph's own sample is ``2.128``); without it the
-    wait doubles from one second, capped at a minute.
-    """
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    if value is not None:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass  # an HTTP-date: rare on Graph; fall back to backoff
-    return float(min(2 ** (attempt - 1), 60))
+    """``Retry-After`` as float seconds, else 1, 2, 4 ... seconds (capped at a minute); kept for callers."""
+    asked = retry_after(headers)
+    return asked if asked is not None else float(min(2 ** (attempt - 1), 60))
 
 
 def error_code(body: Any) -> tuple[str | None, str, str | None]:
@@ -182,11 +176,21 @@ def status_error(
     )
 
 
-def throttled_error(status: int, tries: int, host: str, retry_after: float | None) -> ThrottledError:
+def throttled_error(
+    status: int | str, tries: int, host: str, retry_after: float | None, *, budget: float | None = None
+) -> ThrottledError:
     if retry_after is not None and retry_after > MAX_WAIT:
         return ThrottledError(
             f"SharePoint is busy ({host} answered {status} and asks plansync to wait {retry_after:g} seconds); "
             "nothing was lost, sync again later.",
+            retry_after=retry_after,
+        )
+    if budget is not None:
+        answered = f"answered {status}" if isinstance(status, int) else status
+        return ThrottledError(
+            f"SharePoint stayed busy or failing ({host} last {answered}) until plansync's retry budget of {budget:g} "
+            f"seconds was spent, after {tries} {'retry' if tries == 1 else 'retries'}; nothing was lost, sync again "
+            "later to finish (PLANSYNC_RETRY_BUDGET sets the budget in seconds).",
             retry_after=retry_after,
         )
     return ThrottledError(
@@ -208,12 +212,21 @@ class GraphHttp:
         auth: TokenSource,
         transport: httpx.BaseTransport | None = None,
         verify: bool | str | Path | ssl.SSLContext = True,
-        max_retries: int = 5,
+        max_retries: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        try:
+            policy = retry or RetryPolicy.from_env(base=1.0)
+        except ValueError as exc:
+            raise SettingsError(str(exc), setting="PLANSYNC_RETRY_BUDGET") from None
+        if max_retries is not None:
+            policy = RetryPolicy(**{**policy.__dict__, "max_attempts": max_retries})
+        # One budget for the whole command, shared by the applier's threads.
+        self.retrier = Retrier(policy)
         self.max_retries = max_retries
         self.sleep = sleep
         self.requests = 0
@@ -243,18 +256,23 @@ class GraphHttp:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         item_id: str | None = None,
-        retry_statuses: frozenset[int] = THROTTLE_STATUSES,
+        retry_statuses: frozenset[int] = TRANSIENT_STATUSES,
         pass_statuses: frozenset[int] = frozenset(),
+        resend_safe: bool = False,
     ) -> httpx.Response:
-        """Send one request with token, refresh-once, throttling retries and error mapping.
+        """Send one request with token, refresh-once, retries of transient failures and error mapping.
+
+        ``resend_safe`` says a POST may be sent again after its connection broke (a create that
+        carries a unique key, or a ``$batch`` of guarded writes); reads and ``If-Match`` writes
+        always may.
 
         Returns the 2xx response (or one whose status is in ``pass_statuses``); raises AuthError, ThrottledError, ConflictError, GraphError,
         SyncError or SettingsError.
         """
         force_refresh = False
         refreshed = False
-        throttled = 0
-        network_failures = 0
+        failures = 0
+        connect_failures = 0
         while True:
             token = self.auth.token(force_refresh=force_refresh)
             force_refresh = False
@@ -263,12 +281,24 @@ class GraphHttp:
                 request = self._client.build_request(method, url, params=params, json=json_body, headers=sent_headers)
                 with self._count_lock:
                     self.requests += 1
+                took = timed()
                 response = self._client.send(request)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                if _may_resend(exc, method) and network_failures < _NETWORK_RETRIES:
-                    network_failures += 1
-                    self.sleep(0.5 * network_failures)
+                if _nothing_sent(exc) and connect_failures < _CONNECT_RETRIES:
+                    connect_failures += 1
+                    self.sleep(0.5 * connect_failures)
                     continue
+                if _broken_midway(exc) and (resend_safe or method in _IDEMPOTENT or _guarded(headers)):
+                    failures += 1
+                    wait = self.retrier.next_wait(failures, waited=took())
+                    if wait is not None:
+                        self.sleep(wait)
+                        continue
+                    if not _nothing_sent(exc):
+                        raise throttled_error(
+                            f"dropped or did not answer {method} {_path(url)}", self.retrier.retries, self.host, None,
+                            budget=self.retrier.policy.budget,
+                        ) from exc
                 raise map_httpx_error(exc, method=method, url=self._absolute(url)) from exc
             status = response.status_code
             if status == 401 and not refreshed:
@@ -280,17 +310,25 @@ class GraphHttp:
                 said = f" ({code}: {message})" if code else ""
                 raise AuthError(f"{_host(str(request.url))} refused the sign-in of {self.auth.user}{said}. {SIGN_IN_AGAIN}")
             if status in retry_statuses:
-                throttled += 1
-                delay = retry_delay(response.headers, throttled)
-                if throttled > self.max_retries or delay > MAX_WAIT:
-                    raise throttled_error(status, throttled, _host(str(request.url)), delay)
-                self.sleep(delay)
+                failures += 1
+                wait = self.retrier.next_wait(failures, response.headers)
+                if wait is None:
+                    raise self.gave_up(status, failures, response.headers)
+                self.sleep(wait)
                 continue
             if status >= 400 and status not in pass_statuses:
                 raise status_error(
                     status, response.headers, _json_or_none(response), method=method, url=str(request.url), item_id=item_id
                 )
             return response
+
+    def gave_up(self, status: int, tries: int, headers: Mapping[str, str]) -> ThrottledError:
+        """The error for a request still failing when the attempts or the retry budget ran out."""
+        asked = retry_after(headers)
+        policy = self.retrier.policy
+        if (asked is not None and asked > policy.max_wait) or policy.max_attempts is not None and tries > policy.max_attempts:
+            return throttled_error(status, tries, self.host, asked)
+        return throttled_error(status, self.retrier.retries, self.host, asked, budget=policy.budget)
 
     def json(self, response: httpx.Response) -> Any:
         """The JSON body of a 2xx reply; a body that is not JSON is a GraphError, not a crash."""
@@ -309,10 +347,22 @@ class GraphHttp:
         return url if "://" in url else self.base_url + "/" + url.lstrip("/")
 
 
-def _may_resend(exc: Exception, method: str) -> bool:
+def _nothing_sent(exc: Exception) -> bool:
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-        return "CERTIFICATE" not in str(exc).upper()  # nothing was sent; a wrong certificate will not heal
-    return method in _IDEMPOTENT and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError))
+        return "CERTIFICATE" not in str(exc).upper()  # a wrong certificate will not heal
+    return False
+
+
+def _broken_midway(exc: Exception) -> bool:
+    """The request may have reached the server: the connection dropped, or the answer never came."""
+    return isinstance(
+        exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ReadTimeout, httpx.WriteTimeout)
+    )
+
+
+def _guarded(headers: Mapping[str, str] | None) -> bool:
+    # A write with If-Match happens at most once: sent again after it happened, it answers 412.
+    return any(k.lower() == "if-match" for k in (headers or {}))
 
 
 def _json_or_none(response: httpx.Response) -> Any:
@@ -342,8 +392,8 @@ __all__ = sorted(
         "GraphHttp",
         "MAX_WAIT",
         "SIGN_IN_AGAIN",
-        "THROTTLE_STATUSES",
         "TokenSource",
+        "THROTTLE_STATUSES",
         "USER_AGENT",
         "error_code",
         "map_httpx_error",

@@ -138,7 +138,7 @@ def test_throttled_request_waits_the_fractional_retry_after_then_succeeds():
     assert 2 == client.requests
 
 
-def test_busy_server_without_retry_after_backs_off_exponentially_then_gives_up():
+def test_busy_server_without_retry_after_backs_off_exponentially_with_jitter_then_gives_up():
     sleeps = []
 
     def handler(request):
@@ -146,7 +146,9 @@ def test_busy_server_without_retry_after_backs_off_exponentially_then_gives_up()
 
     with pytest.raises(ThrottledError) as err:
         client_on(handler, sleeps=sleeps, max_retries=3).create_item(SITE, LIST, {"Title": "A"})
-    assert [1.0, 2.0, 4.0] == sleeps
+    # Full jitter: each wait is drawn between 0 and the doubling step (1, 2, 4 seconds).
+    assert 3 == len(sleeps)
+    assert all(0.0 <= wait <= step for wait, step in zip(sleeps, [1.0, 2.0, 4.0])), sleeps
     assert (
         "SharePoint is busy (graph.example.test answered 503 4 times in a row); nothing was lost, sync again later."
     ) == str(err.value)

@@ -19,7 +19,7 @@ from plansync.cli._main import main
 @click.option("--throttle-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of Graph calls answered 429/503 with Retry-After, as SharePoint does when busy.")
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of Graph calls answered 503/500.")
+              help="Share of Graph calls that fail: 500/502/503/504, or a hung or dropped connection.")
 @click.option("--site-owner", "site_owners", multiple=True, metavar="EMAIL",
               help="An owner of the server's sites (repeatable; remembered): may change the plansync roles.")
 def serve_command(home: Path | None, port: int, latency_ms: float, throttle_rate: float, fail_rate: float,

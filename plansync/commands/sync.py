@@ -34,6 +34,7 @@ from sync.apply import Failure, apply_plan
 from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
+from sync.shared_list import PAGE_SIZE, latest_link, read_plan_items
 from sync.state import SyncState, load_state, save_state
 from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import COMPUTED, COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
@@ -41,9 +42,9 @@ from validation.keys import plan_of_key
 from validation.rag import compute_rag
 from workbook_templates.consolidated import REPORTING_KEY
 
-# Over this many writes, the next incremental read would have to page through our own writes;
-# the change log is then restarted at "now" right after sending (see docs/sync.md).
-_SKIP_AHEAD_WRITES = 200
+# Over this many writes (one delta page), the next incremental read would have to page through our
+# own writes; the change log is then restarted at "now" right after sending (see docs/sync.md).
+_SKIP_AHEAD_WRITES = PAGE_SIZE
 # Fields pushed, never pulled: the plan's name and what plansync computes.
 _DERIVED = ("plan", *COMPUTED_NAMES)
 
@@ -222,7 +223,7 @@ def sync_workbook(
 
         keep_plan_rules(gc, site_id, frame.plan_ids, settings.rag_rules, where)
         if applied.plan.writes > _SKIP_AHEAD_WRITES or delta_link is None:
-            delta_link = gc.delta(site_id, list_id, _latest(gc, site_id, list_id)).delta_link
+            delta_link = _skip_ahead(gc, site_id, list_id, delta_link)
         new_state = _next_state(state, applied, frame, site_id, list_id, where, relative_link(gc, delta_link))
         new_state.target.update(pending_after(frame.state.generated, [f.key for f in applied.failed]))
         result.requests = gc.requests
@@ -356,7 +357,7 @@ def _read_list(gc: Any, opened: Any, state: SyncState, plan_ids: frozenset[str],
     link = state.target.get("delta_link")
     if site_id and list_id and link:
         try:
-            result = gc.delta(site_id, list_id, absolute_link(gc, link))
+            result = gc.delta(site_id, list_id, absolute_link(gc, link), page_size=PAGE_SIZE)
             known = None if result.resynced else state.remote
             return site_id, list_id, _rows(result.items, known, plan_ids, listmap), result.delta_link
         except GraphError as exc:
@@ -369,14 +370,20 @@ def _read_list(gc: Any, opened: Any, state: SyncState, plan_ids: frozenset[str],
     # carries no columns, a list read does).
     if "columns" not in lst:
         return site_id, str(lst["id"]), pd.DataFrame(), None
-    result = gc.delta(site_id, str(lst["id"]), None)
-    return site_id, str(lst["id"]), _rows(result.items, None, plan_ids, listmap), result.delta_link
+    # A list other plans share: read only this workbook's plans (sync.shared_list).
+    items, link = read_plan_items(gc, site_id, str(lst["id"]), plan_ids, listmap.key_column)
+    return site_id, str(lst["id"]), _rows(items, None, plan_ids, listmap), link
 
 
-def _latest(gc: Any, site_id: str, list_id: str) -> str:
-    from sync.batching import item_path
+def _skip_ahead(gc: Any, site_id: str, list_id: str, link: str | None) -> str | None:
+    """The change-log link as of now, past this sync's own writes; the old link if the server stays
+    busy (the retry budget is spent): the next sync then reads past them itself."""
+    from plansync.errors import ThrottledError
 
-    return f"{gc.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest&$expand=fields"
+    try:
+        return gc.delta(site_id, list_id, latest_link(gc, site_id, list_id), page_size=PAGE_SIZE).delta_link
+    except ThrottledError:
+        return link
 
 
 def _rows(items: list[dict], known: pd.DataFrame | None, plan_ids: frozenset[str], listmap: ListMap) -> pd.DataFrame:

@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every Graph call")
     parser.add_argument("--throttle-rate", type=float, default=0.0, help="share of Graph calls answered 429/503")
-    parser.add_argument("--fail-rate", type=float, default=0.0, help="share of Graph calls answered 503/500")
+    parser.add_argument("--fail-rate", type=float, default=0.0,
+                        help="share of Graph calls that fail: 500/502/503/504, hung or dropped connections")
+    parser.add_argument("--hang-seconds", type=float, default=5.0, help="how long a hung connection hangs")
     parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds on throttled calls")
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime in seconds")
     parser.add_argument("--page-size", type=int, default=200, help="items per page when no $top is given")
@@ -84,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_forever(home, port=args.port, latency_ms=args.latency_ms, throttle_rate=args.throttle_rate,
                     fail_rate=args.fail_rate, retry_after=args.retry_after, token_lifetime=args.token_lifetime,
-                    page_size=args.page_size, seed=args.seed, site_owners=tuple(args.site_owners))
+                    page_size=args.page_size, seed=args.seed, site_owners=tuple(args.site_owners),
+                    hang_seconds=args.hang_seconds)
     except OSError as exc:
         print(f"Error: {start_problem(exc, port=args.port, home=home)}", file=sys.stderr)
         return 1

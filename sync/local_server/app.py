@@ -55,9 +55,11 @@ class Options:
     retry_after: float = 1.0
     device_poll_interval: int = 5
     site_owners: tuple[str, ...] = ()  # members of every site's Owners group; "*": everyone (embedded server)
+    hang_seconds: float = 5.0
 
 
 _ROUTES = Map([
+    Rule("/sites", endpoint=("GET", lists.search_sites), methods=["GET"]),
     Rule("/sites/<site>", endpoint=("GET", lists.get_site), methods=["GET"]),
     Rule("/sites/<site>/lists", endpoint=("GET", lists.get_lists), methods=["GET"]),
     Rule("/sites/<site>/lists", endpoint=("POST", lists.create_list), methods=["POST"]),
@@ -94,7 +96,8 @@ class LocalGraphApp:
         self.store = Store(private_database(self.home / DB_FILE) if self.home is not None else None)
         self.signer = Signer(load_key(self.home))
         self.faults = Faults(latency_ms=options.latency_ms, throttle_rate=options.throttle_rate,
-                             fail_rate=options.fail_rate, retry_after=options.retry_after, seed=options.seed)
+                             fail_rate=options.fail_rate, retry_after=options.retry_after, seed=options.seed,
+                             hang_seconds=options.hang_seconds)
         self.oauth = OAuth(self)
         self._shuffle = random.Random(options.seed)
         self._shuffle_lock = threading.Lock()
@@ -192,12 +195,12 @@ class LocalGraphApp:
         """Run one Graph call (top level or inside a batch) and always return a Result."""
 
         def work() -> Result:
-            if inject_faults:
-                self.faults.check()
+            late = self.faults.check() if inject_faults else None
             match = _SITE_BY_PATH.match(call.path)
             if match:
                 site = lists.resolve_site_path(self, call, match.group(1), match.group(2))
                 call.path = f"/sites/{site['id']}{match.group(3) or ''}"
+            delta.function_form(call)  # items/delta() and items/microsoft.graph.delta(), as SDKs send them
             adapter = _ROUTES.bind("localhost")
             try:
                 (_, handler), args = adapter.match(call.path, method=call.method)
@@ -205,7 +208,10 @@ class LocalGraphApp:
                 raise GraphError(400, "invalidRequest", f"Resource not found for the segment '{call.path}'.") from None
             except MethodNotAllowed:
                 raise GraphError(405, "invalidRequest", f"{call.method} is not allowed on {call.path}.") from None
-            return handler(self, call, **args)
+            result = handler(self, call, **args)
+            if late is not None:
+                raise late  # an injected gateway timeout after the work was done: the answer is lost
+            return result
 
         return self._safely(work, request_id, call.header("client-request-id"))
 

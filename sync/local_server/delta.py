@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 from sync.local_server.calls import Call, Result, absolute_link
 from sync.local_server.errors import GraphError
 from sync.local_server.items import _CONTENT_TYPE, _scope, render_item
-from sync.local_server.query import expansion, parse_top
+from sync.local_server.query import expansion, page_size
 
-__all__ = ["delta"]
+__all__ = ["delta", "function_form"]
 
 
 def _encode(list_id: str, seen: int, cursor: int) -> str:
@@ -33,6 +34,22 @@ def _decode(token: str) -> dict | None:
     if not isinstance(data, dict) or not all(isinstance(data.get(k), t) for k, t in (("l", str), ("s", int), ("c", int))):
         return None
     return data
+
+
+_FUNCTION_CALL = re.compile(r"^(?P<items>.*/items)/(?:microsoft\.graph\.)?delta\((?:token='(?P<token>(?:[^']|'')*)')?\)$")
+
+
+def function_form(call: Call) -> None:
+    """Graph's OData function forms of delta, as Microsoft's SDKs send them, rewritten to ``items/delta``:
+    ``items/delta()``, ``items/microsoft.graph.delta()`` and ``items/delta(token='...')`` (the
+    token moves to the query, where the short form carries it)."""
+    match = _FUNCTION_CALL.match(call.path)
+    if not match:
+        return
+    call.path = match.group("items") + "/delta"
+    if match.group("token") is not None:
+        call.query = [(k, v) for k, v in call.query if k.lstrip("$") != "token"]
+        call.query.append(("token", match.group("token").replace("''", "'")))
 
 
 def delta(app, call: Call, site: str, lst: str) -> Result:
@@ -54,12 +71,13 @@ def delta(app, call: Call, site: str, lst: str) -> Result:
                 headers={"Location": absolute_link(call, {}, drop=("token",))},
             )
         seen, cursor = data["s"], data["c"]
-    page = parse_top(call.param("top"), app.options.page_size)
+    page = page_size(call, app.options.page_size)
     fields = expansion(call.param("expand"))
     # A first enumeration (nothing seen yet) lists live items only; deletions made while it is
     # being paged, and everything after a token, are reported.
+    now = app.store.current_seq()  # read before the changes: nothing after it can be skipped
     rows = app.store.changes(list_id, after_seq=max(seen, cursor), limit=page + 1,
-                             include_deleted=seen > 0 or cursor > 0)
+                             include_deleted=token is not None)
     value = []
     for row in rows[:page]:
         if row["deleted"]:
@@ -71,6 +89,8 @@ def delta(app, call: Call, site: str, lst: str) -> Result:
     if len(rows) > page:
         body["@odata.nextLink"] = absolute_link(call, {"token": _encode(list_id, seen, rows[page - 1]["seq"])})
     else:
-        last = rows[-1]["seq"] if rows else max(seen, cursor)
+        # An enumeration that found nothing still moves the link to now: a link of 0 would read as
+        # a first enumeration next time, which leaves out deletions.
+        last = rows[-1]["seq"] if rows else max(seen, cursor, now)
         body["@odata.deltaLink"] = absolute_link(call, {"token": _encode(list_id, last, last)})
     return Result(200, body)

@@ -17,7 +17,7 @@ from sync.local_server.query import (
     expansion,
     parse_filter,
     parse_skiptoken,
-    parse_top,
+    page_size,
     predicate,
     skiptoken,
 )
@@ -136,9 +136,9 @@ def _duplicate() -> GraphError:
 def list_items(app, call: Call, site: str, lst: str) -> Result:
     site_row, list_row, columns = _scope(app, call, site, lst)
     fields = expansion(call.param("expand"))
-    page = parse_top(call.param("top"), app.options.page_size)
+    page = page_size(call, app.options.page_size)
     after = parse_skiptoken(call.param("skiptoken"))
-    match = None
+    match = prefix = None
     test = None
     text = call.param("filter")
     if text:
@@ -147,9 +147,12 @@ def list_items(app, call: Call, site: str, lst: str) -> Result:
                                prefer=call.header("prefer"))
         if len(clauses) == 1 and clauses[0].op == "eq" and clauses[0].field in indexed and clauses[0].value is not None:
             match = (clauses[0].field, value_key(clauses[0].value))
+        elif len(clauses) == 1 and clauses[0].op == "startswith" and clauses[0].field in indexed:
+            prefix = (clauses[0].field, str(clauses[0].value))
         else:
             test = predicate(clauses)
-    rows = app.store.query_items(list_row["id"], after_id=after, limit=page + 1, match=match, predicate=test)
+    rows = app.store.query_items(list_row["id"], after_id=after, limit=page + 1, match=match, predicate=test,
+                                 prefix=prefix)
     body: dict = {"value": [render_item(r, site_row, list_row, columns, call, fields) for r in rows[:page]]}
     if len(rows) > page:
         body["@odata.nextLink"] = absolute_link(call, {"$skiptoken": skiptoken(int(rows[page - 1]["id"]))})

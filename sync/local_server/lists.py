@@ -24,6 +24,7 @@ __all__ = [
     "render_list",
     "render_site",
     "resolve_site_path",
+    "search_sites",
     "seed_sites",
 ]
 
@@ -89,6 +90,22 @@ def get_site(app, call: Call, site: str) -> Result:
     if body["root"] is None:
         del body["root"]
     return Result(200, body)
+
+
+def search_sites(app, call: Call) -> Result:
+    """``GET /sites?search={query}`` (docs: site-search.md): sites whose name, display name or
+    description holds every keyword; ``*`` or no query lists every site."""
+    query = (call.param("search") or "").strip().strip('"').lower()
+    words = [w for w in query.split() if w != "*"]
+    found = []
+    for site in app.store.sites():
+        text = " ".join((site["name"], site["display_name"], site["path"])).lower()
+        if all(w in text for w in words):
+            body = render_site(site, call)
+            if body["root"] is None:
+                del body["root"]
+            found.append(body)
+    return Result(200, {"value": found})
 
 
 def find_list(app, site_id: str, list_ref: str) -> dict:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sync.local_server.errors import GraphError
 
-__all__ = ["Clause", "FieldsExpansion", "NON_INDEXED_PREFER", "expansion", "parse_filter", "parse_skiptoken",
+__all__ = ["Clause", "FieldsExpansion", "MAX_TOP", "NON_INDEXED_PREFER", "expansion", "page_size", "parse_filter", "parse_skiptoken",
            "parse_top", "predicate", "skiptoken"]
 
 NON_INDEXED_PREFER = "HonorNonIndexedQueriesWarningMayFailRandomly"
@@ -150,6 +150,15 @@ def _compare(value: object, op: str, literal: object) -> bool:
     if isinstance(value, str) != isinstance(literal, str):
         return False
     return {"lt": value < literal, "gt": value > literal, "le": value <= literal, "ge": value >= literal}[op]
+
+
+def page_size(call, default: int) -> int:
+    """Items per page: ``Prefer: odata.maxpagesize=N`` (Graph's page-size preference), else ``$top``,
+    else the server's default; never more than MAX_TOP."""
+    match = re.search(r"odata\.maxpagesize\s*=\s*(\d+)", call.header("prefer") or "")
+    if match and int(match.group(1)) >= 1:
+        return min(int(match.group(1)), MAX_TOP)
+    return parse_top(call.param("top"), default)
 
 
 def parse_top(text: str | None, default: int) -> int:

@@ -13,6 +13,8 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.local_server.app import LocalGraphApp, Options
+from sync.home_lock import setup_lock
+from sync.local_server.faults import NetworkFaults
 from sync.local_server.identity import TENANT
 from sync.local_server.tls import ensure_certificates, server_context
 
@@ -22,7 +24,8 @@ __all__ = ["RunningServer", "create_app", "serve_in_thread"]
 def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate: float = 0.0, fail_rate: float = 0.0,
                token_lifetime: int = 3600, page_size: int = 200, seed: int | None = None,
                client_secret: str | None = None, retry_after: float = 1.0,
-               device_poll_interval: int = 5, site_owners: tuple[str, ...] = ()) -> LocalGraphApp:
+               device_poll_interval: int = 5, site_owners: tuple[str, ...] = (),
+               hang_seconds: float = 5.0) -> LocalGraphApp:
     """The local list server as a WSGI app; ``home=None`` keeps its data in memory.
 
     Example::
@@ -35,7 +38,7 @@ def create_app(home: Path | None = None, *, latency_ms: float = 0, throttle_rate
     options = Options(latency_ms=latency_ms, throttle_rate=throttle_rate, fail_rate=fail_rate,
                       token_lifetime=token_lifetime, page_size=page_size, seed=seed, client_secret=client_secret,
                       retry_after=retry_after, device_poll_interval=device_poll_interval,
-                      site_owners=tuple(site_owners))
+                      site_owners=tuple(site_owners), hang_seconds=hang_seconds)
     return LocalGraphApp(Path(home) if home is not None else None, options)
 
 
@@ -44,6 +47,11 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         pass
+
+    def connection_dropped(self, error, environ=None) -> None:
+        # Take no further request on a connection that was dropped (an injected fault, faults.py):
+        # closing it is what the client sees.
+        self.close_connection = True
 
 
 class RunningServer:
@@ -57,8 +65,15 @@ class RunningServer:
             cert_home = Path(self._temp)
         else:
             cert_home = Path(home)
-        self.app = create_app(home, **options)
-        files = ensure_certificates(cert_home)
+        # Commands starting at once on a fresh data folder: one of them creates the key, the
+        # certificate and the database, the others wait and then use them (sync.home_lock).
+        with setup_lock(cert_home):
+            self.app = create_app(home, **options)
+            try:
+                files = ensure_certificates(cert_home)
+            except BaseException:
+                self.app.close()
+                raise
         self.ca_path = files.ca_path
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         # Bind here rather than in werkzeug, which prints and exits on a port in use: the caller
@@ -69,7 +84,9 @@ class RunningServer:
         try:
             listener.bind(("127.0.0.1", port))
             listener.listen(128)
-            self._server = make_server("127.0.0.1", port, self.app, threaded=True, request_handler=_QuietHandler,
+            # Over a real socket, failures also include hung and dropped connections (faults.py).
+            self.app.faults.network = True
+            self._server = make_server("127.0.0.1", port, NetworkFaults(self.app, self.app.faults), threaded=True, request_handler=_QuietHandler,
                                        ssl_context=server_context(files), fd=listener.fileno())
         except BaseException:
             self.app.close()

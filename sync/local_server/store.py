@@ -192,6 +192,10 @@ class Store:
             raise Missing(path)
         return dict(row)
 
+    def sites(self) -> list[dict]:
+        with self._read() as db:
+            return [dict(r) for r in db.execute("SELECT * FROM sites ORDER BY created, rowid").fetchall()]
+
     def site(self, site_id: str) -> dict:
         with self._read() as db:
             row = db.execute("SELECT * FROM sites WHERE lower(id) = lower(?)", (site_id,)).fetchone()
@@ -336,15 +340,26 @@ class Store:
 
     def query_items(
         self, list_id: str, *, after_id: int, limit: int, match: tuple[str, str] | None = None,
-        predicate: Callable[[dict], bool] | None = None,
+        predicate: Callable[[dict], bool] | None = None, prefix: tuple[str, str] | None = None,
     ) -> list[dict]:
         """Live items with id > ``after_id`` in id order, at most ``limit``.
 
-        ``match`` = (column, value_key) uses the indexed-value table; ``predicate`` filters in Python.
+        ``match`` = (column, value_key) and ``prefix`` = (column, text the value starts with) use
+        the indexed-value table; ``predicate`` filters in Python.
         """
         out: list[dict] = []
         with self._read() as db:
-            if match is not None:
+            if prefix is not None:
+                # value_key is JSON: the JSON of a text without its closing quote starts the JSON of
+                # every text it starts; U+10FFFF sorts after every other character in UTF-8.
+                low = value_key(prefix[1])[:-1]
+                cursor = db.execute(
+                    "SELECT i.* FROM item_values v JOIN items i ON i.list_id = v.list_id AND i.id = v.item_id"
+                    " WHERE v.list_id = ? AND v.column = ? AND v.value >= ? AND v.value < ? AND i.id > ?"
+                    " AND i.deleted = 0 ORDER BY i.id",
+                    (list_id, prefix[0], low, low + "\U0010ffff", after_id),
+                )
+            elif match is not None:
                 cursor = db.execute(
                     "SELECT i.* FROM item_values v JOIN items i ON i.list_id = v.list_id AND i.id = v.item_id"
                     " WHERE v.list_id = ? AND v.column = ? AND v.value = ? AND i.id > ? AND i.deleted = 0"

@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,23 +38,39 @@ def _unb64url(text: str) -> bytes:
 
 
 def load_key(home: Path | None) -> bytes:
-    """Read the HMAC key under ``home``, creating it on first use."""
+    """Read the HMAC key under ``home``, creating it on first use.
+
+    The new key is written to a temporary file and linked into place whole, so no process ever
+    reads half a key, and a process killed while writing leaves no key rather than a damaged one.
+    (First-time set-up runs under ``sync.home_lock``; the link also refuses to replace a key that
+    another process made meanwhile, and that key is then used.)
+    """
     if home is None:
         return secrets.token_bytes(32)
     path = Path(home) / _KEY_FILE
+    if not path.exists():
+        key = secrets.token_bytes(32)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_KEY_FILE + ".")
+        try:
+            os.chmod(tmp, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key.hex())
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)
+                return key
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+        finally:
+            os.unlink(tmp)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
         key = bytes.fromhex(path.read_text().strip())
-        if len(key) >= 32:
-            return key
-        raise RuntimeError(f"The signing key {path} is damaged; delete it and sign in again.") from None
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key.hex())
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
+    except ValueError:
+        key = b""
+    if len(key) >= 32:
+        return key
+    raise RuntimeError(f"The signing key {path} is damaged; delete it and sign in again.")
 
 
 class Signer:
