@@ -14,7 +14,9 @@ A sync writes a plan's item only when its rules differ from what this machine la
 plan costs the sync no request. Otherwise it reads the rules list (one request; the list's id is
 in the record) and sends one batch when something differs: once a day this check is made even
 for unchanged rules, in case someone changed or deleted the item by hand. The very first sync to
-a list on a computer looks the rules list up by name or creates it: three requests in all. The rules are plain JSON a person can read in
+a list on a computer looks the rules list up by name or creates it: three requests in all. A plan on
+plansync's default rules stores nothing (``refresh`` rates a plan without stored rules by the
+defaults), so most plans' syncs never pay for this. The rules are plain JSON a person can read in
 SharePoint; ``rules_from_json`` ignores keys it does not know and keeps defaults for missing ones.
 """
 
@@ -152,7 +154,11 @@ def store_rules(
     record[name] = mine  # most recently used last: the oldest lists are forgotten first
     for old in list(record)[:-_RECORD_LISTS]:
         del record[old]
-    pending = sorted({p for p in plan_ids if p and not _stored(mine.get(p), digest, fresh_after)})
+    # A plan on plansync's default rules needs nothing stored (refresh rates a plan without stored rules
+    # by the defaults), so the common first sync costs no request here; a plan that stored other rules
+    # from this machine gets the defaults written back over them.
+    default = digest == _digest(rules_to_json(RagRules()))
+    pending = sorted({p for p in plan_ids if p and not _stored(mine.get(p), digest, fresh_after) and not (default and p not in mine)})
     if not pending:
         return []
     list_id, existing = _existing(client, site_id, list_name, str(mine.get(_LIST_ID) or ""))
@@ -161,6 +167,8 @@ def store_rules(
     for n, plan_id in enumerate(pending):
         if plan_id in existing and existing[plan_id][1] == text:
             mine[plan_id] = [digest, at]  # another machine stored the same rules already
+            if default:
+                del mine[plan_id]
             continue
         body = {PLAN_ID_COLUMN: plan_id, RULES_COLUMN: text}
         if plan_id in existing:
@@ -172,6 +180,8 @@ def store_rules(
     written = [p for p, answer in zip(asked, client.batch(requests) if requests else []) if answer.ok]
     for plan_id in written:
         mine[plan_id] = [digest, at]
+        if default:
+            del mine[plan_id]  # the list now holds the defaults, which need no daily check
     write_private(record_path, json.dumps(record))
     return written
 

@@ -109,7 +109,9 @@ def rerate(
     """(items whose derived fields change, items rated, items not rated by plan id).
 
     Withdrawn items (rows removed from their workbook) are left as they are. Items of a plan with
-    no stored rules are not rated: rating them by default rules could contradict the team's own.
+    no rules in ``rules`` are not rated (the caller gives the defaults to plans that stored none, and
+    leaves out plans whose stored rules cannot be read: rating those by guessed rules could contradict
+    the team's own).
     """
     if not records:
         return [], 0, {}

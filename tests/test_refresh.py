@@ -253,16 +253,17 @@ def test_rules_changed_in_settings_are_stored_again_by_the_next_sync(server, lis
     assert ("york-2022", 10) == (item["fields"]["PlanId"], rules_from_json(item["fields"]["Rules"]).amber_days)
 
 
-def test_items_of_a_plan_without_stored_rules_are_reported_not_guessed(server, list_name, tmp_path):
+def test_items_of_a_plan_without_stored_rules_are_rated_by_the_default_rules(server, list_name, tmp_path):
+    # Sync stores only rules that differ from plansync's defaults, so a plan without stored rules keeps them.
     sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
     with client(server) as gc:
         site = gc.get_site(None, "/sites/plansync")
         lst = gc.get_list(site["id"], list_name)
         gc.create_item(site["id"], lst["id"], {"RowKey": "leeds:1.1", "Ref": "1.1", "TargetText": "31/01/2026", "RAG": "Green"})
-    result = refresh(server, list_name)
-    assert ({"leeds": 1}, 1) == (result.not_rated, result.exit_code)
-    assert "Green" == next(i for i in by_ref(server, list_name).values() if i["fields"]["RowKey"] == "leeds:1.1")["fields"]["RAG"]
-    assert any(line.startswith("Not rated: 1 item of plan 'leeds'") and "plansync sync" in line for line in result.lines())
+    result = refresh(server, list_name)  # 14 February 2026: two weeks past its target
+    assert ({}, 0) == (result.not_rated, result.exit_code)
+    leeds = next(i for i in by_ref(server, list_name).values() if i["fields"]["RowKey"] == "leeds:1.1")["fields"]
+    assert ("Red", True) == (leeds["RAG"], leeds["Overdue"])
 
 
 def test_a_list_that_does_not_exist_is_exit_code_2_with_what_to_do(server, tmp_path, monkeypatch):
@@ -273,7 +274,7 @@ def test_a_list_that_does_not_exist_is_exit_code_2_with_what_to_do(server, tmp_p
 
 
 def test_rules_a_person_broke_in_the_plans_list_are_reported_and_that_plan_is_not_rated(server, list_name, tmp_path):
-    sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
+    sync(make_book(tmp_path / "plan.xlsx", amber_days=60), server, list_name)  # rules other than the defaults are stored
     with client(server) as gc:
         site = gc.get_site(None, "/sites/plansync")
         plans = gc.get_list(site["id"], plans_list_name(list_name))["id"]

@@ -34,7 +34,7 @@ def refresh_command(site, list_name, graph_url, as_email, today, dry_run: bool, 
     every action with the rules its plan was last synced with, and writes only the items whose
     derived fields changed. It never changes a field a person types. Run it daily (docs/refresh.md).
     One line per run goes to standard error and to refresh.log in the data folder.
-    Exit code: 0 done, 1 some items were refused, in conflict or not rated, 2 the list or the sign-in cannot be used.
+    Exit code: 0 done, 1 some items were refused, in conflict or not rated (rules unreadable), 2 the list or the sign-in cannot be used.
 
     Example:
 

@@ -33,7 +33,7 @@ from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITH
 from sync.listmap import ListMap
 from sync.plan_rules import read_rules, store_rules
 from sync.refresh_state import RefreshState, data_home, load_state, save_state
-from sync.rerate import DERIVED, ETAG, INPUTS, Change, record_of, rerate
+from sync.rerate import DERIVED, ETAG, INPUTS, KEY, Change, record_of, rerate
 from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import FIELD_BY_NAME
 from validation.rag import RagRules
@@ -119,8 +119,8 @@ class RefreshResult:
             "left as it is, refresh again to rate it" for c in self.conflicts
         ]
         out += [
-            f"Not rated: {n} {'item' if n == 1 else 'items'} of plan {plan!r}, whose BRAG rules are not stored with the list. "
-            "Sync the plan's workbook once (plansync sync) to store them." for plan, n in sorted(self.not_rated.items())
+            f"Not rated: {n} {'item' if n == 1 else 'items'} of plan {plan!r}, whose stored BRAG rules cannot be read "
+            "(the next line says why); they keep their last rating." for plan, n in sorted(self.not_rated.items())
         ]
         out += [f"Not rated: {p}." for p in self.problems]
         return out
@@ -258,9 +258,11 @@ def _read_rules(gc: Any, state: RefreshState, result: RefreshResult, list_name: 
             raise
         list_id, rules, problems = read_rules(gc, state.site_id, "", list_name)  # the rules list was made again: look it up
     state.plans_list_id = list_id
-    # Plans whose rules cannot be read are reported once, not once per item.
+    # Plans whose rules cannot be read are reported once, not once per item, and left unrated.
     result.problems = [problems[p] for p in sorted(problems)]
-    return rules
+    # A plan without stored rules keeps plansync's defaults: sync stores only rules that differ from them.
+    plans = {str(record.get(KEY, "")).split(":", 1)[0] for record in state.items.values()}
+    return {**{p: RagRules() for p in plans if p and p not in problems}, **rules}
 
 
 def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[str, RagRules]) -> None:
