@@ -12,7 +12,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._progress import progress_bar
 from plansync.commands.report import ReportResult, report_workbook
 from validation.fields import RAG_VALUES
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 
 
 def render(result: ReportResult) -> list[str]:
@@ -49,7 +49,7 @@ def report_command(path: Path, today, as_json: bool) -> None:
 
         plansync report plan.xlsx --today 2022-11-14 --json
     """
-    book = OpenpyxlWorkbook.open(path, write=True)
+    book = PackageWorkbook.open(path, write=True)
     with progress_bar("Summarising", enabled=not as_json) as progress:
         result = report_workbook(book, today=today.date() if today else None, progress=progress)
     if as_json:

@@ -1,0 +1,294 @@
+"""Set cells in a worksheet's XML in place, streaming, and leave every other byte as it was.
+
+A worksheet part is read in chunks and copied through. Only ``<row>`` elements holding a cell
+plansync writes are rebuilt; rows it does not touch, and everything around ``<sheetData>``
+(columns, merged cells, conditional formats, data validation, drawings, extensions such as
+sparklines), are copied byte for byte. Elements keep Excel's order (ECMA-376 Part 1, 18.3.1.99):
+rows ascending by ``r``, cells ascending by column, new conditional formats after the existing
+ones and before ``dataValidations`` and what follows. Memory stays at one chunk plus one row,
+so a 100,000-row sheet costs what its largest row costs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from plansync.workbook.cell_xml import cell_xml, column_letters, column_number
+
+KEEP = object()
+"""A cell edit that changes only the style and keeps the value."""
+
+_ROW = re.compile(rb"<row\b[^>]*?/>|<row\b[^>]*>.*?</row>", re.S)
+_CELL = re.compile(rb"<c\b[^>]*?/>|<c\b[^>]*>.*?</c>", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_STYLE = re.compile(rb'\bs="(\d+)"')
+_SPANS = re.compile(rb'\s+spans="[^"]*"')
+_VALUE = re.compile(rb"<v>(.*?)</v>|<is>.*?</is>", re.S)
+_DIMENSION = re.compile(rb'<dimension\s+ref="([^"]*)"\s*/>')
+_SHEET_VIEW = re.compile(rb"<sheetView\b[^>]*?/>|<sheetView\b[^>]*>.*?</sheetView>", re.S)
+_SELECTION = re.compile(rb"<selection\b[^>]*?/>")
+_PANE = re.compile(rb'<pane\b[^>]*?/>')
+_ACTIVE_PANE = re.compile(rb'activePane="(\w+)"')
+_TAB_SELECTED = re.compile(rb'\s+tabSelected="(?:1|true)"')
+# What may follow conditional formats in a worksheet, in schema order (18.3.1.99).
+_AFTER_CF = (
+    b"dataValidations", b"hyperlinks", b"printOptions", b"pageMargins", b"pageSetup", b"headerFooter",
+    b"rowBreaks", b"colBreaks", b"customProperties", b"cellWatches", b"ignoredErrors", b"smartTags",
+    b"drawing", b"legacyDrawing", b"legacyDrawingHF", b"picture", b"oleObjects", b"controls",
+    b"webPublishItems", b"tableParts", b"extLst",
+)
+_CHUNK = 1 << 22
+
+
+@dataclass
+class SheetEdits:
+    """What plansync changes in one worksheet part."""
+
+    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
+    """row -> col -> (value or KEEP, style index to force or None to keep the cell's own)."""
+    select: tuple[int, int] | None = None
+    unselect: bool = False
+    conditional_formats: list[bytes] = field(default_factory=list)
+
+    def set(self, row: int, col: int, value: Any, style: str | None = None) -> None:
+        self.cells.setdefault(row, {})[col] = (value, style)
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        if not self.cells:
+            return None
+        cols = [c for line in self.cells.values() for c in line]
+        return min(self.cells), min(cols), max(self.cells), max(cols)
+
+
+StyleFor = Callable[[str | None, Any], str | None]
+"""(the cell's present style index, the new value) -> the style index to write."""
+
+
+def patch_sheet(chunks: Iterator[bytes], write: Callable[[bytes], None], edits: SheetEdits, style_for: StyleFor) -> None:
+    """Copy the worksheet XML from ``chunks`` to ``write`` with ``edits`` applied."""
+    reader = _Reader(chunks)
+    prefix = reader.until(b"<sheetData")
+    write(_patch_prefix(prefix, edits))
+    pending = sorted(edits.cells)
+    open_tag = reader.tag()
+    if open_tag.endswith(b"/>"):
+        write(b"<sheetData>")
+        for row in pending:
+            write(_new_row(row, edits.cells[row], style_for))
+        write(b"</sheetData>")
+    else:
+        write(open_tag)
+        _copy_rows(reader, write, edits, pending, style_for)
+        write(b"</sheetData>")
+    write(_insert_conditional_formats(reader.rest(), edits.conditional_formats))
+
+
+def _copy_rows(reader: "_Reader", write, edits: SheetEdits, pending: list[int], style_for: StyleFor) -> None:
+    at = 0
+    previous = 0
+    while True:
+        element = reader.element(_ROW, b"</sheetData>")
+        if element is None:
+            break
+        found = _ROW_NUMBER.search(element, 0, element.find(b">"))
+        number = int(found.group(1)) if found else previous + 1
+        previous = number
+        while at < len(pending) and pending[at] < number:
+            write(_new_row(pending[at], edits.cells[pending[at]], style_for))
+            at += 1
+        if at < len(pending) and pending[at] == number:
+            write(_edited_row(element, number, edits.cells[number], style_for))
+            at += 1
+        else:
+            write(element)
+    for row in pending[at:]:
+        write(_new_row(row, edits.cells[row], style_for))
+
+
+def _new_row(row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
+    body = b"".join(_cell(row, col, cells[col], None, style_for) for col in sorted(cells))
+    return b'<row r="%d">%s</row>' % (row, body) if body else b""
+
+
+def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
+    end = element.find(b">")
+    head = element[: end + 1]
+    if head.endswith(b"/>"):
+        head = head[:-2].rstrip() + b">"
+        inner = b""
+    else:
+        inner = element[end + 1 : -len(b"</row>")]
+    # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
+    head = _SPANS.sub(b"", head)
+    out: list[bytes] = []
+    last = 0
+    previous = 0
+    todo = dict(cells)
+    for match in _CELL.finditer(inner):
+        cell = match.group()
+        ref = _CELL_REF.search(cell, 0, cell.find(b">"))
+        col = column_number(ref.group(1)) if ref else previous + 1
+        previous = col
+        for new in sorted(c for c in todo if c < col):
+            out.append(_cell(row, new, todo.pop(new), None, style_for))
+        out.append(inner[last : match.start()])
+        last = match.end()
+        out.append(_cell(row, col, todo.pop(col), cell, style_for) if col in todo else cell)
+    for new in sorted(todo):
+        out.append(_cell(row, new, todo[new], None, style_for))
+    out.append(inner[last:])
+    return head + b"".join(out) + b"</row>"
+
+
+def _cell(row: int, col: int, edit: tuple[Any, str | None], old: bytes | None, style_for: StyleFor) -> bytes:
+    value, forced = edit
+    present = None
+    if old is not None:
+        found = _STYLE.search(old, 0, old.find(b">"))
+        present = found.group(1).decode() if found else None
+    ref = f"{column_letters(col)}{row}"
+    if value is KEEP:
+        if old is None:
+            return cell_xml(ref, None, forced)
+        if forced is None:
+            return old
+        tag_end = old.find(b">")
+        closing = old[tag_end - 1 : tag_end] == b"/"
+        tag = _STYLE.sub(b"", old[: tag_end - 1 if closing else tag_end]).rstrip()
+        return tag + b' s="%s"' % forced.encode() + (b"/>" if closing else old[tag_end:])
+    style = forced if forced is not None else style_for(present, value)
+    return cell_xml(ref, value, style)
+
+
+def _patch_prefix(prefix: bytes, edits: SheetEdits) -> bytes:
+    bounds = edits.bounds()
+    if bounds is not None:
+        prefix = _DIMENSION.sub(lambda m: b'<dimension ref="%s"/>' % _union(m.group(1), bounds), prefix, count=1)
+    if edits.select is not None:
+        prefix = _select(prefix, *edits.select)
+    elif edits.unselect:
+        view = _SHEET_VIEW.search(prefix)
+        if view is not None:
+            tag_end = view.start() + view.group().find(b">")
+            prefix = prefix[: view.start()] + _TAB_SELECTED.sub(b"", prefix[view.start() : tag_end]) + prefix[tag_end:]
+    return prefix
+
+
+def _union(ref: bytes, bounds: tuple[int, int, int, int]) -> bytes:
+    top, left, bottom, right = bounds
+    parts = [_CELL_REF.match(b'r="%s"' % p) for p in ref.split(b":")]
+    if all(parts):
+        cols = [column_number(p.group(1)) for p in parts]
+        rows = [int(p.group(2)) for p in parts]
+        top, left, bottom, right = min(top, *rows), min(left, *cols), max(bottom, *rows), max(right, *cols)
+    return f"{column_letters(left)}{top}:{column_letters(right)}{bottom}".encode()
+
+
+def _select(prefix: bytes, row: int, col: int) -> bytes:
+    ref = f"{column_letters(col)}{row}".encode()
+    view = _SHEET_VIEW.search(prefix)
+    if view is None:
+        new = b'<sheetViews><sheetView tabSelected="1" workbookViewId="0"><selection activeCell="%s" sqref="%s"/></sheetView></sheetViews>' % (ref, ref)
+        at = _after_first(prefix, (b"<sheetFormatPr", b"<cols", b"<sheetData"))
+        return prefix[:at] + new + prefix[at:]
+    element = view.group()
+    tag_end = element.find(b">")
+    self_closing = element[tag_end - 1 : tag_end] == b"/"
+    tag = _TAB_SELECTED.sub(b"", element[: tag_end - 1 if self_closing else tag_end]).rstrip()
+    tag = tag[: len(b"<sheetView")] + b' tabSelected="1"' + tag[len(b"<sheetView") :] + b">"
+    body = b"" if self_closing else element[tag_end + 1 : -len(b"</sheetView>")]
+    pane = _PANE.search(body)
+    active = _ACTIVE_PANE.search(pane.group()) if pane else None
+    pane_attr = b' pane="%s"' % active.group(1) if active else b""
+    selection = b'<selection%s activeCell="%s" sqref="%s"/>' % (pane_attr, ref, ref)
+    body = _SELECTION.sub(b"", body)
+    at = pane.end() if pane else 0
+    body = body[:at] + selection + body[at:]
+    return prefix[: view.start()] + tag + body + b"</sheetView>" + prefix[view.end() :]
+
+
+def _after_first(xml: bytes, tags: tuple[bytes, ...]) -> int:
+    found = [xml.find(t) for t in tags if xml.find(t) >= 0]
+    return min(found) if found else len(xml)
+
+
+def _insert_conditional_formats(tail: bytes, formats: list[bytes]) -> bytes:
+    new = [f for f in formats if f not in tail]  # installed once: a second run adds nothing
+    if not new:
+        return tail
+    at = len(tail) - len(b"</worksheet>") if tail.rstrip().endswith(b"</worksheet>") else len(tail)
+    for name in _AFTER_CF:
+        found = re.search(rb"<%s\b" % name, tail)
+        if found:
+            at = min(at, found.start())
+            break
+    return tail[:at] + b"".join(new) + tail[at:]
+
+
+class _Reader:
+    """Bytes from chunks, handed out as whole elements."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.buffer = b""
+        self.pos = 0
+        self.done = False
+
+    def _more(self) -> bool:
+        if self.done:
+            return False
+        chunk = next(self.chunks, b"")
+        if not chunk:
+            self.done = True
+            return False
+        self.buffer = self.buffer[self.pos :] + chunk
+        self.pos = 0
+        return True
+
+    def until(self, marker: bytes) -> bytes:
+        while (at := self.buffer.find(marker, self.pos)) < 0:
+            if not self._more():
+                raise ValueError(f"no {marker.decode()} in the worksheet")
+        out, self.pos = self.buffer[self.pos : at], at
+        return out
+
+    def tag(self) -> bytes:
+        while (end := self.buffer.find(b">", self.pos)) < 0:
+            if not self._more():
+                raise ValueError("the worksheet ends inside a tag")
+        out, self.pos = self.buffer[self.pos : end + 1], end + 1
+        return out
+
+    def element(self, pattern: re.Pattern, closing: bytes) -> bytes | None:
+        """The next element matching ``pattern``, or None (and ``closing`` consumed) at the end."""
+        while True:
+            start = self.pos
+            while start < len(self.buffer) and self.buffer[start] in b" \t\r\n":
+                start += 1
+            if self.buffer.startswith(closing, start):
+                self.pos = start + len(closing)
+                return None
+            found = pattern.match(self.buffer, start)
+            if found is not None and (found.end() < len(self.buffer) or self.done):
+                self.pos = found.end()
+                return self.buffer[start : found.end()]
+            if not self._more():
+                raise ValueError("the worksheet's rows end unexpectedly")
+
+    def rest(self) -> bytes:
+        parts = [self.buffer[self.pos :]]
+        for chunk in self.chunks:
+            parts.append(chunk)
+        self.buffer, self.pos, self.done = b"", 0, True
+        return b"".join(parts)
+
+
+def read_chunks(handle, size: int = _CHUNK) -> Iterator[bytes]:
+    while chunk := handle.read(size):
+        yield chunk
+
+
+__all__ = sorted(["KEEP", "SheetEdits", "patch_sheet", "read_chunks"])
