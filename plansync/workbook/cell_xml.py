@@ -14,14 +14,17 @@ Excel's rules we follow (ECMA-376 Part 1, 18.3.1.4 and 18.3.1.96):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime, time
 from typing import Any
 
 _EPOCH = datetime(1899, 12, 30)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PLAIN = re.compile("[^&<>_\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
 _LITERAL_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
+@lru_cache(maxsize=16384)
 def column_letters(col: int) -> str:
     """1 -> A, 27 -> AA."""
     letters = ""
@@ -41,6 +44,8 @@ def column_number(letters: str | bytes) -> int:
 
 def escape_text(text: str) -> str:
     """Text for an XML text node, with Excel's _xHHHH_ escapes for what XML cannot hold."""
+    if _PLAIN.fullmatch(text):
+        return text
     text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     text = _BAD_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -74,6 +74,25 @@ class Changes:
     """Parts whose content is known only once the others are written (appended styles)."""
 
 
+class _Buffered:
+    """Gathers the many small pieces of a patched sheet into ~1 MB writes (one compress call each)."""
+
+    def __init__(self, sink) -> None:
+        self.sink = sink
+        self.pieces: list[bytes] = []
+        self.size = 0
+
+    def write(self, piece: bytes) -> None:
+        self.pieces.append(piece)
+        self.size += len(piece)
+        if self.size >= 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        self.sink.write(b"".join(self.pieces))
+        self.pieces, self.size = [], 0
+
+
 class Package:
     """An open workbook package (read side)."""
 
@@ -170,7 +189,9 @@ class Package:
                         if isinstance(content, bytes):
                             sink.write(content)
                         else:
-                            content(sink.write)
+                            buffered = _Buffered(sink)
+                            content(buffered.write)
+                            buffered.flush()
                     continue
                 fresh.file_size = info.file_size
                 with self.zip.open(info) as source, out.open(fresh, "w") as sink:

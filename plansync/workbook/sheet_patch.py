@@ -12,6 +12,7 @@ so a 100,000-row sheet costs what its largest row costs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -123,6 +124,36 @@ def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None
         inner = element[end + 1 : -len(b"</row>")]
     # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
     head = _SPANS.sub(b"", head)
+    # Only the cells from the first edited column on are parsed: plansync's columns are usually the
+    # last ones, so a 100,000-row sheet costs a few cells per row, not every cell.
+    cut = _tail_start(inner, min(cells))
+    if cut is None:
+        cut = 0
+    return head + inner[:cut] + _merge(inner[cut:], row, cells, style_for) + b"</row>"
+
+
+def _tail_start(inner: bytes, first: int) -> int | None:
+    """Where the cells of column ``first`` and after begin (None: cells without ``r``, parse the row whole)."""
+    if any(odd in inner for odd in (b"<c>", b"<c\n", b"<c\r", b"<c\t")):
+        return None
+    pos = len(inner)
+    while (start := inner.rfind(b"<c ", 0, pos)) >= 0:
+        ref = _CELL_REF.search(inner, start, inner.find(b">", start))
+        if ref is None:
+            return None
+        if _column(ref.group(1)) < first:
+            return _after(inner, start)
+        pos = start
+    return 0
+
+
+def _after(inner: bytes, start: int) -> int:
+    """The end of the cell starting at ``start``."""
+    found = _CELL.match(inner, start)
+    return found.end() if found else len(inner)
+
+
+def _merge(inner: bytes, row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
     out: list[bytes] = []
     last = 0
     previous = 0
@@ -130,7 +161,7 @@ def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None
     for match in _CELL.finditer(inner):
         cell = match.group()
         ref = _CELL_REF.search(cell, 0, cell.find(b">"))
-        col = column_number(ref.group(1)) if ref else previous + 1
+        col = _column(ref.group(1)) if ref else previous + 1
         previous = col
         for new in sorted(c for c in todo if c < col):
             out.append(_cell(row, new, todo.pop(new), None, style_for))
@@ -140,7 +171,12 @@ def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None
     for new in sorted(todo):
         out.append(_cell(row, new, todo[new], None, style_for))
     out.append(inner[last:])
-    return head + b"".join(out) + b"</row>"
+    return b"".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _column(letters: bytes) -> int:
+    return column_number(letters)
 
 
 def _cell(row: int, col: int, edit: tuple[Any, str | None], old: bytes | None, style_for: StyleFor) -> bytes:
