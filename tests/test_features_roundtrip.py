@@ -10,6 +10,7 @@ CLI), on a fresh copy, and the package is compared part by part with the origina
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def _kept_everything(before: Path, after: Path, *, created_settings: bool) -> No
     # What was changed still opens: every part is well-formed zip content and calamine reads every sheet.
     with zipfile.ZipFile(after) as archive:
         assert archive.testzip() is None
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels", ".vml")):
+                ET.fromstring(archive.read(name))  # well-formed, or Excel would "repair" the file
     assert read_grids(after)
 
 
@@ -96,3 +100,12 @@ def test_pull_refreshing_a_decorated_report_keeps_the_boards_own_sheets(env, tmp
     assert "Audit case files monthly" in {v for line in grids["Consolidated"].values for v in line}
     _run(*args)
     _kept_everything(source, report, created_settings=True)
+
+
+@pytest.mark.parametrize("source", CORPUS[:2], ids=lambda p: p.name)
+def test_commands_run_one_after_another_still_change_only_what_plansync_owns(source, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    path = _copy(source, tmp_path)
+    for command in (["adopt"], ["validate"], ["rag", "--today", "2022-11-14"], ["report"], ["validate"], ["report"]):
+        _run(command[0], str(path), *command[1:])
+        _kept_everything(source, path, created_settings=True)

@@ -34,6 +34,7 @@ _SELECTION = re.compile(rb"<selection\b[^>]*?/>")
 _PANE = re.compile(rb'<pane\b[^>]*?/>')
 _ACTIVE_PANE = re.compile(rb'activePane="(\w+)"')
 _TAB_SELECTED = re.compile(rb'\s+tabSelected="(?:1|true)"')
+_ANY_TAB_SELECTED = re.compile(rb'\s+tabSelected="[^"]*"')
 # What may follow conditional formats in a worksheet, in schema order (18.3.1.99).
 _AFTER_CF = (
     b"dataValidations", b"hyperlinks", b"printOptions", b"pageMargins", b"pageSetup", b"headerFooter",
@@ -233,7 +234,7 @@ def _select(prefix: bytes, row: int, col: int) -> bytes:
     element = view.group()
     tag_end = element.find(b">")
     self_closing = element[tag_end - 1 : tag_end] == b"/"
-    tag = _TAB_SELECTED.sub(b"", element[: tag_end - 1 if self_closing else tag_end]).rstrip()
+    tag = _ANY_TAB_SELECTED.sub(b"", element[: tag_end - 1 if self_closing else tag_end]).rstrip()
     tag = tag[: len(b"<sheetView")] + b' tabSelected="1"' + tag[len(b"<sheetView") :] + b">"
     body = b"" if self_closing else element[tag_end + 1 : -len(b"</sheetView>")]
     pane = _PANE.search(body)
