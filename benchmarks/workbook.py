@@ -117,8 +117,8 @@ def main(sizes: list[int]) -> None:
             for copy in copies.values():
                 shutil.copyfile(plan, copy)
             baseline = measure(sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(copies['baseline'])!r}).save({str(copies['baseline'])!r})")
-            validate = measure(*plansync, "validate", str(copies["validate"]), "--json")
-            rag = measure(*plansync, "rag", str(copies["rag"]), "--today", "2022-07-31", "--json")
+            validate = measure(*plansync, "validate", str(copies["validate"]))
+            rag = measure(*plansync, "rag", str(copies["rag"]), "--today", "2022-07-31")
             print(f"\n{n:,} actions ({plan.stat().st_size / 1e6:.1f} MB file)")
             print(f"  baseline openpyxl load + save : {baseline[0]:6.2f} s  {baseline[1]:5.0f} MB")
             for name, (took, peak, code) in (("validate", validate), ("rag", rag)):

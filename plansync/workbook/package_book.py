@@ -19,7 +19,7 @@ from typing import Any
 from plansync.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_writable, clean_stale_temps
 from plansync.workbook.package import Package, SheetEntry
-from plansync.workbook.sheet_patch import SheetEdits
+from plansync.workbook.sheet_patch import KEEP, SheetEdits
 from validation.grid import Grid, SheetGrid
 
 _TABLE_COLUMN = re.compile(rb"<(?:\w+:)?tableColumn\b[^>]*?>")
@@ -117,7 +117,9 @@ class PackageWorkbook:
             return grid
         values = [list(line) for line in grid.values]
         for row, cells in edits.cells.items():
-            for col, (value, _) in cells.items():
+            for col, value in cells.items():
+                if value is KEEP:
+                    continue
                 _put(values, row, col, value)
         while values and all(v is None for v in values[-1]):
             values.pop()
@@ -144,10 +146,11 @@ class PackageWorkbook:
             return
         if self._entry(sheet) is None:
             raise KeyError(sheet)
-        edits = self.edits.setdefault(sheet, SheetEdits())
-        for r, line in enumerate(values):
-            for c, value in enumerate(line):
-                edits.set(row + r, col + c, value)
+        edits = self.edits.setdefault(sheet, SheetEdits()).cells
+        for r, line in enumerate(values, start=row):
+            at = edits.setdefault(r, {})
+            for c, value in enumerate(line, start=col):
+                at[c] = value
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         if self.scratch is not None:

@@ -52,7 +52,7 @@ class _Save:
         self.xf_map: dict[int, int] = {}
         self.dxf_map: dict[int, int] = {}
         self.table_refs: dict[str, dict[str, str]] = {}
-        self.written: dict[int, set[str]] = {}  # sheetId -> cells given a value (for calcChain)
+        self.written: dict[int, SheetEdits] = {}  # sheetId -> its edits (for calcChain)
 
     def _styles(self) -> tuple[str, Styles]:
         for rel in relationships(self.rels_xml):
@@ -148,15 +148,12 @@ class _Save:
                     edits.set(r, c, value)
             self._state(entry, hidden)
         else:
-            for row, cells in book.edits.get(name, SheetEdits()).cells.items():
-                edits.cells[row] = dict(cells)
+            edits = book.edits.get(name) or edits
         if name in book.stand_ins:
             self._transplant(name, edits)
         self._selection(entry, edits)
         if edits.cells or edits.select or edits.unselect or edits.conditional_formats:
-            self.written[entry.sheet_id] = {
-                f"{column_letters(c)}{r}" for r, cells in edits.cells.items() for c, (v, _) in cells.items() if v is not KEEP
-            }
+            self.written[entry.sheet_id] = edits
             self.changes.replaced[entry.part] = self._patcher(entry.part, edits)
 
     def _state(self, entry, hidden: bool) -> None:
@@ -176,8 +173,7 @@ class _Save:
         for (row, col), cell in ws._cells.items():
             if cell.has_style and cell.style_id:
                 style = str(self.xf_map.get(cell.style_id, 0))
-                value = edits.cells.get(row, {}).get(col, (KEEP, None))[0]
-                edits.set(row, col, value, style)
+                edits.set(row, col, edits.cells.get(row, {}).get(col, KEEP), style)
 
     def _selection(self, entry, edits: SheetEdits) -> None:
         selected = self.book.selected
@@ -242,16 +238,21 @@ class _Save:
             (resolve(self.package.workbook_part, r["Target"]) for r in relationships(self.rels_xml) if r.get("Type", "").endswith("/calcChain")),
             None,
         )
-        if part is None or part not in self.package.names or not any(self.written.values()):
+        if part is None or part not in self.package.names or not self.written:
             return
         from plansync.workbook.package import attrs
+
+        cells = {
+            sheet_id: {f"{column_letters(c)}{r}" for r, line in edits.cells.items() for c, v in line.items() if v is not KEEP}
+            for sheet_id, edits in self.written.items()
+        }
 
         sheet = [0]
 
         def keep(match: re.Match) -> bytes:
             a = attrs(match.group())
             sheet[0] = int(a.get("i", sheet[0]))
-            if a.get("r") in self.written.get(sheet[0], ()):
+            if a.get("r") in cells.get(sheet[0], ()):
                 return b""
             # A missing i means "the sheet of the entry before", which may be the one just dropped.
             return match.group() if "i" in a else match.group()[:-2].rstrip() + b' i="%d"/>' % sheet[0]

@@ -49,14 +49,18 @@ _CHUNK = 1 << 22
 class SheetEdits:
     """What plansync changes in one worksheet part."""
 
-    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
-    """row -> col -> (value or KEEP, style index to force or None to keep the cell's own)."""
+    cells: dict[int, dict[int, Any]] = field(default_factory=dict)
+    """row -> col -> value (or KEEP); plain values, as a 100,000-row write holds 400,000 of them."""
+    styles: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, col) -> style index to force; cells not here keep their own (or get a date style)."""
     select: tuple[int, int] | None = None
     unselect: bool = False
     conditional_formats: list[bytes] = field(default_factory=list)
 
     def set(self, row: int, col: int, value: Any, style: str | None = None) -> None:
-        self.cells.setdefault(row, {})[col] = (value, style)
+        self.cells.setdefault(row, {})[col] = value
+        if style is not None:
+            self.styles[(row, col)] = style
 
     def bounds(self) -> tuple[int, int, int, int] | None:
         if not self.cells:
@@ -79,7 +83,7 @@ def patch_sheet(chunks: Iterator[bytes], write: Callable[[bytes], None], edits: 
     if open_tag.endswith(b"/>"):
         write(b"<sheetData>")
         for row in pending:
-            write(_new_row(row, edits.cells[row], style_for))
+            write(_new_row(row, edits, style_for))
         write(b"</sheetData>")
     else:
         write(open_tag)
@@ -99,23 +103,25 @@ def _copy_rows(reader: "_Reader", write, edits: SheetEdits, pending: list[int], 
         number = int(found.group(1)) if found else previous + 1
         previous = number
         while at < len(pending) and pending[at] < number:
-            write(_new_row(pending[at], edits.cells[pending[at]], style_for))
+            write(_new_row(pending[at], edits, style_for))
             at += 1
         if at < len(pending) and pending[at] == number:
-            write(_edited_row(element, number, edits.cells[number], style_for))
+            write(_edited_row(element, number, edits, style_for))
             at += 1
         else:
             write(element)
     for row in pending[at:]:
-        write(_new_row(row, edits.cells[row], style_for))
+        write(_new_row(row, edits, style_for))
 
 
-def _new_row(row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
-    body = b"".join(_cell(row, col, cells[col], None, style_for) for col in sorted(cells))
+def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
+    cells, styles = edits.cells[row], edits.styles
+    body = b"".join(_cell(row, col, cells[col], styles.get((row, col)), None, style_for) for col in sorted(cells))
     return b'<row r="%d">%s</row>' % (row, body) if body else b""
 
 
-def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
+def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
+    cells = edits.cells[row]
     end = element.find(b">")
     head = element[: end + 1]
     if head.endswith(b"/>"):
@@ -130,7 +136,7 @@ def _edited_row(element: bytes, row: int, cells: dict[int, tuple[Any, str | None
     cut = _tail_start(inner, min(cells))
     if cut is None:
         cut = 0
-    return head + inner[:cut] + _merge(inner[cut:], row, cells, style_for) + b"</row>"
+    return head + inner[:cut] + _merge(inner[cut:], row, cells, edits.styles, style_for) + b"</row>"
 
 
 def _tail_start(inner: bytes, first: int) -> int | None:
@@ -154,7 +160,7 @@ def _after(inner: bytes, start: int) -> int:
     return found.end() if found else len(inner)
 
 
-def _merge(inner: bytes, row: int, cells: dict[int, tuple[Any, str | None]], style_for: StyleFor) -> bytes:
+def _merge(inner: bytes, row: int, cells: dict[int, Any], styles: dict[tuple[int, int], str], style_for: StyleFor) -> bytes:
     out: list[bytes] = []
     last = 0
     previous = 0
@@ -165,12 +171,12 @@ def _merge(inner: bytes, row: int, cells: dict[int, tuple[Any, str | None]], sty
         col = _column(ref.group(1)) if ref else previous + 1
         previous = col
         for new in sorted(c for c in todo if c < col):
-            out.append(_cell(row, new, todo.pop(new), None, style_for))
+            out.append(_cell(row, new, todo.pop(new), styles.get((row, new)), None, style_for))
         out.append(inner[last : match.start()])
         last = match.end()
-        out.append(_cell(row, col, todo.pop(col), cell, style_for) if col in todo else cell)
+        out.append(_cell(row, col, todo.pop(col), styles.get((row, col)), cell, style_for) if col in todo else cell)
     for new in sorted(todo):
-        out.append(_cell(row, new, todo[new], None, style_for))
+        out.append(_cell(row, new, todo[new], styles.get((row, new)), None, style_for))
     out.append(inner[last:])
     return b"".join(out)
 
@@ -180,8 +186,7 @@ def _column(letters: bytes) -> int:
     return column_number(letters)
 
 
-def _cell(row: int, col: int, edit: tuple[Any, str | None], old: bytes | None, style_for: StyleFor) -> bytes:
-    value, forced = edit
+def _cell(row: int, col: int, value: Any, forced: str | None, old: bytes | None, style_for: StyleFor) -> bytes:
     present = None
     if old is not None:
         found = _STYLE.search(old, 0, old.find(b">"))
