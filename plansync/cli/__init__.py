@@ -6,12 +6,80 @@ one ``Error: ...`` line and its exit code; bad data is a report, not an error.
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from plansync import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command runs, so `plansync validate` does not pay
+    for the imports of sync, pull or the add-in (start-up time); listing commands imports them all.
+
+    Each command lives in the module of its own name (``plansync.cli.validate``); a command in a
+    module named otherwise is still found, through ``_registry``.
+    """
+
+    def get_command(self, ctx, cmd_name):
+        _load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        _load_all()
+        return super().list_commands(ctx)
+
+
+class _Commands(dict):
+    """``main.commands`` as click and the tests read it: complete whenever it is looked through."""
+
+    def __missing__(self, name):
+        _load(name)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name) -> bool:
+        _load(name)
+        return dict.__contains__(self, name)
+
+    def __iter__(self):
+        _load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        _load_all()
+        return dict.__len__(self)
+
+    def items(self):
+        _load_all()
+        return dict.items(self)
+
+    def keys(self):
+        _load_all()
+        return dict.keys(self)
+
+    def values(self):
+        _load_all()
+        return dict.values(self)
+
+
+def _load(name: str) -> None:
+    if dict.__contains__(main.commands, name):
+        return
+    if name.isidentifier():
+        try:
+            importlib.import_module(f"plansync.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"plansync.cli.{name}":
+                raise
+    if not dict.__contains__(main.commands, name):
+        _load_all()
+
+
+def _load_all() -> None:
+    importlib.import_module("plansync.cli._registry")
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plansync")
 def main() -> None:
     """Keep your improvement action plan in Excel: validate it, rate it (BRAG), sync it.
@@ -22,7 +90,8 @@ def main() -> None:
     """
 
 
-# Command modules register themselves on ``main`` when imported.
-from plansync.cli import _registry  # noqa: E402,F401
+# Command modules register themselves on ``main`` when imported (plansync.cli._registry lists
+# them); they are imported when their command is asked for, see _LazyGroup.
+main.commands = _Commands(main.commands)
 
 __all__ = ["main"]
