@@ -159,3 +159,24 @@ def test_a_temporary_file_left_by_a_killed_save_is_removed_by_the_next_run(tmp_p
     book.write_range("Sheet", 2, 1, [["1.1"]])
     book.save()
     assert ["plan.xlsx", alive.name] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_a_sheet_plansync_cannot_patch_is_refused_and_the_workbook_left_as_it_was(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Ref"])
+    wb.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {i.filename: source.read(i) for i in source.infolist()}
+    # A worksheet written with a namespace prefix (x:sheetData): valid, but not what plansync patches.
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb"<(/?)sheetData", rb"<\1x:sheetData", parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    book = PackageWorkbook.open(path, write=True)
+    book.write_range("Sheet", 2, 1, [["1.1"]])
+    with pytest.raises(WorkbookUnreadable, match="holds a part plansync cannot keep safely .*Nothing was changed"):
+        book.save()
+    assert before == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert ["plan.xlsx"] == [p.name for p in tmp_path.iterdir()]

@@ -104,6 +104,7 @@ class Package:
             self._refuse_what_we_cannot_keep()
             self.workbook_part = self._workbook_part()
             self.workbook_rels_part = rels_part(self.workbook_part)
+            self._refuse_strict()
             self.sheets = self._sheets()
         except zipfile.BadZipFile as exc:
             raise WorkbookUnreadable(
@@ -133,6 +134,16 @@ class Package:
                     "then run the command again.",
                     path=str(self.path),
                 )
+
+    def _refuse_strict(self) -> None:
+        head = self.read(self.workbook_part)[:2000]
+        if b"purl.oclc.org/ooxml" in head:
+            raise WorkbookUnreadable(
+                f"{self.path.name} is saved as 'Strict Open XML Spreadsheet', which plansync cannot edit without "
+                "risking your workbook. Nothing was changed. Open it in Excel, save it as 'Excel Workbook (*.xlsx)', "
+                "then run the command again.",
+                path=str(self.path),
+            )
 
     def _workbook_part(self) -> str:
         for rel in relationships(self.read("_rels/.rels")):

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import xml.etree.ElementTree as ET
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from plansync.errors import WorkbookUnreadable
 from plansync.workbook.cell_xml import column_letters, is_date
 from plansync.workbook.package import WORKSHEET_CONTENT, WORKSHEET_TYPE, Changes, Package, relationships, rels_part, resolve
 from plansync.workbook.package_parts import (
@@ -269,6 +272,14 @@ def write_package(book, temp: Path) -> None:
     try:
         changes = _Save(book, package).run()
         package.write(temp, changes)
+    except (ValueError, KeyError, zipfile.BadZipFile, ET.ParseError) as exc:
+        # Only the temporary file was written; the caller deletes it and the workbook is untouched.
+        raise WorkbookUnreadable(
+            f"{book.path.name} holds a part plansync cannot keep safely ({exc}). Nothing was changed. "
+            "Open the workbook in Excel, save it again as 'Excel Workbook (*.xlsx)', then run the command again; "
+            "if it still fails, please report it with the workbook.",
+            path=str(book.path),
+        ) from exc
     finally:
         package.close()
 
