@@ -180,3 +180,16 @@ def test_a_sheet_plansync_cannot_patch_is_refused_and_the_workbook_left_as_it_wa
         book.save()
     assert before == hashlib.sha256(path.read_bytes()).hexdigest()
     assert ["plan.xlsx"] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_a_sheet_formatted_through_wb_and_then_replaced_keeps_its_name(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["old summary"])
+    wb.save(path)
+    book = PackageWorkbook.open(path, write=True)
+    book.wb["Summary"]  # a stand-in, as a command formatting the sheet gets
+    book.replace_sheet("Summary", [["new summary"]])
+    book.save()
+    assert [("Summary", [["new summary"]])] == [(g.name, g.values) for g in read_grids(path)]

@@ -154,9 +154,8 @@ class PackageWorkbook:
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         if self.scratch is not None:
-            ws = self.scratch[name] if name in self.scratch.sheetnames and name not in self.stand_ins else None
-            if ws is not None:
-                self.scratch.remove(ws)
+            if name in self.scratch.sheetnames:  # plansync's earlier version, or a stand-in: replaced whole
+                self.scratch.remove(self.scratch[name])
             self.stand_ins.discard(name)
             ws = self.scratch.create_sheet(name)
             ws.sheet_state = "hidden" if hidden else "visible"
