@@ -193,3 +193,25 @@ def test_a_sheet_formatted_through_wb_and_then_replaced_keeps_its_name(tmp_path)
     book.replace_sheet("Summary", [["new summary"]])
     book.save()
     assert [("Summary", [["new summary"]])] == [(g.name, g.values) for g in read_grids(path)]
+
+
+def test_adopts_new_headings_look_like_the_teams_heading_beside_them(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from plansync.cli import main
+
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Action", "Lead", "Target date", "Status"])
+    ws.append(["1.1", "Audit case files", "Jo Bloggs", "July 2022", "On track"])
+    for cell in ws[1]:
+        cell.font = openpyxl.styles.Font(bold=True, color="FFFFFF")
+        cell.fill = openpyxl.styles.PatternFill("solid", start_color="1F4E79")
+    wb.save(path)
+    assert 0 == CliRunner().invoke(main, ["adopt", str(path)]).exit_code
+    ws = openpyxl.load_workbook(path).active
+    headings = {c.value: c for c in ws[1] if c.value}
+    assert {"Due", "RAG", "Overdue", "Days overdue"} <= set(headings)
+    assert {(True, "001F4E79")} == {(headings[h].font.b, headings[h].fill.fgColor.rgb) for h in ("Due", "RAG", "Overdue", "Days overdue")}

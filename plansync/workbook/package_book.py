@@ -208,6 +208,25 @@ class PackageWorkbook:
             self.own.clear()
         return self.scratch
 
+    def copy_cell_style(self, sheet: str, source: tuple[int, int], targets: list[tuple[int, int]]) -> None:
+        """Give ``targets`` the style of the ``source`` cell (new header cells look like the team's own)."""
+        entry = self._entry(sheet)
+        if entry is None or sheet in self.own or self._in_scratch(sheet):
+            return
+        from plansync.workbook.sheet_patch import cell_style
+
+        package = Package(self.path)
+        try:
+            with package.zip.open(entry.part) as handle:
+                style = cell_style(handle, *source)
+        finally:
+            package.close()
+        if style is None:
+            return
+        edits = self.edits.setdefault(sheet, SheetEdits())
+        for row, col in targets:
+            edits.set(row, col, edits.cells.get(row, {}).get(col, KEEP), style)
+
     def tables_of(self, name: str) -> list[tuple[str, str, str, list[str]]]:
         """The Excel tables on one of the team's sheets: (part, display name, range, column names)."""
         from plansync.workbook.package import attrs, relationships, rels_part, resolve

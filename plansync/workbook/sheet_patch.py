@@ -328,9 +328,32 @@ class _Reader:
         return b"".join(parts)
 
 
+def cell_style(handle, row: int, col: int) -> str | None:
+    """The style index of one cell, reading the sheet only as far as that cell's row."""
+    reader = _Reader(read_chunks(handle, 1 << 16))
+    reader.until(b"<sheetData")
+    if reader.tag().endswith(b"/>"):
+        return None
+    previous = 0
+    while (element := reader.element(_ROW, b"</sheetData>")) is not None:
+        found = _ROW_NUMBER.search(element, 0, element.find(b">"))
+        number = int(found.group(1)) if found else previous + 1
+        previous = number
+        if number > row:
+            return None
+        if number == row:
+            for cell in _CELL.findall(element):
+                ref = _CELL_REF.search(cell, 0, cell.find(b">"))
+                if ref and _column(ref.group(1)) == col:
+                    style = _STYLE.search(cell, 0, cell.find(b">"))
+                    return style.group(1).decode() if style and style.group(1) != b"0" else None
+            return None
+    return None
+
+
 def read_chunks(handle, size: int = _CHUNK) -> Iterator[bytes]:
     while chunk := handle.read(size):
         yield chunk
 
 
-__all__ = sorted(["KEEP", "SheetEdits", "patch_sheet", "read_chunks"])
+__all__ = sorted(["KEEP", "SheetEdits", "cell_style", "patch_sheet", "read_chunks"])
