@@ -11,6 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plansync.errors import WorkbookUnreadable
 from plansync.workbook.calamine_reader import read_grids
@@ -215,3 +217,35 @@ def test_adopts_new_headings_look_like_the_teams_heading_beside_them(tmp_path, m
     headings = {c.value: c for c in ws[1] if c.value}
     assert {"Due", "RAG", "Overdue", "Days overdue"} <= set(headings)
     assert {(True, "001F4E79")} == {(headings[h].font.b, headings[h].fill.fgColor.rgb) for h in ("Due", "RAG", "Overdue", "Days overdue")}
+
+
+@given(
+    existing=st.dictionaries(st.integers(1, 12), st.sampled_from([None, "1", "7"]), max_size=8),
+    written=st.dictionaries(st.integers(1, 12), st.sampled_from(["Red", 3, None, datetime(2022, 7, 31)]), min_size=1, max_size=5),
+)
+def test_the_quick_path_for_plansyncs_columns_gives_what_the_careful_path_gives(existing, written):
+    from plansync.workbook import sheet_patch
+
+    def cell(col, style):
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{sheet_patch.column_letters(col)}4"{s}><v>{col}</v></c>'.encode()
+
+    inner = b"".join(cell(col, existing[col]) for col in sorted(existing))
+    style_for = lambda present, value: "9" if isinstance(value, datetime) else present  # noqa: E731
+    quick = sheet_patch._fast_row(inner, 4, dict(written), {}, style_for)
+    careful = sheet_patch._merge(inner, 4, dict(written), {}, style_for)
+    assert quick is None or quick == careful
+    if not existing or max(existing) < min(written):
+        assert quick is not None  # plansync's columns after the team's: always the quick path
+
+
+def test_pandas_missing_values_are_empty_cells_and_numpy_numbers_are_numbers():
+    import numpy as np
+    import pandas as pd
+
+    from plansync.workbook.cell_xml import cell_xml
+
+    assert [b""] * 4 == [cell_xml("A1", v, None) for v in (None, pd.NA, pd.NaT, np.nan)]
+    assert b'<c r="A1" s="3"/>' == cell_xml("A1", pd.NA, "3")  # the cell keeps its format
+    assert [b'<c r="B2"><v>5</v></c>', b'<c r="B2"><v>2.5</v></c>'] == [cell_xml("B2", v, None) for v in (np.int64(5), np.float64(2.5))]
+    assert b'<c r="C3"><v>44773</v></c>' == cell_xml("C3", pd.Timestamp("2022-07-31"), None)

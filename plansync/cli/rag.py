@@ -55,8 +55,7 @@ def rag_command(path: Path, today, as_json: bool) -> None:
     if result.actions.empty:
         click.echo("No actions to rate yet: type your actions on the plan's sheet, then run this again.")
         return
-    for line in render_table(result):
-        click.echo(line)
+    click.echo("\n".join(render_table(result)))  # one write: click flushes after every echo
     click.echo("")
     click.echo(summary_line(result))
     click.echo(f"Written to {result.written}.")

@@ -56,8 +56,7 @@ def validate_command(path: Path, as_json: bool) -> None:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         if not result.issues.empty:
-            for line in render_table(result.issues):
-                click.echo(line)
+            click.echo("\n".join(render_table(result.issues)))  # one write: click flushes after every echo
             click.echo("")
         click.echo(summary_line(result.rows, result.issues))
     if not result.ok:

@@ -13,6 +13,7 @@ Excel's rules we follow (ECMA-376 Part 1, 18.3.1.4 and 18.3.1.96):
 
 from __future__ import annotations
 
+import numbers
 import re
 from functools import lru_cache
 from datetime import date, datetime, time
@@ -66,24 +67,40 @@ def is_date(value: Any) -> bool:
 
 def cell_xml(ref: str, value: Any, style: str | None) -> bytes:
     """The ``<c>`` element holding ``value`` (None gives an empty cell that keeps its style, or nothing)."""
-    s = f' s="{style}"' if style not in (None, "0") else ""
-    if value is None or value == "":
+    s = f' s="{style}"' if style is not None and style != "0" else ""
+    kind = type(value)
+    if kind is str and value:
+        text = escape_text(value)
+        space = ' xml:space="preserve"' if text[0] in _SPACES or text[-1] in _SPACES or "\n" in text else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'.encode("utf-8")
+    if value is None or kind is str or _missing(value):
         return f'<c r="{ref}"{s}/>'.encode() if s else b""
-    if isinstance(value, bool):
+    if kind is bool or isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'.encode()
-    if isinstance(value, (int, float)):
-        if value != value or value in (float("inf"), float("-inf")):
+    if kind is int or kind is float or isinstance(value, (numbers.Integral, numbers.Real)):
+        if value in (float("inf"), float("-inf")):
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'.encode()
         return f'<c r="{ref}"{s}><v>{_number(value)}</v></c>'.encode()
-    if is_date(value):
+    if isinstance(value, (date, datetime)):
         return f'<c r="{ref}"{s}><v>{_number(date_serial(value))}</v></c>'.encode()
-    text = escape_text(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'.encode("utf-8")
+    return cell_xml(ref, str(value), style)
+
+
+_SPACES = " \t\r\n"
+
+
+def _missing(value: Any) -> bool:
+    """NaN, NaT and pandas' NA: an empty cell (NA refuses to say whether it equals itself)."""
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 def _number(value: float | int) -> str:
-    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, numbers.Integral) or float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
 

@@ -25,6 +25,7 @@ _ROW = re.compile(rb"<row\b[^>]*?/>|<row\b[^>]*>.*?</row>", re.S)
 _CELL = re.compile(rb"<c\b[^>]*?/>|<c\b[^>]*>.*?</c>", re.S)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_TAIL_CELL = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>.*?</c>)', re.S)
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
 _VALUE = re.compile(rb"<v>(.*?)</v>|<is>.*?</is>", re.S)
@@ -129,14 +130,72 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
         inner = b""
     else:
         inner = element[end + 1 : -len(b"</row>")]
-    # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
-    head = _SPANS.sub(b"", head)
+    if b"spans" in head:
+        # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
+        head = _SPANS.sub(b"", head)
+    fast = _fast_row(inner, row, cells, edits.styles, style_for)
+    if fast is not None:
+        return head + fast + b"</row>"
     # Only the cells from the first edited column on are parsed: plansync's columns are usually the
     # last ones, so a 100,000-row sheet costs a few cells per row, not every cell.
     cut = _tail_start(inner, min(cells))
     if cut is None:
         cut = 0
     return head + inner[:cut] + _merge(inner[cut:], row, cells, edits.styles, style_for) + b"</row>"
+
+
+def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor) -> bytes | None:
+    """The row's cells when plansync's columns are its last ones (the usual case), else None.
+
+    Finds where plansync's first column begins with one search for its reference (or after the
+    row's last cell), and rebuilds only the cells from there, keeping each one's own style.
+    """
+    cols = sorted(cells)
+    if any(cells[c] is KEEP for c in cols):
+        return None  # style-only edits keep the cell's value: the careful path
+    first = cols[0]
+    cut = inner.find(b'<c r="%s%d"' % (column_letters(first).encode(), row))
+    if cut < 0:
+        last = inner.rfind(b'<c r="')
+        if last < 0:
+            return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for)
+        ref = _CELL_REF.match(inner, last + 3)
+        if ref is None or _column(ref.group(1)) >= first:
+            return None
+        cut = _after(inner, last)
+    old_styles: dict[int, str | None] = {}
+    pos, size = cut, len(inner)
+    while pos < size:
+        # Each cell of the tail by byte searches (a regex over every cell of 100,000 rows costs seconds).
+        if not inner.startswith(b'<c r="', pos):
+            return None
+        tag_end = inner.find(b">", pos)
+        digits = pos + 6
+        while digits < tag_end and 65 <= inner[digits] <= 90:
+            digits += 1
+        col = _column(inner[pos + 6 : digits])
+        if col not in cells or digits == pos + 6:
+            return None  # a cell of the team's among plansync's: the careful path
+        style_at = inner.find(b' s="', pos, tag_end)
+        old_styles[col] = inner[style_at + 4 : inner.find(b'"', style_at + 4)].decode() if style_at >= 0 else None
+        if inner[tag_end - 1] == 47:  # "/": <c .../>
+            pos = tag_end + 1
+        else:
+            close = inner.find(b"</c>", tag_end)
+            if close < 0:
+                return None
+            pos = close + 4
+    return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for)
+
+
+def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor) -> bytes:
+    out = []
+    for col in cols:
+        value = cells[col]
+        forced = styles.get((row, col)) if styles else None
+        style = forced if forced is not None else style_for(old_styles.get(col), value)
+        out.append(cell_xml(f"{column_letters(col)}{row}", value, style))
+    return b"".join(out)
 
 
 def _tail_start(inner: bytes, first: int) -> int | None:
@@ -156,8 +215,13 @@ def _tail_start(inner: bytes, first: int) -> int | None:
 
 def _after(inner: bytes, start: int) -> int:
     """The end of the cell starting at ``start``."""
-    found = _CELL.match(inner, start)
-    return found.end() if found else len(inner)
+    tag_end = inner.find(b">", start)
+    if tag_end < 0:
+        return len(inner)
+    if inner[tag_end - 1] == 47:  # "/": <c .../>
+        return tag_end + 1
+    close = inner.find(b"</c>", tag_end)
+    return close + 4 if close >= 0 else len(inner)
 
 
 def _merge(inner: bytes, row: int, cells: dict[int, Any], styles: dict[tuple[int, int], str], style_for: StyleFor) -> bytes:
@@ -270,6 +334,17 @@ def _insert_conditional_formats(tail: bytes, formats: list[bytes]) -> bytes:
     return tail[:at] + b"".join(new) + tail[at:]
 
 
+def _row_end(buffer: bytes, start: int) -> int:
+    """The end of the <row> element at ``start``, or -1 when the buffer holds only part of it."""
+    tag_end = buffer.find(b">", start)
+    if tag_end < 0:
+        return -1
+    if buffer[tag_end - 1] == 47:  # "/": an empty <row .../>
+        return tag_end + 1
+    close = buffer.find(b"</row>", tag_end)
+    return close + 6 if close >= 0 else -1
+
+
 class _Reader:
     """Bytes from chunks, handed out as whole elements."""
 
@@ -305,18 +380,25 @@ class _Reader:
         return out
 
     def element(self, pattern: re.Pattern, closing: bytes) -> bytes | None:
-        """The next element matching ``pattern``, or None (and ``closing`` consumed) at the end."""
+        """The next element matching ``pattern``, or None (and ``closing`` consumed) at the end.
+
+        Rows (the 100,000 of a big plan) are found with two byte searches; anything else by ``pattern``.
+        """
         while True:
+            buffer = self.buffer
             start = self.pos
-            while start < len(self.buffer) and self.buffer[start] in b" \t\r\n":
+            while start < len(buffer) and buffer[start] in b" \t\r\n":
                 start += 1
-            if self.buffer.startswith(closing, start):
+            if buffer.startswith(closing, start):
                 self.pos = start + len(closing)
                 return None
-            found = pattern.match(self.buffer, start)
-            if found is not None and (found.end() < len(self.buffer) or self.done):
-                self.pos = found.end()
-                return self.buffer[start : found.end()]
+            end = _row_end(buffer, start) if buffer.startswith(b"<row", start) else -1
+            if end < 0 and not buffer.startswith(b"<row", start):
+                found = pattern.match(buffer, start)
+                end = found.end() if found is not None else -1
+            if end >= 0:
+                self.pos = end
+                return buffer[start:end]
             if not self._more():
                 raise ValueError("the worksheet's rows end unexpectedly")
 
