@@ -18,7 +18,7 @@ from typing import Any
 
 from plansync.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_writable, clean_stale_temps
-from plansync.workbook.package import Package, SheetEntry
+from plansync.workbook.package import Package, SheetEntry, attrs, relationships, rels_part, resolve
 from plansync.workbook.sheet_patch import KEEP, SheetEdits
 from validation.grid import Grid, SheetGrid
 
@@ -229,8 +229,6 @@ class PackageWorkbook:
 
     def tables_of(self, name: str) -> list[tuple[str, str, str, list[str]]]:
         """The Excel tables on one of the team's sheets: (part, display name, range, column names)."""
-        from plansync.workbook.package import attrs, relationships, rels_part, resolve
-
         entry = self._entry(name)
         if entry is None:
             return []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from plansync.errors import WorkbookUnreadable
 from plansync.workbook.cell_xml import column_letters, is_date
-from plansync.workbook.package import WORKSHEET_CONTENT, WORKSHEET_TYPE, Changes, Package, relationships, rels_part, resolve
+from plansync.workbook.package import WORKSHEET_CONTENT, WORKSHEET_TYPE, Changes, Package, attrs, relationships, rels_part, resolve
 from plansync.workbook.package_parts import (
     Scratch, add_override, add_relationship, add_sheet_tag, remove_overrides, remove_relationship, remove_sheet_tag,
     set_active_tab, set_sheet_state, sheet_xml, unused_name, unused_rid,
@@ -119,8 +119,6 @@ class _Save:
         index = int(found.group(1)) if found else 0
         if index >= len(tags):
             return None
-        from plansync.workbook.package import attrs
-
         return attrs(tags[index]).get("name")
 
     def _remove(self, entry) -> None:
@@ -223,8 +221,6 @@ class _Save:
         self.book_xml = add_sheet_tag(self.book_xml, name, max(ids, default=0) + 1, rid, hidden)
 
     def _active_tab(self, name: str | None) -> None:
-        from plansync.workbook.package import attrs
-
         tags = [attrs(t) for t in self._tags()]
         names = [t.get("name") for t in tags]
         visible = [i for i, t in enumerate(tags) if t.get("state", "visible") == "visible"]
@@ -243,8 +239,6 @@ class _Save:
         )
         if part is None or part not in self.package.names or not self.written:
             return
-        from plansync.workbook.package import attrs
-
         cells = {
             sheet_id: {f"{column_letters(c)}{r}" for r, line in edits.cells.items() for c, v in line.items() if v is not KEEP}
             for sheet_id, edits in self.written.items()

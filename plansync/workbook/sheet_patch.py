@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from plansync.workbook.cell_xml import cell_xml, column_letters, column_number
+from plansync.workbook.sheet_stream import Reader as _Reader
+from plansync.workbook.sheet_stream import read_chunks
 
 KEEP = object()
 """A cell edit that changes only the style and keeps the value."""
@@ -43,7 +45,6 @@ _AFTER_CF = (
     b"drawing", b"legacyDrawing", b"legacyDrawingHF", b"picture", b"oleObjects", b"controls",
     b"webPublishItems", b"tableParts", b"extLst",
 )
-_CHUNK = 1 << 22
 
 
 @dataclass
@@ -334,82 +335,6 @@ def _insert_conditional_formats(tail: bytes, formats: list[bytes]) -> bytes:
     return tail[:at] + b"".join(new) + tail[at:]
 
 
-def _row_end(buffer: bytes, start: int) -> int:
-    """The end of the <row> element at ``start``, or -1 when the buffer holds only part of it."""
-    tag_end = buffer.find(b">", start)
-    if tag_end < 0:
-        return -1
-    if buffer[tag_end - 1] == 47:  # "/": an empty <row .../>
-        return tag_end + 1
-    close = buffer.find(b"</row>", tag_end)
-    return close + 6 if close >= 0 else -1
-
-
-class _Reader:
-    """Bytes from chunks, handed out as whole elements."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self.chunks = chunks
-        self.buffer = b""
-        self.pos = 0
-        self.done = False
-
-    def _more(self) -> bool:
-        if self.done:
-            return False
-        chunk = next(self.chunks, b"")
-        if not chunk:
-            self.done = True
-            return False
-        self.buffer = self.buffer[self.pos :] + chunk
-        self.pos = 0
-        return True
-
-    def until(self, marker: bytes) -> bytes:
-        while (at := self.buffer.find(marker, self.pos)) < 0:
-            if not self._more():
-                raise ValueError(f"no {marker.decode()} in the worksheet")
-        out, self.pos = self.buffer[self.pos : at], at
-        return out
-
-    def tag(self) -> bytes:
-        while (end := self.buffer.find(b">", self.pos)) < 0:
-            if not self._more():
-                raise ValueError("the worksheet ends inside a tag")
-        out, self.pos = self.buffer[self.pos : end + 1], end + 1
-        return out
-
-    def element(self, pattern: re.Pattern, closing: bytes) -> bytes | None:
-        """The next element matching ``pattern``, or None (and ``closing`` consumed) at the end.
-
-        Rows (the 100,000 of a big plan) are found with two byte searches; anything else by ``pattern``.
-        """
-        while True:
-            buffer = self.buffer
-            start = self.pos
-            while start < len(buffer) and buffer[start] in b" \t\r\n":
-                start += 1
-            if buffer.startswith(closing, start):
-                self.pos = start + len(closing)
-                return None
-            end = _row_end(buffer, start) if buffer.startswith(b"<row", start) else -1
-            if end < 0 and not buffer.startswith(b"<row", start):
-                found = pattern.match(buffer, start)
-                end = found.end() if found is not None else -1
-            if end >= 0:
-                self.pos = end
-                return buffer[start:end]
-            if not self._more():
-                raise ValueError("the worksheet's rows end unexpectedly")
-
-    def rest(self) -> bytes:
-        parts = [self.buffer[self.pos :]]
-        for chunk in self.chunks:
-            parts.append(chunk)
-        self.buffer, self.pos, self.done = b"", 0, True
-        return b"".join(parts)
-
-
 def cell_style(handle, row: int, col: int) -> str | None:
     """The style index of one cell, reading the sheet only as far as that cell's row."""
     reader = _Reader(read_chunks(handle, 1 << 16))
@@ -431,11 +356,6 @@ def cell_style(handle, row: int, col: int) -> str | None:
                     return style.group(1).decode() if style and style.group(1) != b"0" else None
             return None
     return None
-
-
-def read_chunks(handle, size: int = _CHUNK) -> Iterator[bytes]:
-    while chunk := handle.read(size):
-        yield chunk
 
 
 __all__ = sorted(["KEEP", "SheetEdits", "cell_style", "patch_sheet", "read_chunks"])
