@@ -249,3 +249,16 @@ def test_pandas_missing_values_are_empty_cells_and_numpy_numbers_are_numbers():
     assert b'<c r="A1" s="3"/>' == cell_xml("A1", pd.NA, "3")  # the cell keeps its format
     assert [b'<c r="B2"><v>5</v></c>', b'<c r="B2"><v>2.5</v></c>'] == [cell_xml("B2", v, None) for v in (np.int64(5), np.float64(2.5))]
     assert b'<c r="C3"><v>44773</v></c>' == cell_xml("C3", pd.Timestamp("2022-07-31"), None)
+
+
+def test_the_one_list_of_what_plansync_owns_names_the_sheets_the_commands_write():
+    from plansync.bookkeeping import META_SHEET
+    from plansync.sync_sheets import CONFLICTS_SHEET
+    from plansync.workbook.owned import COMPUTED_COLUMNS, OWN_SHEETS, SETTINGS_SHEET
+    from validation.fields import COMPUTED
+    from validation.settings import SETTINGS_SHEET as SETTINGS
+    from workbook_templates.consolidated import CONSOLIDATED_SHEET
+    from workbook_templates.template import ISSUES_SHEET, SUMMARY_SHEET
+
+    assert {ISSUES_SHEET, SUMMARY_SHEET, CONFLICTS_SHEET, CONSOLIDATED_SHEET, META_SHEET} == set(OWN_SHEETS)
+    assert (SETTINGS, tuple(f.label for f in COMPUTED)) == (SETTINGS_SHEET, COMPUTED_COLUMNS)
