@@ -71,7 +71,7 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
     shared: dict = {}
     keep = shared.setdefault
     for i, row in enumerate(values):
-        values[i] = [keep(v, v) if type(v) is str and v else _shared(_value(v), keep) for v in row]
+        values[i] = [(keep(v, v) if v else None) if type(v) is str else _shared(_value(v), keep) for v in row]
     while values and all(v is None for v in values[-1]):
         values.pop()
     merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]

@@ -196,6 +196,9 @@ class Package:
                 if name in changes.replaced:
                     content = changes.replaced[name]
                     fresh.compress_type = zipfile.ZIP_DEFLATED
+                    # A rewritten sheet can be tens of megabytes: the fastest deflate level costs a
+                    # third of the default's time for a file a little larger.
+                    fresh._compresslevel = 1
                     with out.open(fresh, "w") as sink:
                         if isinstance(content, bytes):
                             sink.write(content)

@@ -189,13 +189,34 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for)
 
 
+_CELL_CACHE: dict = {}
+
+
 def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor) -> bytes:
+    """Cells from their values; a value written before in the same column and style reuses its XML.
+
+    Big plans repeat few values in plansync's columns (four RAG words, Yes/No, a few hundred dates),
+    so most cells cost one dictionary lookup instead of escaping and formatting.
+    """
     out = []
+    cache = _CELL_CACHE
+    suffix_row = str(row).encode()
     for col in cols:
         value = cells[col]
         forced = styles.get((row, col)) if styles else None
         style = forced if forced is not None else style_for(old_styles.get(col), value)
-        out.append(cell_xml(f"{column_letters(col)}{row}", value, style))
+        key = (type(value), value, style)
+        try:
+            tail = cache.get(key)
+        except TypeError:  # an unhashable value: no reuse
+            tail, key = None, None
+        if tail is None:
+            xml = cell_xml("", value, style)
+            tail = xml[len(b'<c r="') :] if xml else b""
+            if key is not None and len(cache) < 100_000:
+                cache[key] = tail
+        if tail:
+            out.append(b'<c r="' + column_letters(col).encode() + suffix_row + tail)
     return b"".join(out)
 
 
