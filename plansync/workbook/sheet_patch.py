@@ -27,7 +27,7 @@ _ROW = re.compile(rb"<row\b[^>]*?/>|<row\b[^>]*>.*?</row>", re.S)
 _CELL = re.compile(rb"<c\b[^>]*?/>|<c\b[^>]*>.*?</c>", re.S)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_TAIL_CELL = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>.*?</c>)', re.S)
+_START_TAG = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*)>')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
 _VALUE = re.compile(rb"<v>(.*?)</v>|<is>.*?</is>", re.S)
@@ -59,8 +59,13 @@ class SheetEdits:
     unselect: bool = False
     conditional_formats: list[bytes] = field(default_factory=list)
 
+    keeps: bool = False
+    """Whether any edit is style-only (KEEP): only then must rows be checked for it."""
+
     def set(self, row: int, col: int, value: Any, style: str | None = None) -> None:
         self.cells.setdefault(row, {})[col] = value
+        if value is KEEP:
+            self.keeps = True
         if style is not None:
             self.styles[(row, col)] = style
 
@@ -101,8 +106,11 @@ def _copy_rows(reader: "_Reader", write, edits: SheetEdits, pending: list[int], 
         element = reader.element(_ROW, b"</sheetData>")
         if element is None:
             break
-        found = _ROW_NUMBER.search(element, 0, element.find(b">"))
-        number = int(found.group(1)) if found else previous + 1
+        if element.startswith(b'<row r="'):  # as Excel and most writers put it: no regex needed
+            number = int(element[8 : element.find(b'"', 8)])
+        else:
+            found = _ROW_NUMBER.search(element, 0, element.find(b">"))
+            number = int(found.group(1)) if found else previous + 1
         previous = number
         while at < len(pending) and pending[at] < number:
             write(_new_row(pending[at], edits, style_for))
@@ -134,7 +142,7 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     if b"spans" in head:
         # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
         head = _SPANS.sub(b"", head)
-    fast = _fast_row(inner, row, cells, edits.styles, style_for)
+    fast = None if edits.keeps and any(v is KEEP for v in cells.values()) else _fast_row(inner, row, cells, edits.styles, style_for)
     if fast is not None:
         return head + fast + b"</row>"
     # Only the cells from the first edited column on are parsed: plansync's columns are usually the
@@ -151,9 +159,7 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     Finds where plansync's first column begins with one search for its reference (or after the
     row's last cell), and rebuilds only the cells from there, keeping each one's own style.
     """
-    cols = sorted(cells)
-    if any(cells[c] is KEEP for c in cols):
-        return None  # style-only edits keep the cell's value: the careful path
+    cols = sorted(cells)  # the caller sends style-only (KEEP) edits down the careful path
     first = cols[0]
     cut = inner.find(b'<c r="%s%d"' % (column_letters(first).encode(), row))
     if cut < 0:
@@ -167,22 +173,20 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     old_styles: dict[int, str | None] = {}
     pos, size = cut, len(inner)
     while pos < size:
-        # Each cell of the tail by byte searches (a regex over every cell of 100,000 rows costs seconds).
-        if not inner.startswith(b'<c r="', pos):
+        # Each cell of the tail from its start tag (a regex over whole cells of 100,000 rows costs seconds).
+        tag = _START_TAG.match(inner, pos)
+        if tag is None:
             return None
-        tag_end = inner.find(b">", pos)
-        digits = pos + 6
-        while digits < tag_end and 65 <= inner[digits] <= 90:
-            digits += 1
-        col = _column(inner[pos + 6 : digits])
-        if col not in cells or digits == pos + 6:
+        col = _column(tag.group(1))
+        if col not in cells:
             return None  # a cell of the team's among plansync's: the careful path
-        style_at = inner.find(b' s="', pos, tag_end)
-        old_styles[col] = inner[style_at + 4 : inner.find(b'"', style_at + 4)].decode() if style_at >= 0 else None
-        if inner[tag_end - 1] == 47:  # "/": <c .../>
-            pos = tag_end + 1
+        attributes = tag.group(2)
+        style_at = attributes.find(b' s="')
+        old_styles[col] = attributes[style_at + 4 : attributes.find(b'"', style_at + 4)].decode() if style_at >= 0 else None
+        if attributes.endswith(b"/"):  # <c .../>
+            pos = tag.end()
         else:
-            close = inner.find(b"</c>", tag_end)
+            close = inner.find(b"</c>", tag.end())
             if close < 0:
                 return None
             pos = close + 4
@@ -216,7 +220,7 @@ def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[in
             if key is not None and len(cache) < 100_000:
                 cache[key] = tail
         if tail:
-            out.append(b'<c r="' + column_letters(col).encode() + suffix_row + tail)
+            out.append(_ref_start(col) + suffix_row + tail)
     return b"".join(out)
 
 
@@ -265,6 +269,11 @@ def _merge(inner: bytes, row: int, cells: dict[int, Any], styles: dict[tuple[int
         out.append(_cell(row, new, todo[new], styles.get((row, new)), None, style_for))
     out.append(inner[last:])
     return b"".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _ref_start(col: int) -> bytes:
+    return b'<c r="' + column_letters(col).encode()
 
 
 @lru_cache(maxsize=4096)
