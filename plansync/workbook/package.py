@@ -198,7 +198,10 @@ class Package:
                     fresh.compress_type = zipfile.ZIP_DEFLATED
                     # A rewritten sheet can be tens of megabytes: the fastest deflate level costs a
                     # third of the default's time for a file a little larger.
-                    fresh._compresslevel = 1
+                    if hasattr(fresh, "compress_level"):  # Python 3.13 names it publicly
+                        fresh.compress_level = 1
+                    else:
+                        fresh._compresslevel = 1
                     with out.open(fresh, "w") as sink:
                         if isinstance(content, bytes):
                             sink.write(content)
