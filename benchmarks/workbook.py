@@ -1,22 +1,29 @@
-"""How long the file path takes for `plansync validate` and `plansync rag` on a large plan.
+"""How long `plansync validate` and `plansync rag` take on big plans, end to end as a person runs them.
 
-Builds a tracker workbook with N actions (default 10,000) from the template, then times, in the
-same run:
+For plans of 1,000, 10,000 and 100,000 actions (or the sizes given), in one run on this machine:
 
-- baseline: openpyxl alone loading and saving that workbook (the floor for any file-based command);
-- validate: open + load plan + validate + Issues sheet + atomic save;
-- rag: open + load plan + BRAG + one bulk write + atomic save.
+- baseline: a fresh Python process loading the workbook with openpyxl and saving it (what every
+  command cost when plansync saved through openpyxl, and the floor of any openpyxl-based save);
+- validate / rag: the `plansync` command in a fresh process (start-up, imports, read, check or rate,
+  write the Issues sheet or the computed columns, atomic save), on its own copy of the plan;
+- start-up: `plansync --help` (imports every command) and `plansync validate --help` (imports
+  what validate needs), to show what of each figure is Python and imports.
 
-and prints each with its ratio to the baseline (plansync's overhead over bare openpyxl I/O).
+Each figure is wall-clock seconds and the peak memory (max RSS) of that process, and each command
+is shown as a ratio to the baseline. The plans are written with XlsxWriter (constant memory) in
+the template's layout: one Actions sheet with plansync's headings and a Settings sheet.
 
-    python benchmarks/workbook.py [N]
+    python benchmarks/workbook.py [N ...]
 """
 
 from __future__ import annotations
 
+import os
+import platform
+import shutil
+import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,60 +31,106 @@ from pathlib import Path
 # shadow the sync package that the commands import.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import openpyxl
+import xlsxwriter
 
-from plansync.commands.rag import refresh_rag
-from plansync.commands.validate import validate_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from validation.fields import STATUSES
-from workbook_templates.demo import DemoPlan
-from workbook_templates.template import build_workbook
 from validation.settings import Settings
+from workbook_templates.settings_sheet import settings_rows
+from workbook_templates.template import COLUMNS
 
 TARGETS = ["July 2022", "Q3 2023", "Ongoing", "To be confirmed", "Jully 2022", "May 2018 Complete June 2018"]
+SIZES = [1_000, 10_000, 100_000]
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode\n"
+    "took = time.perf_counter() - started\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(took, usage.ru_maxrss, code, usage.ru_utime + usage.ru_stime)\n"
+)
 
 
-def _rows(n: int) -> list[dict]:
+def _row(i: int) -> dict:
     start = date(2022, 1, 1)
-    rows = []
+    return {
+        "plan": "Benchmark plan",
+        "recommendation": f"{i // 10 + 1}. Recommendation {i // 10 + 1}",
+        "ref": f"{i // 10 + 1}.{i % 10 + 1}",
+        "action": f"Action number {i} with some words describing the work to be done",
+        "lead": "Head of QA",
+        "owner": "qa.head@council.example",
+        "target": start + timedelta(days=i % 700) if i % 3 == 0 else TARGETS[i % len(TARGETS)],
+        "status": STATUSES[i % len(STATUSES)] if i % 97 else "Done",
+        "progress": "In progress – on track" if i % 2 else "Action awaiting start",
+    }
+
+
+def build_plan(path: Path, n: int) -> None:
+    """A plan of ``n`` actions in the template's layout, written in constant memory."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Actions")
+    bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2"})
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, [f.label for f in COLUMNS], bold)
     for i in range(n):
-        target = start + timedelta(days=i % 700) if i % 3 == 0 else TARGETS[i % len(TARGETS)]
-        rows.append(
-            {
-                "plan": "Benchmark plan",
-                "recommendation": f"{i // 10 + 1}. Recommendation {i // 10 + 1}",
-                "ref": f"{i // 10 + 1}.{i % 10 + 1}",
-                "action": f"Action number {i} with some words describing the work to be done",
-                "lead": "Head of QA",
-                "owner": "qa.head@council.example" if i % 50 else "Head of QA",
-                "target": target,
-                "status": STATUSES[i % len(STATUSES)] if i % 97 else "Done",
-                "progress": "In progress – on track" if i % 2 else "Action awaiting start",
-            }
-        )
-    return rows
+        row = _row(i)
+        for c, field in enumerate(COLUMNS):
+            value = row.get(field.name)
+            if isinstance(value, date):
+                ws.write_datetime(i + 1, c, value, day)
+            elif value is not None:
+                ws.write_string(i + 1, c, value)
+    settings = wb.add_worksheet("Settings")
+    for r, (_, cells) in enumerate(settings_rows(Settings())):
+        for c, value in enumerate(cells):
+            if value is not None:
+                settings.write(r, c, value)
+    wb.close()
 
 
-def _time(work) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+def measure(*command: str) -> tuple[float, float, int, float]:
+    """(wall seconds, peak MB, exit code, CPU seconds) of ``command`` run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    took, peak_kb, code, cpu = out.stdout.split()
+    return float(took), int(peak_kb) / 1024, int(code), float(cpu)
 
 
-def main(n: int = 10_000) -> None:
+def _plansync() -> list[str]:
+    """The installed ``plansync`` script beside this Python (as a person runs it), else the same entry point."""
+    script = Path(sys.executable).with_name("plansync")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from plansync.cli import main; sys.argv[0] = 'plansync'; sys.exit(main())"]
+
+
+def main(sizes: list[int]) -> None:
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    os.environ.setdefault("PLANSYNC_HOME", tempfile.mkdtemp())
+    plansync = _plansync()
+    startup = measure(*plansync, "--help")
+    print(f"start-up (plansync --help, imports every command): {startup[0]:.2f} s wall, {startup[3]:.2f} s CPU, {startup[1]:.0f} MB")
+    own = measure(*plansync, "validate", "--help")
+    print(f"start-up of one command (plansync validate --help): {own[0]:.2f} s wall, {own[3]:.2f} s CPU, {own[1]:.0f} MB")
+    print("wall time moves with the machine's load (other processes share its CPUs); CPU time much less so")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "plan.xlsx"
-        build_workbook(demo=DemoPlan(rows=_rows(n), settings=Settings())).save(path)
-
-        baseline = _time(lambda: openpyxl.load_workbook(path).save(path))
-        validate = _time(lambda: validate_workbook(OpenpyxlWorkbook.open(path, write=True)))
-        rag = _time(lambda: refresh_rag(OpenpyxlWorkbook.open(path, write=True), today=date(2022, 7, 31)))
-
-    print(f"{n:,} actions")
-    print(f"baseline  openpyxl load + save : {baseline:6.2f} s")
-    print(f"validate  (load, check, save)   : {validate:6.2f} s   {validate / baseline:4.2f}x baseline")
-    print(f"rag       (load, rate, save)    : {rag:6.2f} s   {rag / baseline:4.2f}x baseline")
+        for n in sizes:
+            plan = Path(folder) / f"plan{n}.xlsx"
+            build_plan(plan, n)
+            copies = {name: Path(folder) / f"{name}{n}.xlsx" for name in ("baseline", "validate", "rag")}
+            for copy in copies.values():
+                shutil.copyfile(plan, copy)
+            baseline = measure(sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(copies['baseline'])!r}).save({str(copies['baseline'])!r})")
+            validate = measure(*plansync, "validate", str(copies["validate"]))
+            rag = measure(*plansync, "rag", str(copies["rag"]), "--today", "2022-07-31")
+            print(f"\n{n:,} actions ({plan.stat().st_size / 1e6:.1f} MB file)")
+            print(f"  baseline openpyxl load + save : {baseline[0]:6.2f} s wall {baseline[3]:6.2f} s CPU {baseline[1]:5.0f} MB")
+            for name, (took, peak, code, cpu) in (("validate", validate), ("rag", rag)):
+                print(
+                    f"  plansync {name:<8} (exit {code})  : {took:6.2f} s wall {cpu:6.2f} s CPU {peak:5.0f} MB"
+                    f"   {baseline[0] / took:5.1f}x (wall) {baseline[3] / cpu:5.1f}x (CPU) faster than baseline"
+                )
+            print(f"  validate + rag                : {validate[0] + rag[0]:6.2f} s wall {validate[3] + rag[3]:6.2f} s CPU")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    main([int(a) for a in sys.argv[1:]] or SIZES)

@@ -17,6 +17,7 @@ from addin_remote_excel import RemoteExcel
 from addin.xlwings_book import XlwingsWorkbook
 from plansync.workbook.base import Workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 
 SHEETS = {
     "Actions": [
@@ -32,7 +33,9 @@ HIDDEN = ("Old",)
 
 
 class FileProbe:
-    """An .xlsx on disk behind OpenpyxlWorkbook."""
+    """An .xlsx on disk behind OpenpyxlWorkbook (or PackageWorkbook, the package writer)."""
+
+    opener = OpenpyxlWorkbook
 
     def __init__(self, tmp_path: Path) -> None:
         self.path = tmp_path / "plan.xlsx"
@@ -45,11 +48,11 @@ class FileProbe:
             if name in HIDDEN:
                 ws.sheet_state = "hidden"
         wb.save(self.path)
-        self.book = OpenpyxlWorkbook.open(self.path, write=True)
+        self.book = self.opener.open(self.path, write=True)
 
     def persisted(self) -> Workbook:
         self.book.save()
-        self.book = OpenpyxlWorkbook.open(self.path, write=True)
+        self.book = self.opener.open(self.path, write=True)
         return self.book
 
     def selected(self) -> tuple[str, str]:
@@ -83,9 +86,16 @@ class ExcelProbe:
         return self.book.last_status
 
 
-@pytest.fixture(params=["openpyxl", "xlwings"])
+class PackageProbe(FileProbe):
+    """An .xlsx on disk behind PackageWorkbook, which edits the zip package in place."""
+
+    opener = PackageWorkbook
+
+
+@pytest.fixture(params=["openpyxl", "package", "xlwings"])
 def probe(request, tmp_path):
-    return FileProbe(tmp_path) if request.param == "openpyxl" else ExcelProbe(tmp_path)
+    probes = {"openpyxl": FileProbe, "package": PackageProbe, "xlwings": ExcelProbe}
+    return probes[request.param](tmp_path)
 
 
 def test_both_adapters_are_workbooks(probe):

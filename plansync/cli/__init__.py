@@ -9,10 +9,4 @@ from __future__ import annotations
 
 from plansync.cli._main import main
 
-# Command modules register themselves on ``main`` when imported.
-from plansync.cli import _registry  # noqa: E402,F401,I001
-from plansync.cli._exit_codes import document_exit_codes  # noqa: E402
-
-document_exit_codes(main)  # every command's --help ends with the exit codes
-
 __all__ = ["main"]

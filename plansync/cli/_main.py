@@ -6,12 +6,85 @@ importing the package that imports it (``_registry``): the imports stay a tree, 
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from plansync import __version__
+from plansync.cli._exit_codes import document_exit_codes
+from plansync.exit_codes import EXIT_CODES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command runs, so `plansync validate` does not pay
+    for the imports of sync, pull or the add-in (start-up time); listing commands imports them all.
+
+    Each command lives in the module of its own name (``plansync.cli.validate``); a command in a
+    module named otherwise is still found, through ``_registry``.
+    """
+
+    def get_command(self, ctx, cmd_name):
+        _load(cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            document_exit_codes(command)  # every command's --help ends with the exit codes
+        return command
+
+    def list_commands(self, ctx):
+        _load_all()
+        return super().list_commands(ctx)
+
+
+class _Commands(dict):
+    """``main.commands`` as click and the tests read it: complete whenever it is looked through."""
+
+    def __missing__(self, name):
+        _load(name)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name) -> bool:
+        _load(name)
+        return dict.__contains__(self, name)
+
+    def __iter__(self):
+        _load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        _load_all()
+        return dict.__len__(self)
+
+    def items(self):
+        _load_all()
+        return dict.items(self)
+
+    def keys(self):
+        _load_all()
+        return dict.keys(self)
+
+    def values(self):
+        _load_all()
+        return dict.values(self)
+
+
+def _load(name: str) -> None:
+    if dict.__contains__(main.commands, name):
+        return
+    if name.isidentifier():
+        try:
+            importlib.import_module(f"plansync.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"plansync.cli.{name}":
+                raise
+    if not dict.__contains__(main.commands, name):
+        _load_all()
+
+
+def _load_all() -> None:
+    importlib.import_module("plansync.cli._registry")
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plansync")
 def main() -> None:
     """Keep your improvement action plan in Excel: validate it, rate it (BRAG), sync it.
@@ -21,5 +94,10 @@ def main() -> None:
         plansync new plan.xlsx --demo && plansync validate plan.xlsx
     """
 
+
+# Command modules register themselves on ``main`` when imported (plansync.cli._registry lists
+# them); they are imported when their command is asked for, see _LazyGroup.
+main.commands = _Commands(main.commands)
+main.epilog = EXIT_CODES  # the commands get theirs when loaded (_LazyGroup.get_command)
 
 __all__ = ["main"]

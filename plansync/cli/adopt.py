@@ -11,7 +11,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.adopt import AdoptResult, adopt_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
 from validation.grid import column_letter
 
@@ -79,7 +79,7 @@ def adopt_command(path: Path, as_json: bool) -> None:
 
         plansync adopt "ILACS action plan.xlsx"
     """
-    book = OpenpyxlWorkbook.open(path, write=True)
+    book = PackageWorkbook.open(path, write=True)
     with progress_bar("Adopting", enabled=not as_json) as progress:
         result = adopt_workbook(book, progress=progress)
     if as_json:

@@ -41,10 +41,10 @@ def _settings(workbook: str | None) -> Any:
     if workbook is None:
         return None
     from plansync.errors import SettingsError
-    from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+    from plansync.workbook.package_book import PackageWorkbook
     from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem
 
-    book = OpenpyxlWorkbook.open(workbook)
+    book = PackageWorkbook.open(workbook)
     if SETTINGS_SHEET not in book.sheet_names():
         return None
     try:

@@ -11,7 +11,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.rag import RagResult, refresh_rag, summary_line
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 
 _REC_MAX = 40
 
@@ -47,7 +47,7 @@ def rag_command(path: Path, today, as_json: bool) -> None:
     """
     with progress_bar("Rating", enabled=not as_json) as progress:
         # Loading a large workbook is the slow part: it counts towards showing the bar.
-        book = OpenpyxlWorkbook.open(path, write=True)
+        book = PackageWorkbook.open(path, write=True)
         result = refresh_rag(book, today=today.date() if today else None, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -55,8 +55,7 @@ def rag_command(path: Path, today, as_json: bool) -> None:
     if result.actions.empty:
         click.echo("No actions to rate yet: type your actions on the plan's sheet, then run this again.")
         return
-    for line in render_table(result):
-        click.echo(line)
+    click.echo("\n".join(render_table(result)))  # one write: click flushes after every echo
     click.echo("")
     click.echo(summary_line(result))
     click.echo(f"Written to {result.written}.")

@@ -11,7 +11,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.report import ReportResult, is_read_only, not_saved_warning, report_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 from validation.fields import RAG_VALUES
 
 
@@ -52,7 +52,7 @@ def report_command(path: Path, today, as_json: bool) -> None:
     """
     # A read-only workbook still gets its figures; only the Summary sheet cannot be saved.
     read_only = is_read_only(path)
-    book = OpenpyxlWorkbook.open(path, write=not read_only)
+    book = PackageWorkbook.open(path, write=not read_only)
     with progress_bar("Summarising", enabled=not as_json) as progress:
         result = report_workbook(book, today=today.date() if today else None, progress=progress, save=not read_only)
     if as_json:

@@ -11,7 +11,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.sync import SyncResult, sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 
 
 # After a real sync the routine lines (created, updated, brought in) are capped so that a first
@@ -106,7 +106,7 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
     """
     options = dict(as_email=as_email, site=site, list_name=list_name, graph_url=graph_url)
     if delete_removed and not dry_run and not yes:
-        preview = sync_workbook(OpenpyxlWorkbook.open(path), dry_run=True, delete_removed=True, **options)
+        preview = sync_workbook(PackageWorkbook.open(path), dry_run=True, delete_removed=True, **options)
         doomed = [w.key for w in preview.plan.withdrawals if w.delete]
         if doomed and not click.confirm(
             f"Delete {len(doomed)} list {'item' if len(doomed) == 1 else 'items'} whose rows were removed from the workbook "
@@ -115,7 +115,7 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
         ):
             click.echo("Nothing was sent. Sync without --delete-removed to mark those items withdrawn instead.", err=True)
             raise SystemExit(1)
-    book = OpenpyxlWorkbook.open(path, write=not dry_run)
+    book = PackageWorkbook.open(path, write=not dry_run)
     with progress_bar("Syncing", enabled=not as_json) as progress:
         result = sync_workbook(book, dry_run=dry_run, delete_removed=delete_removed, progress=progress, **options)
     if as_json:

@@ -12,7 +12,7 @@ from plansync.cli._errors import reports_errors
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.validate import summary_line, validate_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from plansync.workbook.package_book import PackageWorkbook
 
 _VALUE_MAX = 30
 
@@ -50,14 +50,13 @@ def validate_command(path: Path, as_json: bool) -> None:
     """
     with progress_bar("Validating", enabled=not as_json) as progress:
         # Loading a large workbook is the slow part: it counts towards showing the bar.
-        book = OpenpyxlWorkbook.open(path, write=True)
+        book = PackageWorkbook.open(path, write=True)
         result = validate_workbook(book, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         if not result.issues.empty:
-            for line in render_table(result.issues):
-                click.echo(line)
+            click.echo("\n".join(render_table(result.issues)))  # one write: click flushes after every echo
             click.echo("")
         click.echo(summary_line(result.rows, result.issues))
     if not result.ok:

@@ -242,6 +242,11 @@ def _add_computed_headers(book: Workbook, grid: SheetGrid, layout: Layout) -> li
 
 def _copy_header_style(book: Workbook, sheet: str, row: int, col: int, width: int) -> None:
     """plansync's new header cells look like the team's own header cell just left of them."""
+    copy_style = getattr(book, "copy_cell_style", None)  # the package writer: no openpyxl model of the sheet
+    if copy_style is not None:
+        if col > 1:
+            copy_style(sheet, (row, col - 1), [(row, col + i) for i in range(width)])
+        return
     wb = getattr(book, "wb", None)
     if wb is None or col <= 1:
         return

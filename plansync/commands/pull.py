@@ -211,7 +211,9 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
     else:
         path = Path(book_or_path)
         if path.exists():
-            book = OpenpyxlWorkbook.open(path, write=True)
+            from plansync.workbook.package_book import PackageWorkbook
+
+            book = PackageWorkbook.open(path, write=True)
         else:
             check_new_path(path, example="consolidated")
             check_writable(path)

@@ -16,12 +16,54 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
 from validation.errors import WorkbookLocked
 
 _TEMP_PREFIX = "~plansync-"
+_STALE_AFTER = 600  # seconds: a temporary file without a process id this old is a leftover
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # on Windows a file still being written cannot be deleted, so trying is safe
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale_temps(path: Path) -> list[Path]:
+    """Delete temporary files a killed save left beside ``path``; returns those deleted.
+
+    Each save names its temporary file ``~plansync-<process id>-<random>.tmp``: one whose process
+    is gone is a leftover. A file still being written by a live run is left alone.
+    """
+    removed = []
+    try:
+        candidates = list(Path(path).parent.glob(_TEMP_PREFIX + "*.tmp"))
+    except OSError:
+        return removed
+    for temp in candidates:
+        pid_text = temp.name[len(_TEMP_PREFIX) :].split("-", 1)[0]
+        try:
+            if pid_text.isdigit():
+                if _alive(int(pid_text)):
+                    continue
+            elif time.time() - temp.stat().st_mtime < _STALE_AFTER:
+                continue
+            temp.unlink()
+            removed.append(temp)
+        except OSError:
+            continue  # in use or already gone: not ours to fight over
+    return removed
 
 
 def owner_file(path: Path) -> Path:
@@ -114,8 +156,9 @@ def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
     """
     path = Path(path)
     check_writable(path)
+    clean_stale_temps(path)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=path.parent)
     except PermissionError as exc:
         raise _folder_error(path) from exc
     os.close(fd)
@@ -143,4 +186,4 @@ def atomic_save(path: Path, write: Callable[[Path], None]) -> None:
             temp.unlink()
 
 
-__all__ = sorted(["atomic_save", "check_writable", "libreoffice_lock_file", "lock_owner", "owner_file"])
+__all__ = sorted(["atomic_save", "check_writable", "clean_stale_temps", "libreoffice_lock_file", "lock_owner", "owner_file"])

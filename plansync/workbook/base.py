@@ -1,8 +1,10 @@
 """The workbook seam: what every command needs from a workbook, and nothing more.
 
-Two implementations pass the same contract tests (tests/test_workbook_contract.py):
-``plansync.workbook.openpyxl_book.OpenpyxlWorkbook`` for .xlsx files (CLI, scheduled jobs,
-tests) and ``addin.xlwings_book.XlwingsWorkbook`` for the workbook open in Excel.
+Three implementations pass the same contract tests (tests/test_workbook_contract.py):
+``plansync.workbook.package_book.PackageWorkbook`` for .xlsx/.xlsm files (every CLI command: it
+edits the file's package in place and keeps every part plansync does not own byte for byte),
+``plansync.workbook.openpyxl_book.OpenpyxlWorkbook`` for workbooks plansync builds itself
+(``plansync new``) and ``addin.xlwings_book.XlwingsWorkbook`` for the workbook open in Excel.
 
 Each method is one bulk operation: a command reads each sheet it needs once and writes each
 block once, so a click costs a constant number of calls into Excel whatever the row count.

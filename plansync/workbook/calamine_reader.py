@@ -21,8 +21,6 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 import python_calamine as pc
-from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import coordinate_from_string
 
 from validation.errors import WorkbookUnreadable
 from validation.grid import CellValue, SheetGrid
@@ -66,9 +64,14 @@ def read_grids(path: str | Path, *, sheets: list[str] | None = None) -> list[She
 def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
     sheet = book.get_sheet_by_name(meta.name)
     # skip_empty_area=False keeps row 1 / column A at values[0][0], as Excel numbers them.
-    rows = sheet.to_python(skip_empty_area=False)
-    # One tight pass per row: this conversion runs on every cell of big plans.
-    values = [[v if type(v) is str and v else _value(v) for v in row] for row in rows]
+    # skip_empty_area=False keeps row 1 / column A at values[0][0], as Excel numbers them. Rows are
+    # converted in place, one at a time, so no second copy of the sheet is built; equal texts and
+    # dates then share one object (a 100,000-row plan repeats its leads, statuses and dates).
+    values: list = sheet.to_python(skip_empty_area=False)
+    shared: dict = {}
+    keep = shared.setdefault
+    for i, row in enumerate(values):
+        values[i] = [(keep(v, v) if v else None) if type(v) is str else _shared(_value(v), keep) for v in row]
     while values and all(v is None for v in values[-1]):
         values.pop()
     merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -78,6 +81,11 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
         merged=merged,
         hidden=meta.visible != pc.SheetVisibleEnum.Visible,
     )
+
+
+def _shared(value: CellValue, keep) -> CellValue:
+    # Only dates: 1 == 1.0 == True, so numbers must never be looked up in the shared dict.
+    return keep(value, value) if type(value) is datetime else value
 
 
 def _value(value: object) -> CellValue:
@@ -125,6 +133,10 @@ def _read_formulas(path: Path, names: list[str]) -> dict[str, dict[tuple[int, in
 
 
 def _formulas_in(xml: bytes) -> dict[tuple[int, int], str]:
+    # Imported here: most plans hold no formula, and openpyxl costs start-up time.
+    from openpyxl.formula.translate import Translator
+    from openpyxl.utils.cell import coordinate_from_string
+
     cells: dict[tuple[int, int], str] = {}
     shared: dict[bytes, tuple[str, str]] = {}  # si -> (master formula, master cell)
     for match in _FORMULA.finditer(xml):
