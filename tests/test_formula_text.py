@@ -88,3 +88,28 @@ def test_a_real_formula_is_still_reported_and_text_beginning_with_equals_is_judg
     wb.save(path)
     issues = validate_workbook(OpenpyxlWorkbook.open(path, write=True)).issues
     assert [("Actions!E3", "date_unreadable"), ("Actions!G2", "formula")] == sorted(zip(issues["cell"], issues["check"]))
+
+
+def test_the_cli_reads_text_beginning_with_equals_as_text_in_a_workbook_excel_wrote(tmp_path):
+    # The CLI reads through calamine, not openpyxl: a text cell ('=...' typed after Excel's apostrophe,
+    # here written as a string by XlsxWriter) is text there too; a real formula is still reported.
+    import xlsxwriter
+    from click.testing import CliRunner
+
+    from plansync.cli import main
+
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Actions")
+    sheet.write_row(0, 0, ["Ref", "Action", "Lead", "Target date", "Status", "Progress"])
+    sheet.write_row(1, 0, ["1.1", "Review", "Ann", "July 2026", "On track"])
+    sheet.write_string(1, 5, DDE)
+    sheet.write_row(2, 0, ["1.2", "Audit", "Ann", "July 2026", "On track"])
+    sheet.write_formula(2, 5, "=1+1")
+    book.close()
+    result = CliRunner().invoke(main, ["validate", str(path), "--json"])
+    assert 1 == result.exit_code, result.output
+    import json
+
+    found = json.loads(result.stdout)
+    assert [("Actions!F3", "formula")] == [(i["cell"], i["check"]) for i in found["errors"] + found["warnings"]]

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 import python_calamine as pc
 
 from validation.errors import WorkbookUnreadable
-from validation.grid import CellValue, SheetGrid
+from validation.grid import CellValue, SheetGrid, Text
 
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -71,7 +71,7 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
     shared: dict = {}
     keep = shared.setdefault
     for i, row in enumerate(values):
-        values[i] = [(keep(v, v) if v else None) if type(v) is str else _shared(_value(v), keep) for v in row]
+        values[i] = [(_text(v, keep) if v else None) if type(v) is str else _shared(_value(v), keep) for v in row]
     while values and all(v is None for v in values[-1]):
         values.pop()
     merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -81,6 +81,11 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
         merged=merged,
         hidden=meta.visible != pc.SheetVisibleEnum.Visible,
     )
+
+
+def _text(value: str, keep) -> CellValue:
+    # A text cell beginning with '=' is text, not a formula (formulas are read from the XML below).
+    return Text(value) if value[0] == "=" else keep(value, value)
 
 
 def _shared(value: CellValue, keep) -> CellValue:

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from plansync.errors import WorkbookUnreadable
+from validation.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_writable, clean_stale_temps
 from plansync.workbook.package import Package, SheetEntry, attrs, relationships, rels_part, resolve
 from plansync.workbook.sheet_patch import KEEP, SheetEdits

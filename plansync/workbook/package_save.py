@@ -16,7 +16,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from plansync.errors import WorkbookUnreadable
+from validation.errors import WorkbookUnreadable
 from plansync.workbook.cell_xml import column_letters, is_date
 from plansync.workbook.package import WORKSHEET_CONTENT, WORKSHEET_TYPE, Changes, Package, attrs, relationships, rels_part, resolve
 from plansync.workbook.package_parts import (
