@@ -253,6 +253,7 @@ def test_pandas_missing_values_are_empty_cells_and_numpy_numbers_are_numbers():
 
 def test_the_one_list_of_what_plansync_owns_names_the_sheets_the_commands_write():
     from plansync.bookkeeping import META_SHEET
+    from plansync.history_sheet import HISTORY_SHEET
     from plansync.sync_sheets import CONFLICTS_SHEET
     from plansync.workbook.owned import COMPUTED_COLUMNS, OWN_SHEETS, SETTINGS_SHEET
     from validation.fields import COMPUTED
@@ -260,5 +261,5 @@ def test_the_one_list_of_what_plansync_owns_names_the_sheets_the_commands_write(
     from workbook_templates.consolidated import CONSOLIDATED_SHEET
     from workbook_templates.template import ISSUES_SHEET, SUMMARY_SHEET
 
-    assert {ISSUES_SHEET, SUMMARY_SHEET, CONFLICTS_SHEET, CONSOLIDATED_SHEET, META_SHEET} == set(OWN_SHEETS)
+    assert {ISSUES_SHEET, SUMMARY_SHEET, CONFLICTS_SHEET, CONSOLIDATED_SHEET, HISTORY_SHEET, META_SHEET} == set(OWN_SHEETS)
     assert (SETTINGS, tuple(f.label for f in COMPUTED)) == (SETTINGS_SHEET, COMPUTED_COLUMNS)

@@ -7,8 +7,8 @@ charts, comments, macros and more: every package part not named here comes back 
 
 from __future__ import annotations
 
-OWN_SHEETS: tuple[str, ...] = ("Issues", "Summary", "Conflicts", "Consolidated", "_plansync")
-"""Sheets plansync makes and rewrites whole (Consolidated and Summary in a reporting workbook)."""
+OWN_SHEETS: tuple[str, ...] = ("Issues", "Summary", "Conflicts", "Consolidated", "History", "_plansync")
+"""Sheets plansync makes and rewrites whole (Consolidated, Summary and History in a reporting workbook)."""
 
 SETTINGS_SHEET = "Settings"
 """plansync creates Settings when missing; afterwards it is the team's, and plansync only adds or
