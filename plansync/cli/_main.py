@@ -1,7 +1,8 @@
 """The ``plansync`` command group, on which each command module registers its command.
 
 Apart from ``plansync/cli/__init__.py`` so that a command module imports the group without
-importing the package that imports it (``_registry``): the imports stay a tree, not a loop.
+importing the package; the group knows its command modules by name (``_registry``) and imports
+one only when its command is asked for: the imports stay a tree, not a loop.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import click
 
 from plansync import __version__
 from plansync.cli._exit_codes import document_exit_codes
+from plansync.cli._registry import COMMAND_MODULES
 from plansync.exit_codes import EXIT_CODES
 
 
@@ -20,7 +22,7 @@ class _LazyGroup(click.Group):
     for the imports of sync, pull or the add-in (start-up time); listing commands imports them all.
 
     Each command lives in the module of its own name (``plansync.cli.validate``); a command in a
-    module named otherwise is still found, through ``_registry``.
+    module named otherwise is still found, through ``_registry``'s list.
     """
 
     def get_command(self, ctx, cmd_name):
@@ -81,7 +83,8 @@ def _load(name: str) -> None:
 
 
 def _load_all() -> None:
-    importlib.import_module("plansync.cli._registry")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"plansync.cli.{name}")
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

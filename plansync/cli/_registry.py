@@ -1,17 +1,24 @@
-"""Imports every command module so that each registers its command on ``plansync.cli._main.main``.
+"""Every command module, by name: each registers its command on ``plansync.cli._main.main`` when
+imported, and ``_main`` imports one when its command is asked for (or all, to list them).
 
-One line per module: add yours here.
+One name per module: add yours here. Names, not imports, so the command group never imports the
+modules that import it.
 """
-from plansync.cli import new  # noqa: E402,F401
-from plansync.cli import validate  # noqa: E402,F401
-from plansync.cli import rag  # noqa: E402,F401
-from plansync.cli import serve  # noqa: E402,F401
-from plansync.cli import sync  # noqa: E402,F401
-from plansync.cli import auth  # noqa: E402,F401
-from plansync.cli import adopt  # noqa: E402,F401
-from plansync.cli import report  # noqa: E402,F401
-from plansync.cli import addin  # noqa: E402,F401
-from plansync.cli import pull  # noqa: E402,F401
-from plansync.cli import refresh  # noqa: E402,F401
-from plansync.cli import roles  # noqa: E402,F401
-from plansync.cli import history  # noqa: E402,F401
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "new",
+    "validate",
+    "rag",
+    "serve",
+    "sync",
+    "auth",
+    "adopt",
+    "report",
+    "addin",
+    "pull",
+    "refresh",
+    "roles",
+    "history",
+)
+
+__all__ = ["COMMAND_MODULES"]
