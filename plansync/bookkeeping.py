@@ -6,7 +6,7 @@ it in one bulk write (an Excel click stays at a few calls whatever the plan's si
 * columns A:B, **meta**: ``key | JSON value`` under a header row. Typical keys: ``layout``
   (adoption's mapping), ``plan_id``, ``sync`` (where the list is, the delta link).
 * columns D onwards, **row state**: ``key | JSON`` under a header row, one line per synced row in
-  a plan (``sync.state``) or per list item in a reporting workbook (``plansync.pull_state``).
+  a plan (``plansync.sync_state``) or per list item in a reporting workbook (``plansync.pull_state``).
   JSON longer than one Excel cell holds goes on in the next cells of its line.
 
 The state travels with the workbook (copy the file, the state comes along) and a curious person
@@ -23,21 +23,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from plansync.workbook.base import Workbook
 from validation.errors import WorkbookError
 from validation.grid import Grid, SheetGrid, cell_address
-
-META_SHEET = "_plansync"
-# Where plansync 0.1 kept the row state of a plan (read until the next sync folds it into META_SHEET).
-LEGACY_ROWS_SHEET = "_plansync_rows"
-_HEADER = ["key", "value (JSON)"]
-# The row state's first column (D): one blank column keeps the two tables apart for a reader.
-ROWS_COLUMN = 4
-# Excel refuses more characters than this in one cell.
-_CELL_MAX = 32767
+from workbook_templates.hidden_sheet import (
+    CELL_MAX as _CELL_MAX,
+    LEGACY_ROWS_SHEET,
+    META_HEADER as _HEADER,
+    META_SHEET,
+    ROWS_COLUMN,
+    json_default as _default,
+    meta_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,6 @@ class StateLine:
     text: str
     cell: str
     row: int
-
-
-def _default(value: object) -> object:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} cannot be kept in the {META_SHEET} sheet")
 
 
 def _sheet(book: Workbook, name: str) -> SheetGrid | None:
@@ -113,22 +106,6 @@ def load_row_lines(book: Workbook, legacy_sheet: str = LEGACY_ROWS_SHEET) -> tup
         return [], legacy is not None
     return _lines(legacy, 1, legacy.max_col), True
 
-
-def meta_rows(meta: dict[str, Any]) -> list[list[Any]]:
-    """The meta table for ``meta``: the header row, then ``key | JSON value`` by key.
-
-    Also what the templates write into a new workbook's sheet.
-
-    Raises:
-        ValueError: a value is too large for one Excel cell.
-    """
-    rows: list[list[Any]] = [list(_HEADER)]
-    for key in sorted(meta):
-        text = json.dumps(meta[key], default=_default, sort_keys=True, ensure_ascii=False)
-        if len(text) > _CELL_MAX:
-            raise ValueError(f"the value of '{key}' is {len(text)} characters; one Excel cell holds {_CELL_MAX}")
-        rows.append([key, text])
-    return rows
 
 
 def _blank_tail(new: Grid, old_height: int, width: int) -> Grid:

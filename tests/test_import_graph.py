@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "addin.install",
         ),
     ),
-    ("CLI and ribbon", ("plansync.cli", "addin.buttons", "addin.formatting")),
+    ("CLI and ribbon", ("plansync.cli", "addin.cli", "addin.buttons", "addin.formatting")),
     ("commands", ("plansync",)),  # the rest of plansync: commands, errors, sheets, state
 )
 ORDER = {"core": 0, "adapters": 1, "commands": 2, "CLI and ribbon": 3}

@@ -171,7 +171,7 @@ def test_saving_the_meta_leaves_the_row_state_beside_it(tmp_path):
 
 def test_a_hand_damaged_sync_state_is_named_at_its_cell(tmp_path):
     from plansync.bookkeeping import save_bookkeeping
-    from sync.state import load_state
+    from plansync.sync_state import load_state
 
     path = _user_workbook(tmp_path / "plan.xlsx")
     book = OpenpyxlWorkbook.open(path, write=True)

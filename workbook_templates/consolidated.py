@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from plansync.bookkeeping import META_SHEET, meta_rows
+from workbook_templates.hidden_sheet import META_SHEET, meta_rows
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
 from workbook_templates.charts import add_brag_chart, has_chart

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from plansync.bookkeeping import META_SHEET, meta_rows
+from workbook_templates.hidden_sheet import META_SHEET, meta_rows
 from validation.fields import COMPUTED, FIELDS, SIGN_OFF_FIELDS, STATUSES
 from validation.settings import Settings
 from workbook_templates.demo import DemoPlan

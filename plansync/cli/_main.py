@@ -84,7 +84,7 @@ def _load(name: str) -> None:
 
 def _load_all() -> None:
     for name in COMMAND_MODULES:
-        importlib.import_module(f"plansync.cli.{name}")
+        importlib.import_module(name if "." in name else f"plansync.cli.{name}")
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,7 +2,8 @@
 imported, and ``_main`` imports one when its command is asked for (or all, to list them).
 
 One name per module: add yours here. Names, not imports, so the command group never imports the
-modules that import it.
+modules that import it. A bare name is a module of ``plansync.cli``; ``addin.cli`` lives with the
+add-in it installs (the add-in's ribbon sits above the commands, so its CLI does too).
 """
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -14,7 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "auth",
     "adopt",
     "report",
-    "addin",
+    "addin.cli",
     "pull",
     "refresh",
     "roles",

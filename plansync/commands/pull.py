@@ -232,7 +232,7 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
 def _plan_kind(book: Workbook) -> str | None:
     """Why this workbook is a team's plan (a pull would replace its Summary sheet), or None."""
     from plansync.bookkeeping import LEGACY_ROWS_SHEET, load_meta
-    from sync.state import META_KEY as SYNC_KEY
+    from plansync.sync_state import META_KEY as SYNC_KEY
 
     meta = load_meta(book)
     if SYNC_KEY in meta or LEGACY_ROWS_SHEET in book.sheet_names():

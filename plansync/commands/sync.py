@@ -35,7 +35,7 @@ from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.shared_list import PAGE_SIZE, latest_link, read_plan_items
-from sync.state import SyncState, load_state, save_state
+from plansync.sync_state import SyncState, load_state, save_state
 from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import COMPUTED, COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
