@@ -41,7 +41,8 @@ from validation.messages import WORDING, shown
 from validation.rag import RagRules, compute_rag
 from validation.revised import _revised_in
 from validation.schema import validate_actions
-from validation.status import _ORDER, StatusKeywords, _phrase_re
+from validation.complete_statement import states_complete
+from validation.status import _ORDER, StatusKeywords, _phrase_parts, _phrase_re
 
 TODAY = date(2022, 11, 14)
 FIELDS = ("recommendation", "ref", "action", "lead", "owner", "target", "revised_target", "status", "progress", "updated", "completed")
@@ -143,6 +144,7 @@ def vectorised(actions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 _KW = StatusKeywords()
 _STATUS_RES = [(re.compile(_phrase_re(getattr(_KW, attr))), label) for attr, label in _ORDER]
+_PARTS = [tuple(sorted(_phrase_parts(getattr(_KW, attr)))) for attr, _ in _ORDER]
 _NOT_COMPLETE = re.compile(_phrase_re(_KW.not_complete))
 _DONE_RES = (re.compile(_phrase_re(_KW.complete)), re.compile(_phrase_re(_KW.signed_off)))
 _EMAIL_RE = re.compile(_EMAIL)
@@ -167,16 +169,20 @@ def _norm(v) -> str:
     return _DASHES.sub("-", v.lower()) if isinstance(v, str) else ""
 
 
-def _infer(progress, target) -> str | None:
-    text = _norm(progress)
+def _text_status(value) -> str | None:
+    text = _norm(value)
     held = bool(_NOT_COMPLETE.search(text))
-    status = None
-    for rx, label in _STATUS_RES:
-        if label in COMPLETE_STATUSES and held:
-            continue
+    for (rx, label), parts in zip(_STATUS_RES, _PARTS):
+        if label in COMPLETE_STATUSES and (held or not rx.search(text) or not states_complete(text, parts)):
+            continue  # complete only where the text states the action itself is done
         if rx.search(text):
-            status = label
-            break
+            return label
+    return None
+
+
+def _infer(progress, target, status_words) -> str | None:
+    # The progress text; when it says nothing, a status column in the team's own words.
+    status = _text_status(progress) or _text_status(status_words)
     t = _norm(target)
     if (_DONE_RES[0].search(t) or _DONE_RES[1].search(t)) and not _NOT_COMPLETE.search(t) and status != "Signed off":
         status = "Complete"
@@ -242,7 +248,7 @@ def loop(actions: pd.DataFrame) -> tuple[list[dict], list[dict]]:
 
         # BRAG
         given = statuses.get(" ".join(rec["status"].split()).lower()) if isinstance(rec["status"], str) else None
-        status = given or _infer(rec["progress"], rec["target"])
+        status = given or _infer(rec["progress"], rec["target"], rec["status"])
         revised = r if r is not pd.NaT else _revised_in(rec["progress"])
         completed = parsed["completed"].due if parsed["completed"].due is not pd.NaT else parsed["target"].completed
         complete = status in COMPLETE_STATUSES or parsed["target"].kind == "complete" or parsed["completed"].kind == "complete" or completed is not pd.NaT
