@@ -89,3 +89,21 @@ def test_headers_named_with_a_date_and_the_newer_aliases_are_recognised():
     layout = detect_layout([grid])
     assert {"ref": 1, "action": 2, "lead": 3, "target": 4, "progress": 5} == layout.columns
     assert ["Train staff", "Update the homeless protocol"] == extract_actions(grid, layout)["action"].tolist()
+
+
+def test_the_action_column_headed_with_a_word_of_the_teams_own_is_its_column_of_sentences():
+    """Derbyshire FRS's summary report heads its column of areas for improvement 'Summary'."""
+    grid = _grid([
+        ["Area For Improvement Summary Report as of 1 November 2023", None, None, None, None],
+        ["Summary", "Sub actions", "Deadline date", "Status", "Overall %"],
+        ["AFI 1 - The service should develop a clear prevention strategy targeting people most at risk", 4, "30 Sep 2023", "Open - Actions on going off track", 68],
+        ["AFI 2 - The service should make sure it quality assures its prevention activity", 3, "31 Mar 2024", "Completed - Actions done", 100],
+    ])
+    layout = detect_layout([grid])
+    assert ([2], {"action": 1, "target": 3, "status": 4}) == (layout.header_rows, layout.columns)
+    assert ["Open - Actions on going off track", "Completed - Actions done"] == extract_actions(grid, layout)["status"].tolist()
+
+
+def test_a_table_of_short_words_under_a_date_heading_is_not_taken_for_a_plan():
+    grid = _grid([["Name", "Date", "Status"], ["Ann", "1 May 2023", "Active"], ["Bob", "2 May 2023", "Away"]])
+    assert detect_layout([grid]) is None

@@ -21,6 +21,9 @@ from validation.grid import SheetGrid
 
 # Header cells are short; skipping long text keeps the scan cheap on big sheets.
 _MAX_HEADER_LEN = 60
+# An unnamed column is read as the action column when its texts average this long (a sentence).
+_ACTION_TEXT_LEN = 40
+_ACTION_SAMPLE = 50
 _COMPUTED_HEADERS: tuple[str, ...] = tuple(normalise_header(f.label) for f in COMPUTED)
 
 
@@ -78,6 +81,8 @@ def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> Heade
         # A tracker of recommendations (one row each, no action column): the recommendation is
         # what will be done, so its column is read as the action.
         fields = fields.replace("recommendation", "action")
+    if not fields.eq("action").any(axis=None):
+        fields = _unnamed_action(frame, fields)
     # Only rows naming the action column and one more field can be headers; count the distinct
     # fields of those few rows (a field named twice in a row counts once).
     named = fields.notna().sum(axis=1)
@@ -109,6 +114,34 @@ def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> Heade
         labels=dict(sorted(labels.items())),
         computed_col=computed_col,
     )
+
+
+def _unnamed_action(frame: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
+    """Name the action column of a header that names a date or status column but no action one.
+
+    Some plans head the column of what will be done with a word of their own ("Summary",
+    "Issue"). In a row naming two fields, one of them the target date or status, the column
+    headed with text plansync does not know whose cells below hold the longest texts (on average
+    at least ``_ACTION_TEXT_LEN`` characters) is read as the action column.
+    """
+    named = fields.notna().sum(axis=1)
+    keyed = fields.isin(("target", "status")).any(axis=1)
+    for row in named[named.ge(2) & keyed].index:
+        body = frame.loc[row + 1:row + _ACTION_SAMPLE]
+        best, best_len = None, float(_ACTION_TEXT_LEN)
+        for col in frame.columns:
+            heading = frame.at[row, col]
+            if fields.at[row, col] is not None or not isinstance(heading, str) or not heading.strip():
+                continue
+            texts = [len(v) for v in body[col] if isinstance(v, str) and v.strip()]
+            mean = sum(texts) / len(texts) if texts else 0.0
+            if mean >= best_len:
+                best, best_len = col, mean
+        if best is not None:
+            fields = fields.copy()
+            fields.at[row, best] = "action"
+            return fields
+    return fields
 
 
 def _first_columns(row_fields: pd.Series) -> dict[str, int]:
