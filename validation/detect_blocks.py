@@ -53,23 +53,23 @@ def mark_blocks(table: pd.DataFrame, kinds: pd.Series) -> pd.Series:
         text = table.loc[row].dropna().iloc[0]
         if kinds[row] == ACTION and is_narrative(text):
             kinds[row] = NOTE
-    rows = list(kinds.index)
-    for i, row in enumerate(rows):
-        if kinds[row] != HEADING:
+    # By position over plain lists: a 100,000-row plan would otherwise pay a Series lookup per row.
+    marks, ones = kinds.tolist(), single.tolist()
+    for i in range(len(marks)):
+        if marks[i] != HEADING:
             continue
-        between = []
-        for later in rows[i + 1:]:
-            if kinds[later] in (HEADER, HEADING):
-                break
-            between.append(later)
-        else:
+        end = i + 1
+        while end < len(marks) and marks[end] not in (HEADER, HEADING):
+            end += 1
+        if end == len(marks) or marks[end] != HEADER:
             continue
-        if kinds[later] != HEADER or not all(single[r] or kinds[r] == BLANK for r in between):
+        between = range(i + 1, end)
+        if not all(ones[r] or marks[r] == BLANK for r in between):
             continue
         for r in between:
-            if kinds[r] == ACTION:
-                kinds[r] = HEADING
-    return kinds
+            if marks[r] == ACTION:
+                marks[r] = HEADING
+    return pd.Series(marks, index=kinds.index, dtype=kinds.dtype, name=kinds.name)
 
 
 def banner_above(grid: SheetGrid, header: int, last_col: int) -> int | None:
