@@ -1,6 +1,7 @@
 """A plan kept one sheet per recommendation gets plansync's computed columns on every plan sheet
 (issue 13, "Sheets"): adopt, rag and sync each write Due / RAG / Overdue / Days overdue right of
-that sheet's own table, pulled values land in that sheet's own columns, and no other cell changes.
+that sheet's own table, pulled values and sign-off stamps land in that sheet's own columns, and no
+other cell changes.
 
 The workbook: a cover sheet, three recommendation sheets (the second lays its columns out in
 another order, the third has no title row) and a version sheet, rated as at 1 May 2026.
@@ -35,7 +36,8 @@ def _action(ref, target, status, progress):
             "Target date": target, "Status": status, "Progress": progress}
 
 
-def _workbook(path: Path) -> Path:
+def _workbook(path: Path, sign_off: bool = False) -> Path:
+    """``sign_off``: each plan sheet also has sign-off columns, in another order on Rec 2."""
     wb = openpyxl.Workbook()
     cover = wb.active
     cover.title = "Cover"
@@ -56,9 +58,11 @@ def _workbook(path: Path) -> Path:
             ws.merge_cells("A1:G1")
         if name == "Rec 1":
             ws.append([])
+        if sign_off:
+            header = [*header, *(["Signed off by", "Signed off on"] if name == "Rec 2" else ["Signed off on", "Signed off by"])]
         ws.append(header)
         for action in actions:
-            ws.append([action[h] for h in header])
+            ws.append([action.get(h) for h in header])
     wb.create_sheet("Version control").append(["Version", "Date", "Change"])
     wb["Version control"].append(["1.0", "12/01/2026", "First draft"])
     settings = wb.create_sheet("Settings")
@@ -219,3 +223,24 @@ def test_sync_rates_every_plan_sheet_and_pulls_land_in_that_sheets_own_columns(s
     before["Rec 2"][(3, 3)] = "Complete"
     before["Rec 3"][(3, 7)] = "Two social workers recruited"
     assert before == after
+
+
+def test_a_sign_off_is_stamped_in_the_sign_off_columns_of_the_actions_own_sheet(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    path = _workbook(tmp_path / "plan.xlsx", sign_off=True)
+    args = ["sync", str(path), "--graph-url", server.graph_url, "--list", "sheets-sign-off"]
+    assert 0 == CliRunner().invoke(main, [*args, "--as", ANN]).exit_code
+    wb = openpyxl.load_workbook(path)
+    wb["Rec 2"].cell(3, 3, "Signed off")  # 2.1's Status, signed off by Bob (support role)
+    wb.save(path)
+    before = _values(path)
+
+    signed = CliRunner().invoke(main, [*args, "--as", BOB])
+    assert 0 == signed.exit_code, signed.output
+    ws = openpyxl.load_workbook(path)["Rec 2"]
+    assert (BOB, datetime(2026, 5, 1)) == (ws.cell(3, 8).value, ws.cell(3, 9).value)  # Rec 2: by (H), then on (I)
+    after = _values(path)
+    for sheet in PLAN_SHEETS:  # the team's table (A:I) is unchanged but for the stamp
+        theirs = {at: v for at, v in after[sheet].items() if at[1] <= 9 and (sheet, at) not in {("Rec 2", (3, 8)), ("Rec 2", (3, 9))}}
+        assert {at: v for at, v in before[sheet].items() if at[1] <= 9} == theirs

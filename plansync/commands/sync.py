@@ -233,7 +233,8 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
-    write_stamps(book, signed.stamped, frame.cells, frame.layout_columns)
+    for sheet in loaded.sheet_layouts():  # each plan sheet has its own sign-off columns
+        write_stamps(book, {k: v for k, v in signed.stamped.items() if frame.cells.get(k, ("", 0))[0] == sheet.sheet}, frame.cells, sheet.columns)
     _refresh_computed(book, loaded, frame, result.plan)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
