@@ -249,8 +249,9 @@ def _adopt(wb: XlwingsWorkbook) -> Outcome:
     line = wb.last_status or f"Adopted {result.layout.sheet}: {result.actions} actions."
     # Adoption colours the computed columns itself only in .xlsx files; in Excel we do it.
     layout = result.layout
-    last = max(DEFAULT_LAST_ROW, wb.read_sheet(layout.sheet).max_row + 1000)
-    install_rag_formatting(wb.book, layout.sheet, computed_col=layout.computed_col, first_row=min(layout.header_rows) + 1, last_row=last)
+    for sheet in [layout, *layout.extra]:  # every sheet of a plan kept on several has the columns
+        last = max(DEFAULT_LAST_ROW, wb.read_sheet(sheet.sheet).max_row + 1000)
+        install_rag_formatting(wb.book, sheet.sheet, computed_col=sheet.computed_col, first_row=min(sheet.header_rows) + 1, last_row=last)
     if result.unplaced:
         n = len(result.unplaced)
         line += f" {n} {'row' if n == 1 else 'rows'} could not be placed: run Validate to see where."

@@ -9,7 +9,7 @@ Every command starts here. Where the plan lives is decided in this order (a pers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +43,7 @@ class LoadedPlan:
         meta: the hidden ``_plansync`` sheet's values as read here, so later steps (row keys,
             sync state) need not read that sheet again.
         colours: what the cells' fill colours said about status (``plansync.plan_colours``).
+        sheet_grids: the plan's other sheets as read, when it is kept on several (``layout.extra``).
     """
 
     book: Workbook
@@ -54,6 +55,20 @@ class LoadedPlan:
     settings_problems: list[SettingsProblem] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     colours: "ColourReading | None" = None
+    sheet_grids: dict[str, SheetGrid] = field(default_factory=dict)
+
+    def sheet_layouts(self) -> list[Layout]:
+        """Each sheet of the plan with its own header rows, columns and computed columns: the
+        first sheet, then the others of a plan kept on several sheets (one per recommendation)."""
+        return [replace(self.layout, extra=[]), *self.layout.extra]
+
+    def grid_of(self, sheet: str) -> SheetGrid:
+        """One sheet of the plan as read (read now only if it was not read with the plan)."""
+        if sheet == self.layout.sheet:
+            return self.grid
+        if sheet not in self.sheet_grids:
+            self.sheet_grids[sheet] = self.book.read_sheet(sheet)
+        return self.sheet_grids[sheet]
 
     def require_settings(self) -> Settings:
         """The settings, or ``SettingsError`` for the first unusable value (for commands that act on them)."""
@@ -167,14 +182,14 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     grid = grids.get(layout.sheet) or book.read_sheet(layout.sheet)
 
     _report(progress, "Reading actions", 0.6)
-    extracted = read_plan(grid, layout, lambda name: grids.get(name) or book.read_sheet(name))
+    extracted = read_plan(grid, layout, lambda name: grids.get(name) or grids.setdefault(name, book.read_sheet(name)))
     stem = Path(book.path).stem if book.path is not None else layout.sheet
     actions = _fill_plan(extracted.actions, settings.plan_name or stem)
     actions, colours = read_colour_status(book, layout, actions, grid)  # status shown only by a cell's colour
     _report(progress, "Plan loaded", 1.0)
     return LoadedPlan(
         book=book, settings=settings, layout=layout, grid=grid, actions=actions, extracted=extracted, settings_problems=problems,
-        meta=meta, colours=colours,
+        meta=meta, colours=colours, sheet_grids={e.sheet: grids[e.sheet] for e in layout.extra if e.sheet in grids},
     )
 
 

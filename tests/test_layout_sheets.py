@@ -69,7 +69,7 @@ def test_each_sheet_carries_its_recommendation_from_its_title_row_or_its_name(tm
     ] == list(zip(actions["_sheet"], actions["recommendation"]))
 
 
-def test_rag_writes_its_columns_on_the_first_plan_sheet_only(tmp_path, monkeypatch):
+def test_rag_writes_its_columns_on_every_plan_sheet_on_that_sheets_header_row(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
     path = _workbook(tmp_path / "plan.xlsx")
     CliRunner().invoke(main, ["adopt", str(path)])
@@ -78,4 +78,6 @@ def test_rag_writes_its_columns_on_the_first_plan_sheet_only(tmp_path, monkeypat
     wb = openpyxl.load_workbook(path)
     assert ["Due", "RAG", "Overdue", "Days overdue"] == [wb["Rec 1"].cell(3, c).value for c in range(5, 9)]
     assert ["Blue", "Green"] == [wb["Rec 1"].cell(r, 6).value for r in (4, 5)]
-    assert [None] * 4 == [wb["Rec 2"].cell(1, c).value for c in range(5, 9)]
+    assert [None] * 4 == [wb["Rec 2"].cell(1, c).value for c in range(5, 9)]  # its title row
+    assert ["Due", "RAG", "Overdue", "Days overdue"] == [wb["Rec 2"].cell(3, c).value for c in range(5, 9)]
+    assert [["Green"], ["Green", "Red"]] == [[wb[s].cell(r, 6).value for r in rows] for s, rows in (("Rec 2", [4]), ("Rec 3", [2, 3]))]

@@ -57,7 +57,8 @@ class Layout:
         source: 'detected' or 'settings' (a person's correction wins over detection).
         unplaced: things detection saw but could not place, in words.
         extra: the plan's other sheets, each with its own layout, when the plan is kept on several
-            sheets (``validation.plan_sheets``); plansync's computed columns go on ``sheet`` only.
+            sheets (``validation.plan_sheets``); each gets plansync's computed columns at its own
+            ``computed_col``.
     """
 
     sheet: str

@@ -20,6 +20,7 @@ _FROM = {
     "headings": "from heading rows above the actions",
     "ref prefix": "from each ref's first number (2.13 belongs to 2)",
     "each row": "one per row: the plan lists each recommendation on its own row",
+    "sheet title": "one per sheet: each sheet's title row, else its name",
     "": "none found",
 }
 
@@ -40,7 +41,11 @@ def render(result: AdoptResult) -> list[str]:
         lines.append(f"  {column_letter(col):<3} {header:<{width}}  -> {FIELD_BY_NAME[name].label}")
     computed = ", ".join(f"{column_letter(layout.computed_col + i)} {f.label}" for i, f in enumerate(COMPUTED))
     lines.append(f"plansync's columns: {computed}")
-    source = _FROM[result.recommendation_from].format(header=result.headers.get("recommendation", "recommendation"))
+    # A plan on several sheets may find them differently on each ("sheet title, headings").
+    source = "; ".join(
+        _FROM.get(part, part).format(header=result.headers.get("recommendation", "recommendation"))
+        for part in result.recommendation_from.split(", ")
+    )
     lines.append(f"Recommendations: {result.recommendations} ({source})")
     lines.append(f"Actions: {result.actions}" + (f" ({result.split_cells} cells held several actions; each is its own action)" if result.split_cells else ""))
     if result.status_from:

@@ -3,9 +3,9 @@
 Adoption reads the workbook as it is (DESIGN §4): it finds the plan's sheet, header row(s) and
 the column of each field, saves that mapping in the hidden ``_plansync`` sheet, writes the
 headers of plansync's computed columns (Due, RAG, Overdue, Days overdue) to the right of the
-table with their conditional formatting, and adds the Settings, Issues and Summary sheets when
-they are missing. Nothing the team wrote is changed. A mapping corrected in the Settings sheet
-(Column overrides) wins over detection. Adopting again changes nothing more.
+table with their conditional formatting (on every sheet of a plan kept on several), and adds the
+Settings, Issues and Summary sheets when they are missing. Nothing the team wrote is changed. A
+mapping corrected in the Settings sheet (Column overrides) wins over detection. Adopting again changes nothing more.
 
     >>> book = OpenpyxlWorkbook.open("plan.xlsx", write=True)   # doctest: +SKIP
     >>> adopt_workbook(book).actions                             # doctest: +SKIP
@@ -131,8 +131,9 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     issues["heading"] = issues["field"].map(headers)  # the column as the workbook names it
 
     _report(progress, "Adding plansync's columns", 0.7)
-    added += _add_computed_headers(book, plan.grid, layout)
-    _install_formatting(book, plan.grid, layout)
+    for sheet in plan.sheet_layouts():  # each sheet of a plan kept on several gets its own columns
+        added += _add_computed_headers(book, plan.grid_of(sheet.sheet), sheet)
+        _install_formatting(book, plan.grid_of(sheet.sheet), sheet)
     added += _add_own_sheets(book, names, issues)
     for issue in issues.to_dict("records"):
         unplaced.append(f"{issue['cell']}: {issue['message']} {issue['fix']}")
@@ -188,17 +189,22 @@ def _status_source(plan, headers: dict[str, str]) -> str:
 def _sheet_roles(grids: list[SheetGrid], layout: Layout) -> list[tuple[str, str]]:
     """Each sheet with what adoption made of it (the plan, or skipped and why)."""
     roles = []
-    extra = {e.sheet for e in layout.extra}
+    extra = {e.sheet: e for e in layout.extra}
     for grid in grids:
         if grid.name == layout.sheet:
-            roles.append((grid.name, "the plan" + (" (its first sheet; plansync's columns are added here)" if extra else "")))
+            roles.append((grid.name, "the plan" + (" (its first sheet)" if extra else "")))
         elif grid.name in extra:
-            roles.append((grid.name, "part of the plan (laid out as the first sheet)"))
+            roles.append((grid.name, f"part of the plan (laid out as the first sheet; plansync's columns {_computed_span(extra[grid.name])})"))
         elif grid.hidden:
             roles.append((grid.name, "skipped: hidden"))
         else:
             roles.append((grid.name, "skipped: no header row naming an action column (a cover, key, notes or version sheet)"))
     return roles
+
+
+def _computed_span(layout: Layout) -> str:
+    """Where a sheet's computed columns are, e.g. 'E:H'."""
+    return f"{column_letter(layout.computed_col)}:{column_letter(layout.computed_col + len(COMPUTED) - 1)}"
 
 
 def _report(progress: Progress | None, message: str, done: float) -> None:

@@ -2,7 +2,8 @@
 
 The four values go to the computed columns (``layout.computed_col`` onwards: Due, RAG, Overdue,
 Days overdue) in one bulk write covering the header row down to the last row of the sheet, so
-values left from rows since deleted are cleared too. Colours come from the conditional
+values left from rows since deleted are cleared too. A plan kept on several sheets gets one such
+write on each of its sheets, right of that sheet's own table. Colours come from the conditional
 formatting the template (or adoption) installed.
 
     >>> result = refresh_rag(OpenpyxlWorkbook.open("plan.xlsx", write=True), today=date(2022, 7, 31))  # doctest: +SKIP
@@ -12,7 +13,7 @@ formatting the template (or adoption) installed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.grid import cell_address, column_letter
+from validation.layout import Layout
 from validation.rag import compute_rag
 from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
 
@@ -35,7 +37,7 @@ class RagResult:
         actions: one row per action: ``ref, recommendation, due`` (date or None), ``rag``,
             ``overdue`` (bool), ``days_overdue`` (int or None), ``sheet``, ``row``.
         today: the date the plan was rated on.
-        written: the range written, e.g. ``Actions!M1:P65``.
+        written: the range written, e.g. ``Actions!M1:P65`` (one per plan sheet, comma-separated).
     """
 
     actions: pd.DataFrame
@@ -105,28 +107,53 @@ def _one_per_row(actions: pd.DataFrame) -> list[tuple]:
 
 
 @dataclass
-class RatedPlan:
-    """A loaded plan rated: the result, and the computed-columns block that shows it.
+class SheetBlock:
+    """The computed-columns block of one plan sheet: Due / RAG / Overdue / Days overdue per sheet
+    row from its first header row to its last row, labels on header rows.
 
     Attributes:
-        result: what was computed (``written`` names the block's range).
-        first_row: the sheet row of the block's first line (the first header row).
-        block: Due / RAG / Overdue / Days overdue per sheet row, labels on header rows.
+        sheet: the plan sheet it goes on.
+        first_row: the sheet row of the block's first line (the sheet's first header row).
+        col: the sheet's first computed column (right of that sheet's own table).
+        rows: one line of four values per sheet row.
     """
 
-    result: RagResult
+    sheet: str
     first_row: int
-    block: list[list[Any]]
+    col: int
+    rows: list[list[Any]]
 
     def differs_from(self, plan: LoadedPlan) -> bool:
         """Whether the sheet as read shows anything else in the computed columns (the block
         reaches the sheet's last row, so nothing below it can be stale)."""
-        col, grid = plan.layout.computed_col, plan.grid
-        for offset, line in enumerate(self.block):
-            shown = [grid.cell(self.first_row + offset, col + i) for i in range(len(line))]
+        grid = plan.grid_of(self.sheet)
+        for offset, line in enumerate(self.rows):
+            shown = [grid.cell(self.first_row + offset, self.col + i) for i in range(len(line))]
             if [_comparable(v) for v in shown] != [_comparable(v) for v in line]:
                 return True
         return False
+
+    @property
+    def range(self) -> str:
+        last = self.first_row + len(self.rows) - 1
+        return f"{cell_address(self.sheet, self.first_row, self.col)}:{column_letter(self.col + len(COMPUTED) - 1)}{last}"
+
+
+@dataclass
+class RatedPlan:
+    """A loaded plan rated: the result, and the computed-columns block of each plan sheet.
+
+    Attributes:
+        result: what was computed (``written`` names the blocks' ranges).
+        blocks: one per plan sheet, first sheet first (a plan kept on several sheets has several).
+    """
+
+    result: RagResult
+    blocks: list[SheetBlock]
+
+    def differs_from(self, plan: LoadedPlan) -> bool:
+        """Whether any plan sheet as read shows anything else in its computed columns."""
+        return any(block.differs_from(plan) for block in self.blocks)
 
 
 def _comparable(value: Any) -> Any:
@@ -137,51 +164,56 @@ def _comparable(value: Any) -> Any:
 
 
 def rate_plan(plan: LoadedPlan, when: date, *, computed: pd.DataFrame | None = None) -> RatedPlan:
-    """Rate every action of a loaded plan and lay the results out as the computed-columns block.
+    """Rate every action of a loaded plan and lay the results out as each plan sheet's
+    computed-columns block (a plan kept on several sheets gets them on every one of its sheets).
 
     ``computed`` is ``compute_rag`` of these actions for ``when``, when the caller has it already.
     """
     settings = plan.require_settings()
     rated = computed if computed is not None else compute_rag(plan.actions, today=when, rules=settings.rag_rules)
-    if plan.layout.extra:
-        # A plan on several sheets: the computed columns are written on its first sheet only.
-        here = (plan.actions[SHEET_COL] == plan.layout.sheet).to_numpy()
-        plan = replace(plan, actions=plan.actions[here])
-        rated = rated[here]
-
-    due = _dates(rated["due"])
-    days = _ints(rated["days_overdue"])
-    overdue = [bool(v) for v in rated["overdue"]]
     actions = pd.DataFrame(
         {
             "ref": plan.actions["ref"].to_numpy(dtype=object),
             "recommendation": plan.actions["recommendation"].to_numpy(dtype=object),
-            "due": pd.Series(due, dtype=object).to_numpy(),
+            "due": pd.Series(_dates(rated["due"]), dtype=object).to_numpy(),
             "rag": rated["rag"].astype(object).to_numpy(),
-            "overdue": overdue,
-            "days_overdue": pd.Series(days, dtype=object).to_numpy(),
-            "sheet": plan.layout.sheet,
+            "overdue": [bool(v) for v in rated["overdue"]],
+            "days_overdue": pd.Series(_ints(rated["days_overdue"]), dtype=object).to_numpy(),
+            "sheet": plan.actions[SHEET_COL].to_numpy(dtype=object),
             "row": plan.actions[ROW_COL].to_numpy(),
         }
     )
+    blocks = [_sheet_block(plan, layout, actions[actions["sheet"] == layout.sheet]) for layout in plan.sheet_layouts()]
+    written = ", ".join(block.range for block in blocks)
+    return RatedPlan(RagResult(actions=actions, today=when, written=written), blocks)
 
-    # One block from the first header row to the last row of the sheet: labels on header rows,
-    # values on action rows, empty elsewhere (heading rows, blank rows, rows since deleted).
-    layout = plan.layout
+
+def _sheet_block(plan: LoadedPlan, layout: Layout, actions: pd.DataFrame) -> SheetBlock:
+    """One block from the sheet's first header row to its last row: labels on header rows,
+    values on action rows, empty elsewhere (heading rows, blank rows, rows since deleted)."""
     first = min(layout.header_rows)
-    last = max(plan.grid.max_row, first, *(actions["row"].tolist() or [first]))
-    block: list[list[Any]] = [[None] * len(COMPUTED) for _ in range(last - first + 1)]
+    last = max(plan.grid_of(layout.sheet).max_row, first, *(actions["row"].tolist() or [first]))
+    rows: list[list[Any]] = [[None] * len(COMPUTED) for _ in range(last - first + 1)]
     for header in layout.header_rows:
-        block[header - first] = [f.label for f in COMPUTED]
+        rows[header - first] = [f.label for f in COMPUTED]
     for r, d, g, o, n in _one_per_row(actions):
-        block[int(r) - first] = [d, g, OVERDUE_YES if o else OVERDUE_NO, n]
-    written = f"{cell_address(layout.sheet, first, layout.computed_col)}:{column_letter(layout.computed_col + len(COMPUTED) - 1)}{last}"
-    return RatedPlan(RagResult(actions=actions, today=when, written=written), first, block)
+        rows[int(r) - first] = [d, g, OVERDUE_YES if o else OVERDUE_NO, n]
+    return SheetBlock(layout.sheet, first, layout.computed_col, rows)
 
 
-def write_rated(book: Workbook, plan: LoadedPlan, rated: RatedPlan) -> None:
-    """Write the computed-columns block (one bulk write)."""
-    book.write_range(plan.layout.sheet, rated.first_row, plan.layout.computed_col, rated.block)
+def sheets_showing_computed(plan: LoadedPlan) -> set[str]:
+    """The plan sheets that show plansync's columns (adopt or rag wrote their headers there)."""
+    return {
+        layout.sheet
+        for layout in plan.sheet_layouts()
+        if plan.grid_of(layout.sheet).cell(min(layout.header_rows), layout.computed_col) == COMPUTED[0].label
+    }
+
+
+def write_rated(book: Workbook, rated: RatedPlan) -> None:
+    """Write each plan sheet's computed-columns block (one bulk write per sheet)."""
+    for block in rated.blocks:
+        book.write_range(block.sheet, block.first_row, block.col, block.rows)
 
 
 def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress | None = None) -> RagResult:
@@ -201,7 +233,7 @@ def refresh_rag(book: Workbook, *, today: date | None = None, progress: Progress
     if progress is not None:
         progress("Rating actions", 0.7)
     rated = rate_plan(plan, when)
-    write_rated(book, plan, rated)
+    write_rated(book, rated)
     book.status(summary_line(rated.result))
     if progress is not None:
         progress("Saving", 0.9)
@@ -216,4 +248,4 @@ def summary_line(result: RagResult) -> str:
     return f"{counts}; {result.overdue} overdue (as at {result.today:%d/%m/%Y})."
 
 
-__all__ = sorted(["RagResult", "RatedPlan", "rate_plan", "refresh_rag", "summary_line", "write_rated"])
+__all__ = sorted(["RagResult", "RatedPlan", "SheetBlock", "rate_plan", "refresh_rag", "sheets_showing_computed", "summary_line", "write_rated"])

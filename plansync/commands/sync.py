@@ -10,7 +10,7 @@ A dry run stops after the plan: it reads, but sends no write and saves nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -18,7 +18,7 @@ import pandas as pd
 
 from plansync import sync_summary
 from plansync.commands.conflict_writers import name_conflict_writers
-from plansync.commands.rag import rate_plan, write_rated
+from plansync.commands.rag import rate_plan, sheets_showing_computed, write_rated
 from plansync.commands.roles import plan_teams, protect_rows, roles_for_sync
 from plansync.commands.signoff import check_sign_off, sign_off_signers, write_stamps
 from plansync.errors import NotAPlan
@@ -37,7 +37,7 @@ from sync.listmap import ListMap
 from sync.shared_list import PAGE_SIZE, latest_link, read_plan_items
 from plansync.sync_state import SyncState, load_state, save_state
 from sync.target import absolute_link, connected, find_list, relative_link
-from validation.fields import COMPUTED, COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
+from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
 from validation.rag import compute_rag
 from workbook_templates.consolidated import REPORTING_KEY
@@ -233,7 +233,8 @@ def sync_workbook(
 
     _report(progress, "Saving the workbook", 0.95)
     _write_pulls(book, loaded, frame, result.plan)
-    write_stamps(book, signed.stamped, frame.cells, frame.layout_columns)
+    for sheet in loaded.sheet_layouts():  # each plan sheet has its own sign-off columns
+        write_stamps(book, {k: v for k, v in signed.stamped.items() if frame.cells.get(k, ("", 0))[0] == sheet.sheet}, frame.cells, sheet.columns)
     _refresh_computed(book, loaded, frame, result.plan)
     write_conflicts(book, result.plan, frame.cells, frame.layout_columns)
     save_state(book, new_state)
@@ -451,14 +452,16 @@ def _next_state(state: SyncState, applied, frame: _Frame, site_id, list_id, wher
 
 def _write_pulls(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPlan) -> None:
     """Write values brought in from the list into their cells (dates as dates), in as few blocks
-    as the changed cells allow (one call into Excel per block, not per cell)."""
+    as the changed cells allow (one call into Excel per block, not per cell). Each plan sheet
+    has its own columns (a plan kept on several sheets need not lay them all out alike)."""
     from validation.fields import FIELD_BY_NAME
 
+    columns_of = {layout.sheet: layout.columns for layout in loaded.sheet_layouts()}
     by_sheet: dict[str, dict[tuple[int, int], Any]] = {}
     for pull in plan.pulls:
         sheet, row = frame.cells[pull.key]
         for name, value in pull.fields.items():
-            col = frame.layout_columns.get(name)
+            col = columns_of.get(sheet, frame.layout_columns).get(name)
             if col is not None:
                 by_sheet.setdefault(sheet, {})[(row, col)] = _cell_value(value, FIELD_BY_NAME[name].kind)
     for sheet, cells in by_sheet.items():
@@ -467,10 +470,10 @@ def _write_pulls(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPl
 
 def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: SyncPlan) -> None:
     """Keep Due / RAG / Overdue / Days overdue in the workbook in step with what was sent to the list
-    (and with values brought in from it), where the workbook shows those columns: one bulk write,
-    only when a value changed."""
-    first_header = min(loaded.layout.header_rows)
-    if loaded.grid.cell(first_header, loaded.layout.computed_col) != COMPUTED[0].label:
+    (and with values brought in from it), on each plan sheet that shows those columns: one bulk
+    write per sheet, only when a value on it changed."""
+    shown = sheets_showing_computed(loaded)
+    if not shown:
         return
     # Rated again only when values came in (re-read from the sheets in memory: no call into Excel);
     # otherwise the BRAG the sync sent is what the workbook shows.
@@ -480,8 +483,9 @@ def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: S
     else:
         current = loaded
         rated = rate_plan(current, frame.rated_on, computed=frame.rag)
-    if rated.differs_from(current):
-        write_rated(book, current, rated)
+    changed = [b for b in rated.blocks if b.sheet in shown and b.differs_from(current)]
+    if changed:
+        write_rated(book, replace(rated, blocks=changed))
 
 
 def _cell_value(text: str, kind: str) -> Any:

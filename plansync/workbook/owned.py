@@ -16,7 +16,8 @@ updates its "Last sync" row."""
 
 COMPUTED_COLUMNS: tuple[str, ...] = ("Due", "RAG", "Overdue", "Days overdue")
 """Columns of the plan sheet plansync writes on every rag/adopt/sync (adopt adds their headers,
-their conditional formats and a date style for Due)."""
+their conditional formats and a date style for Due): on each plan sheet, right of its own table,
+when the plan is kept on several sheets."""
 
 SYNCED_FIELDS_NOTE = (
     "sync writes a plan cell only when the SharePoint list holds a newer value for that field of that "
