@@ -32,7 +32,7 @@ def derived_text(rag: pd.DataFrame) -> pd.DataFrame:
     ).astype(object)
 
 
-def _as_cell(text: str, kind: str) -> Any:
+def as_cell(text: str, kind: str) -> Any:
     """A value brought in from the list as it will stand in its cell (ISO dates as dates)."""
     if text == "":
         return None
@@ -68,7 +68,7 @@ def rerated_with_pulls(
     for key, fields in taken.items():
         for name, text in fields.items():
             if name in rows.columns:
-                rows.at[key, name] = _as_cell(text, FIELD_BY_NAME[name].kind)
+                rows.at[key, name] = as_cell(text, FIELD_BY_NAME[name].kind)
     fresh = derived_text(compute_rag(rows, today=today, rules=rules))
     out = workbook.copy()
     cols = [c for c in fresh.columns if c in out.columns]
@@ -76,4 +76,4 @@ def rerated_with_pulls(
     return out
 
 
-__all__ = sorted(["derived_text", "rerated_with_pulls"])
+__all__ = sorted(["as_cell", "derived_text", "rerated_with_pulls"])

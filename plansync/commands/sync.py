@@ -26,7 +26,8 @@ from plansync.list_values import kept_back, with_substitutes
 from plansync.plan import LoadedPlan, load_plan
 from plansync.row_identity import adopt_orphans, keep_before_create, pending_after
 from plansync.row_keys import key_plan
-from plansync.sync_derived import derived_text, rerated_with_pulls
+from plansync.sync_derived import as_cell, derived_text, rerated_with_pulls
+from plansync.sync_state import SyncState, load_state, save_state
 from plansync.sync_sheets import read_resolutions, write_conflicts, write_last_sync, write_sync_line
 from plansync.workbook.base import Progress, Workbook
 from plansync.workbook.blocks import write_cells
@@ -35,7 +36,6 @@ from sync.cell_values import cell_text, edited_substitutes, keep_true_values
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, SyncPlan, normalise_value, normalise_values, plan_sync
 from sync.listmap import ListMap
 from sync.shared_list import PAGE_SIZE, latest_link, read_plan_items
-from plansync.sync_state import SyncState, load_state, save_state
 from sync.target import absolute_link, connected, find_list, relative_link
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
@@ -489,15 +489,9 @@ def _refresh_computed(book: Workbook, loaded: LoadedPlan, frame: _Frame, plan: S
 
 
 def _cell_value(text: str, kind: str) -> Any:
-    if text == "":
-        return None
-    if kind == "date" and len(text) == 10:
-        try:
-            return datetime.strptime(text, "%Y-%m-%d")
-        except ValueError:
-            pass
+    value = as_cell(text, kind)
     # A list value a cell cannot hold goes in as its substitute (sync.cell_values).
-    return cell_text(text)
+    return cell_text(value) if isinstance(value, str) else value
 
 
 __all__ = sorted(["SyncResult", "sync_workbook"])
