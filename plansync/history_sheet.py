@@ -13,9 +13,9 @@ the list stays the one source (a full re-read rebuilds every entry from it).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
+from plansync.pull_sheets import local_time
 from sync.engine import WITHDRAWN
 from sync.versions import read_histories
 
@@ -54,7 +54,7 @@ def history_rows(records: dict[str, dict[str, str]]) -> list[list[Any]]:
     changes.sort(key=lambda c: (c.get("when", ""), c.get("version", "")), reverse=True)
     rows: list[list[Any]] = [list(HEADER)]
     for c in changes:
-        rows.append([_local_time(c.get("when")), c.get("plan") or None, c.get("ref") or c.get("key") or None,
+        rows.append([local_time(c.get("when")), c.get("plan") or None, c.get("ref") or c.get("key") or None,
                      c.get("field", "").replace("_", " "), c.get("old") or None, c.get("new") or None,
                      c.get("who") or None, c.get("email") or None, c.get("version") or None])
     if len(rows) == 1:
@@ -63,17 +63,6 @@ def history_rows(records: dict[str, dict[str, str]]) -> list[list[Any]]:
         rows += [[], [f"The list no longer keeps the first versions of: {', '.join(sorted(cut_short))}. "
                       "Their history starts later (the list's versioning settings)."]]
     return rows
-
-
-def _local_time(value: object) -> datetime | None:
-    """Graph's UTC time in this computer's time zone, as Excel shows times (no zone)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.astimezone().replace(tzinfo=None, microsecond=0)
 
 
 __all__ = sorted(["HEADER", "HISTORY", "HISTORY_SHEET", "fill_histories", "history_rows"])

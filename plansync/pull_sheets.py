@@ -39,7 +39,7 @@ def write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFram
         "rag": rated["rag"].astype(object),
         "overdue": rated["overdue"].map(lambda v: OVERDUE_YES if v else OVERDUE_NO),
         "days_overdue": rated["days_overdue"].map(lambda v: None if pd.isna(v) else int(v)),
-        "modified_at": actions[MODIFIED_AT].map(_local_time),
+        "modified_at": actions[MODIFIED_AT].map(local_time),
     }
     rows: list[list[Any]] = [list(CONSOLIDATED_HEADER)]
     columns = [[_cell(v) for v in values[name].tolist()] for name in CONSOLIDATED_COLUMNS]
@@ -106,7 +106,7 @@ def _date_or_text(value: Any) -> Any:
     return value
 
 
-def _local_time(value: Any) -> datetime | None:
+def local_time(value: Any) -> datetime | None:
     """Graph's UTC time ('2026-11-25T03:51:02Z') in this computer's time zone, as Excel shows times (no zone)."""
     if not value:
         return None
@@ -119,4 +119,4 @@ def _local_time(value: Any) -> datetime | None:
     return moment.astimezone().replace(tzinfo=None, microsecond=0)
 
 
-__all__ = sorted(["install_formatting", "summary_rows", "write_consolidated"])
+__all__ = sorted(["install_formatting", "local_time", "summary_rows", "write_consolidated"])
