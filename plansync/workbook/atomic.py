@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from validation.errors import WorkbookLocked
+from validation.errors import WorkbookLocked, WorkbookUnreadable
 
 _TEMP_PREFIX = "~plansync-"
 _STALE_AFTER = 600  # seconds: a temporary file without a process id this old is a leftover
@@ -103,6 +103,17 @@ def lock_owner(path: Path) -> str | None:
         return ""
     name = text.split(",", 1)[0].strip()
     return name if name.isprintable() else ""
+
+
+def check_exists(path: Path) -> None:
+    """Refuse a path that is missing or a folder, saying what to do (both workbook adapters open through this)."""
+    if not path.exists():
+        raise WorkbookUnreadable(
+            f"{path} does not exist. Check the name and folder, or create a new plan with: plansync new {path.name}",
+            path=str(path),
+        )
+    if path.is_dir():
+        raise WorkbookUnreadable(f"{path} is a folder, not a workbook. Give the path of an .xlsx file.", path=str(path))
 
 
 def check_writable(path: Path) -> None:

@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as _OpenpyxlBook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from plansync.workbook.atomic import atomic_save, check_writable
+from plansync.workbook.atomic import atomic_save, check_exists, check_writable
 from validation.errors import WorkbookUnreadable
 from validation.grid import CellValue, Grid, SheetGrid, Text
 
@@ -70,13 +70,7 @@ class OpenpyxlWorkbook:
             WorkbookLocked: (write=True only) open in Excel, read-only, or folder not writable.
         """
         path = Path(path)
-        if not path.exists():
-            raise WorkbookUnreadable(
-                f"{path} does not exist. Check the name and folder, or create a new plan with: plansync new {path.name}",
-                path=str(path),
-            )
-        if path.is_dir():
-            raise WorkbookUnreadable(f"{path} is a folder, not a workbook. Give the path of an .xlsx file.", path=str(path))
+        check_exists(path)
         if write:
             check_writable(path)
         with open(path, "rb") as handle:

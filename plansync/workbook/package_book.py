@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from validation.errors import WorkbookUnreadable
-from plansync.workbook.atomic import atomic_save, check_writable, clean_stale_temps
+from plansync.workbook.atomic import atomic_save, check_exists, check_writable, clean_stale_temps
 from plansync.workbook.package import Package, SheetEntry, attrs, relationships, rels_part, resolve
 from plansync.workbook.sheet_patch import KEEP, SheetEdits
 from validation.grid import Grid, SheetGrid
@@ -57,13 +57,7 @@ class PackageWorkbook:
             WorkbookLocked: (write=True only) open in Excel, read-only, or folder not writable.
         """
         path = Path(path)
-        if not path.exists():
-            raise WorkbookUnreadable(
-                f"{path} does not exist. Check the name and folder, or create a new plan with: plansync new {path.name}",
-                path=str(path),
-            )
-        if path.is_dir():
-            raise WorkbookUnreadable(f"{path} is a folder, not a workbook. Give the path of an .xlsx file.", path=str(path))
+        check_exists(path)
         if write:
             check_writable(path)
             clean_stale_temps(path)
