@@ -74,6 +74,31 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
 
     Example: ``write_compound_file({"PROJECT": b"...", "VBA/dir": b"..."})``.
     """
+    order = _directory_order(_storage_tree(streams))
+    mini, minifat, big = _split_small_streams(order)
+    sectors = _Sectors()
+    for entry in big:
+        entry.start = sectors.place(entry.data)
+    root = order[0]
+    root.start = sectors.place(bytes(mini))
+    root.size = len(mini)
+    minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
+    minifat_bytes += struct.pack("<I", _FREE) * ((-len(minifat)) % (_SECTOR // 4))
+    first_minifat = sectors.place(minifat_bytes) if minifat else _END
+    minifat_sectors = -(-len(minifat_bytes) // _SECTOR) if minifat else 0
+    directory = bytearray()
+    for entry in order:
+        directory += _dir_entry(entry)
+    while len(directory) % _SECTOR:
+        directory += _empty_dir_entry()
+    first_dir = sectors.place(bytes(directory))
+    first_fat, fat_count = sectors.close_with_fat()
+    header = _header(fat_count, first_dir, first_minifat, minifat_sectors, first_fat)
+    return header + bytes(sectors.data)
+
+
+def _storage_tree(streams: dict[str, bytes]) -> _Entry:
+    """The root storage, with a storage per folder of the paths and a stream per path."""
     root = _Entry("Root Entry", _ROOT)
     for path, data in streams.items():
         parts = path.split("/")
@@ -81,8 +106,14 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         for storage in parts[:-1]:
             node = node.children.setdefault(storage, _Entry(storage, _STORAGE))
         node.children[parts[-1]] = _Entry(parts[-1], _STREAM, bytes(data))
+    return root
 
-    # Directory order: breadth-first, root first (stream ids are indexes into this list).
+
+def _directory_order(root: _Entry) -> list[_Entry]:
+    """Every entry, breadth-first with the root first, numbered and linked into its siblings' tree.
+
+    Stream ids are indexes into this list.
+    """
     order: list[_Entry] = [root]
     i = 0
     while i < len(order):
@@ -93,8 +124,14 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
     for entry in order:
         kids = sorted(entry.children.values(), key=lambda e: _sort_key(e.name))
         entry.child = _tree(kids, 0, _depth(len(kids)))
+    return order
 
-    # Small streams go to the mini stream (64-byte mini sectors), the others to 512-byte sectors.
+
+def _split_small_streams(order: list[_Entry]) -> tuple[bytearray, list[int], list[_Entry]]:
+    """(mini stream, mini FAT, the large streams): small streams go to 64-byte mini sectors.
+
+    Each stream's size is set, and the start of each small one in the mini stream.
+    """
     mini = bytearray()
     minifat: list[int] = []
     big: list[_Entry] = []
@@ -112,50 +149,46 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
             mini += entry.data + b"\0" * (count * _MINI_SECTOR - entry.size)
         else:
             big.append(entry)
+    return mini, minifat, big
 
-    sectors = bytearray()
-    fat: list[int] = []
 
-    def place(data: bytes) -> int:
+class _Sectors:
+    """The file's 512-byte sectors after the header, and the FAT chaining them."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.fat: list[int] = []
+
+    def place(self, data: bytes) -> int:
+        """Append ``data`` in whole sectors chained in the FAT; its first sector (END when empty)."""
         count = -(-len(data) // _SECTOR)
         if count == 0:
             return _END
-        first = len(fat)
-        fat.extend([0] * count)
-        _chain(fat, first, count)
-        sectors.extend(data + b"\0" * (count * _SECTOR - len(data)))
+        first = len(self.fat)
+        self.fat.extend([0] * count)
+        _chain(self.fat, first, count)
+        self.data.extend(data + b"\0" * (count * _SECTOR - len(data)))
         return first
 
-    for entry in big:
-        entry.start = place(entry.data)
-    root.start = place(bytes(mini))
-    root.size = len(mini)
-    minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
-    minifat_bytes += struct.pack("<I", _FREE) * ((-len(minifat)) % (_SECTOR // 4))
-    first_minifat = place(minifat_bytes) if minifat else _END
-    minifat_sectors = -(-len(minifat_bytes) // _SECTOR) if minifat else 0
+    def close_with_fat(self) -> tuple[int, int]:
+        """Append the FAT itself; (its first sector, its number of sectors)."""
+        # The FAT describes itself too: grow it until its own sectors fit.
+        per_sector = _SECTOR // 4
+        fat_count = 1
+        while len(self.fat) + fat_count > fat_count * per_sector:
+            fat_count += 1
+        if fat_count > 109:
+            raise ValueError("the VBA project is too large for a compound file without DIFAT sectors")
+        first_fat = len(self.fat)
+        self.fat.extend([_FATSECT] * fat_count)
+        self.fat.extend([_FREE] * (fat_count * per_sector - len(self.fat)))
+        self.data += b"".join(struct.pack("<I", v) for v in self.fat)
+        return first_fat, fat_count
 
-    directory = bytearray()
-    for entry in order:
-        directory += _dir_entry(entry)
-    while len(directory) % _SECTOR:
-        directory += _empty_dir_entry()
-    first_dir = place(bytes(directory))
 
-    # The FAT describes itself too: grow it until its own sectors fit.
-    per_sector = _SECTOR // 4
-    fat_count = 1
-    while len(fat) + fat_count > fat_count * per_sector:
-        fat_count += 1
-    if fat_count > 109:
-        raise ValueError("the VBA project is too large for a compound file without DIFAT sectors")
-    first_fat = len(fat)
-    fat.extend([_FATSECT] * fat_count)
-    fat.extend([_FREE] * (fat_count * per_sector - len(fat)))
-    sectors += b"".join(struct.pack("<I", v) for v in fat)
-
+def _header(fat_count: int, first_dir: int, first_minifat: int, minifat_sectors: int, first_fat: int) -> bytes:
     difat = [first_fat + i for i in range(fat_count)] + [_FREE] * (109 - fat_count)
-    header = struct.pack(
+    return struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
         bytes.fromhex("D0CF11E0A1B11AE1"),
         b"\0" * 16,
@@ -175,7 +208,6 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         _END,  # first DIFAT sector: none
         0,
     ) + b"".join(struct.pack("<I", v) for v in difat)
-    return header + bytes(sectors)
 
 
 def _dir_entry(entry: _Entry) -> bytes:
