@@ -103,15 +103,12 @@ def resolve_target(
     site = _clean(site) or _clean(from_sheet("site"))
     graph_url = _clean(graph_url) or _clean(from_sheet("graph_url"))
     list_name = _clean(list_name) or _clean(from_sheet("list_name")) or DEFAULT_LIST
-    flagged = any(v is not None for v in (site, graph_url))
-    source = "the --site/--graph-url options or the Settings sheet" if flagged else "the embedded local list server"
-
     if site is None and graph_url is None:
         home = _home(environ)
         return Target(
             None, None, LOCAL_SITE_PATH, list_name, local=True, embedded=True, home=home, client_id=LOCAL_CLIENT_ID
         )
-
+    source = "the --site/--graph-url options or the Settings sheet"
     graph_url = (graph_url or MICROSOFT_GRAPH).rstrip("/")
     parts = urlsplit(graph_url)
     if parts.scheme != "https" or not parts.hostname:
@@ -122,23 +119,38 @@ def resolve_target(
         )
     host, path = parse_site(site) if site else (None, None)
     if parts.hostname in MICROSOFT_GRAPH_HOSTS:
-        if not path:
-            raise SettingsError(
-                "plansync needs the SharePoint site to sync with, e.g. https://contoso.sharepoint.com/sites/improvement. "
-                "Write it in the Settings sheet ('SharePoint site') or pass --site.",
-                setting="site",
-            )
-        tenant = environ.get("PLANSYNC_TENANT") or _tenant_from_host(host)
-        return Target(
-            graph_url, host, path, list_name, local=False,
-            authority=environ.get("PLANSYNC_AUTHORITY") or f"https://login.microsoftonline.com/{tenant}",
-            client_id=environ.get("PLANSYNC_CLIENT_ID") or None, tenant=tenant, source=source,
+        return _sharepoint_target(graph_url, host, path, list_name, source, environ)
+    return _local_server_target(graph_url, parts.netloc, host, path, list_name, source, environ)
+
+
+def _sharepoint_target(
+    graph_url: str, host: str | None, path: str | None, list_name: str, source: str, environ: Mapping[str, str]
+) -> Target:
+    """Real SharePoint through Microsoft Graph: a site is required; sign-in settings come from the environment."""
+    if not path:
+        raise SettingsError(
+            "plansync needs the SharePoint site to sync with, e.g. https://contoso.sharepoint.com/sites/improvement. "
+            "Write it in the Settings sheet ('SharePoint site') or pass --site.",
+            setting="site",
         )
+    tenant = environ.get("PLANSYNC_TENANT") or _tenant_from_host(host)
+    return Target(
+        graph_url, host, path, list_name, local=False,
+        authority=environ.get("PLANSYNC_AUTHORITY") or f"https://login.microsoftonline.com/{tenant}",
+        client_id=environ.get("PLANSYNC_CLIENT_ID") or None, tenant=tenant, source=source,
+    )
+
+
+def _local_server_target(
+    graph_url: str, netloc: str, host: str | None, path: str | None, list_name: str, source: str,
+    environ: Mapping[str, str],
+) -> Target:
+    """A plansync local list server started elsewhere (``plansync serve``): it signs in itself."""
     from sync.local_server.identity import TENANT  # the fixed tenant of every local list server
 
     return Target(
         graph_url, host, path or LOCAL_SITE_PATH, list_name, local=True,
-        authority=f"https://{parts.netloc}/{TENANT}", ca_path=_local_ca(environ),
+        authority=f"https://{netloc}/{TENANT}", ca_path=_local_ca(environ),
         client_id=LOCAL_CLIENT_ID, tenant=TENANT, source=source,
     )
 
