@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from sync.errors import GraphError, SyncError, ThrottledError
+from sync.http_errors import status_error
 from sync.retry import TRANSIENT_STATUSES
-from sync.transport import GraphHttp, status_error
+from sync.transport import GraphHttp
 
 # Graph refuses a batch of more than 20 requests.
 MAX_BATCH = 20

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from plansync.errors import GraphError, PlansyncError, SettingsError, SyncError
-from sync.transport import map_httpx_error
+from sync.http_errors import map_httpx_error
 
 URL = "https://graph.example.test/v1.0/sites/root"
 REQUEST = httpx.Request("GET", URL)
