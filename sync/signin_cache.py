@@ -7,8 +7,8 @@ Keychain, Linux Secret Service through msal-extensions). Where it cannot (a Linu
 a keyring, an ssh session), it falls back to a file only its owner may read (mode 0600), and
 says so once, in one line, with the reason.
 
-This module holds the policy; ``sync.auth`` (the only module importing msal and msal-extensions)
-passes in the two persistence builders.
+This module holds the policy; ``sync.auth`` (which, with ``sync.msal_apps`` and ``sync.msal_tokens``,
+alone imports msal and msal-extensions) passes in the two persistence builders.
 """
 
 from __future__ import annotations

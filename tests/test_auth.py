@@ -10,7 +10,8 @@ import requests
 
 from plansync.errors import AuthError, SettingsError, SyncError
 from sync import auth
-from sync.auth import SignIn, _msal_errors
+from sync.auth import SignIn
+from sync.signin_errors import msal_errors as _msal_errors
 from sync.target import resolve_target
 from sync.signin_cache import cache_path, choose_persistence
 from validation.settings import Settings
