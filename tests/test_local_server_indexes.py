@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from sync.local_server.store import Store, value_key
+from sync.local_server.database import value_key
+from sync.local_server.store import Store
 
 USER = {"email": "ann@council.gov.uk", "displayName": "Ann"}
 

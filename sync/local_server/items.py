@@ -10,6 +10,7 @@ from __future__ import annotations
 from sync.local_server import permissions
 from sync.local_server.calls import Call, Result, absolute_link
 from sync.local_server.columns import check_fields, field_key, indexed_names, unique_names
+from sync.local_server.database import Duplicate, Missing, Stale, value_key
 from sync.local_server.errors import GraphError
 from sync.local_server.lists import find_list, find_site, list_web_url
 from sync.local_server.query import (
@@ -21,7 +22,6 @@ from sync.local_server.query import (
     predicate,
     skiptoken,
 )
-from sync.local_server.store import Duplicate, Missing, Stale, value_key
 
 __all__ = [
     "create_item",

@@ -6,9 +6,9 @@ import re
 
 from sync.local_server.calls import Call, Result
 from sync.local_server.columns import new_column, title_column
+from sync.local_server.database import Duplicate, Missing
 from sync.local_server.errors import GraphError
 from sync.local_server.query import expansion
-from sync.local_server.store import Duplicate, Missing
 
 __all__ = [
     "DEFAULT_SITE_PATH",

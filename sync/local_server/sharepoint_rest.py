@@ -35,7 +35,7 @@ from werkzeug.wrappers import Request, Response
 from sync.local_server.identity import display_name
 from sync.local_server import principals
 from sync.local_server.principals import EDIT, FULL_CONTROL, READ, ROLE_DEFINITIONS, Principal, item_scope, list_scope
-from sync.local_server.store import Missing
+from sync.local_server.database import Missing
 from sync.local_server.tokens import TokenInvalid
 
 __all__ = ["handle", "is_sharepoint_path"]

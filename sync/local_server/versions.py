@@ -15,11 +15,11 @@ import re
 
 from sync.local_server.calls import Call, Result, absolute_link
 from sync.local_server.columns import indexed_names, unique_names
+from sync.local_server.database import Duplicate, Missing, Stale
 from sync.local_server.errors import GraphError
 from sync.local_server.items import etag, render_fields
 from sync.local_server.lists import find_list, find_site
 from sync.local_server.query import FieldsExpansion, expansion, parse_skiptoken, parse_top, skiptoken
-from sync.local_server.store import Duplicate, Missing, Stale
 
 __all__ = ["get_version", "list_versions", "restore_version"]
 
