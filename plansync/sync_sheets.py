@@ -18,7 +18,7 @@ from sync.cell_values import cell_rows
 from sync.engine import SyncPlan
 from validation.fields import FIELD_BY_NAME
 from validation.grid import cell_address
-from validation.settings import SETTING_LABELS, SETTINGS_SHEET, normalise_label
+from validation.settings_labels import SETTING_LABELS, SETTINGS_SHEET, normalise_label
 
 CONFLICTS_SHEET = "Conflicts"
 ISSUES_SHEET = "Issues"

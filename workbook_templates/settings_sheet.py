@@ -12,19 +12,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validation.fields import FIELDS
-from validation.settings import (
-    AMBER_MAX_DAYS,
+from validation.settings import Settings
+from validation.settings_labels import (
     COMPUTED_START_LABEL,
     HEADER_ROW_LABEL,
     PLAN_SHEET_LABEL,
     SECTION_HEADERS,
     SECTION_LABELS,
     SETTING_LABELS,
-    Settings,
     keyword_fields,
     keyword_label,
     normalise_label,
 )
+from validation.settings_rows import AMBER_MAX_DAYS
 
 EXPLANATIONS: dict[str, str] = {
     "plan_name": "The plan's name, used in reports and on SharePoint. Empty: the workbook's file name.",
