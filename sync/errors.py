@@ -1,8 +1,8 @@
 """The errors of talking to SharePoint or the local list server (the ``SyncError`` branch of the
 tree drawn in ``plansync.errors``, which re-exports them under the same names).
 
-Foreign exceptions (httpx, msal) are mapped onto these at one place each (``sync.transport``,
-``sync.auth``), so a caller of ``sync`` never sees a library's own exceptions.
+Foreign exceptions (httpx, msal) are mapped onto these at one place each (``sync.http_errors``,
+``sync.signin_errors``), so a caller of ``sync`` never sees a library's own exceptions.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """GraphClient: the only code that talks to Microsoft Graph (or the local list server).
 
 Typed methods for the list calls plansync needs (GRAPH.md §1-§6). Paging follows
-``@odata.nextLink`` verbatim; batches go out in groups of 20; throttling, the one token refresh
-on 401 and the translation of failures live in ``sync.transport``. The client does not know which
-server answers: SharePoint Online, the local list server over HTTPS, or a test's handler function.
+``@odata.nextLink`` verbatim; batches go out in groups of 20; throttling and the one token refresh
+on 401 live in ``sync.transport``, the translation of failures in ``sync.http_errors``. The client
+does not know which server answers: SharePoint Online, the local list server over HTTPS, or a
+test's handler function.
 
 Example::
 
