@@ -131,7 +131,11 @@ def read_column_row(draft: SettingsDraft, row: int, label: object, name: str, va
                 raise ValueError(value)
         except ValueError:
             values.pop("header_row", None)
-            problem(row, label, value, f"Header row '{cell_text(value)}' is not a row number.", "Write the number of the row that holds the column headings, e.g. 3.")
+            problem(
+                row, label, value,
+                f"Header row '{cell_text(value)}' is not a row number.",
+                "Write the number of the row that holds the column headings, e.g. 3.",
+            )
         return
     field_name = FIELD_BY_LABEL.get(name)
     if field_name is None:
