@@ -34,7 +34,8 @@ import xlwings as xw
 from addin.xlwings_book import XlwingsWorkbook
 from plansync.errors import AuthError, LayoutNotFound, PlansyncError
 from validation.grid import column_index
-from validation.settings import SETTINGS_SHEET, SettingsProblem
+from validation.settings import SettingsProblem
+from validation.sheet_names import CONFLICTS_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
 
 TITLE = "plansync"
 
@@ -180,7 +181,7 @@ def _summary(wb: XlwingsWorkbook) -> Outcome:
     result = report_workbook(wb, progress=_progress(wb))
     draw_summary_chart(wb.book, len(result.summary.by_recommendation))
     # The command's own line: "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)."
-    return Outcome(wb.last_status or "Wrote the Summary sheet.", ("Summary", 1, 1))
+    return Outcome(wb.last_status or "Wrote the Summary sheet.", (SUMMARY_SHEET, 1, 1))
 
 
 def _sync(wb: XlwingsWorkbook) -> Outcome:
@@ -188,8 +189,8 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
 
     # as_email=None: the person signed in with the Sign in button is who the list records.
     result = sync_workbook(wb, progress=_progress(wb))
-    if result.plan.conflicts and "Conflicts" in wb.sheet_names():
-        return Outcome(result.summary, ("Conflicts", 1, 1))
+    if result.plan.conflicts and CONFLICTS_SHEET in wb.sheet_names():
+        return Outcome(result.summary, (CONFLICTS_SHEET, 1, 1))
     # Rows skipped as invalid: take the person to the first bad cell, as Validate does.
     errors = result.issues[result.issues["severity"] == "error"] if len(result.issues) else result.issues
     return Outcome(result.summary, _first_bad_cell(errors) if len(errors) else None)
@@ -204,20 +205,20 @@ def _pull(wb: XlwingsWorkbook) -> Outcome:
     # The command sizes the table and draws the chart only in .xlsx files; in Excel we do it.
     resize_consolidated_table(wb.book, result.summary.actions)
     draw_pull_chart(wb.book, len(result.plans))
-    return Outcome(result.line, ("Summary", 1, 1) if "Summary" in wb.sheet_names() else None)
+    return Outcome(result.line, (SUMMARY_SHEET, 1, 1) if SUMMARY_SHEET in wb.sheet_names() else None)
 
 
 def _settings(wb: XlwingsWorkbook) -> Outcome:
-    if "Settings" not in wb.sheet_names():
+    if SETTINGS_SHEET not in wb.sheet_names():
         return Outcome(
             "This workbook has no Settings sheet yet. Click 'Adopt this workbook' on the plansync tab to add one."
         )
-    grid = wb.read_sheet("Settings")
+    grid = wb.read_sheet(SETTINGS_SHEET)
     # The first value sits under the "Setting | Value" heading (row 5 in the template).
     heading = next((r for r in range(grid.origin[0], grid.max_row + 1) if grid.cell(r, 1) == "Setting"), 0)
     return Outcome(
         "Settings: change the values in column B (plan name, amber days, SharePoint list), then click Validate.",
-        ("Settings", heading + 1, 2),
+        (SETTINGS_SHEET, heading + 1, 2),
     )
 
 
@@ -226,7 +227,7 @@ def _sign_in(wb: XlwingsWorkbook) -> Outcome:
     from sync.target import open_target, resolve_target
     from validation.settings import Settings
 
-    grid = wb.read_sheet("Settings") if "Settings" in wb.sheet_names() else None
+    grid = wb.read_sheet(SETTINGS_SHEET) if SETTINGS_SHEET in wb.sheet_names() else None
     target = resolve_target(Settings.from_grid(grid))
 
     def show(message: str) -> None:

@@ -14,17 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from plansync.bookkeeping import LEGACY_ROWS_SHEET, META_SHEET, load_meta
+from plansync.bookkeeping import load_meta
 from plansync.errors import LayoutNotFound, SettingsError
 from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
 from validation.layout import Extracted, Layout, field_for_header
 from validation.plan_sheets import detect_plan, read_plan
-from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
-
-# Sheets plansync writes itself: never the plan.
-OWN_SHEETS: frozenset[str] = frozenset({SETTINGS_SHEET, "Issues", "Summary", "Conflicts", META_SHEET, LEGACY_ROWS_SHEET})
+from validation.settings import Settings, SettingsProblem, read_settings
+from validation.sheet_names import NOT_THE_PLAN as OWN_SHEETS  # sheets plansync writes itself: never the plan
+from validation.sheet_names import SETTINGS_SHEET
 
 
 @dataclass

@@ -31,12 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 from validation.fields import COMPUTED, FIELDS
 from validation.grid import SheetGrid, cell_address, column_index
+from validation.sheet_names import SETTINGS_SHEET
 from validation.status import StatusKeywords
 
 if TYPE_CHECKING:  # pragma: no cover
     from validation.rag import RagRules
-
-SETTINGS_SHEET = "Settings"
 
 # key -> the label the template writes in column A (first) and other labels people may use.
 SETTING_LABELS: dict[str, tuple[str, ...]] = {

@@ -20,16 +20,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook_templates.hidden_sheet import META_SHEET, meta_rows
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
+from validation.sheet_names import CONSOLIDATED_SHEET, HISTORY_SHEET, META_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
+from workbook_templates.hidden_sheet import meta_rows
 from workbook_templates.charts import add_brag_chart, has_chart
 from workbook_templates.formatting import RAG_COLOURS, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
 
-CONSOLIDATED_SHEET = "Consolidated"
-SUMMARY_SHEET = "Summary"
-SETTINGS_SHEET = "Settings"
 TABLE_NAME = "ConsolidatedActions"
 CHART_TITLE = "Actions by BRAG, per plan"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -75,7 +73,7 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     ws = wb.create_sheet(CONSOLIDATED_SHEET)
     ws.append(list(CONSOLIDATED_HEADER))
     install_consolidated(ws, rows=0)
-    wb.create_sheet("History")  # every plan's changes, from the list's versions (plansync.history_sheet)
+    wb.create_sheet(HISTORY_SHEET)  # every plan's changes, from the list's versions (plansync.history_sheet)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
     for line in meta_rows({"created_by": f"plansync {version('plansync')}", REPORTING_KEY: True}):

@@ -30,11 +30,10 @@ from validation.grid import SheetGrid, cell_address, column_letter
 from validation.layout import Layout
 from validation.plan_sheets import detect_plan
 from validation.schema import validate_actions
-from validation.settings import SETTINGS_SHEET, Settings, read_settings
+from validation.settings import Settings, read_settings
+from validation.sheet_names import ISSUES_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
 from validation.summary import count_recommendations
 
-ISSUES_SHEET = "Issues"
-SUMMARY_SHEET = "Summary"
 SUMMARY_PLACEHOLDER = "The board summary appears here when you run: plansync report (or the Summary button)."
 # Conditional formatting covers at least this many rows, so a plan can grow without adopting again.
 _MIN_FORMATTED_ROWS = 5000

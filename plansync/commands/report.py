@@ -25,9 +25,9 @@ from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import RAG_VALUES
 from validation.rag import compute_rag
+from validation.sheet_names import SUMMARY_SHEET
 from validation.summary import BoardSummary, board_summary, sign_off_rows
 
-SUMMARY_SHEET = "Summary"
 CHART_TITLE = "Actions by BRAG, per recommendation"
 # The chart's data block: header at H4, one row per recommendation below it.
 CHART_ROW, CHART_COL = 4, 8
