@@ -175,11 +175,9 @@ def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _summary(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import draw_summary_chart
     from plansync.commands.report import report_workbook
 
-    result = report_workbook(wb, progress=_progress(wb))
-    draw_summary_chart(wb.book, len(result.summary.by_recommendation))
+    report_workbook(wb, progress=_progress(wb))  # draws its chart through the seam, as in a file
     # The command's own line: "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)."
     return Outcome(wb.last_status or "Wrote the Summary sheet.", (SUMMARY_SHEET, 1, 1))
 
@@ -197,14 +195,11 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _pull(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import draw_pull_chart, resize_consolidated_table
     from plansync.commands.pull import pull_consolidated
 
-    # Into the reporting workbook in front (the command refuses a team's own plan).
+    # Into the reporting workbook in front (the command refuses a team's own plan); the command
+    # sizes the table and draws the chart through the seam, as in a file.
     result = pull_consolidated(wb, progress=_progress(wb))
-    # The command sizes the table and draws the chart only in .xlsx files; in Excel we do it.
-    resize_consolidated_table(wb.book, result.summary.actions)
-    draw_pull_chart(wb.book, len(result.plans))
     return Outcome(result.line, (SUMMARY_SHEET, 1, 1) if SUMMARY_SHEET in wb.sheet_names() else None)
 
 
@@ -242,17 +237,11 @@ def _sign_in(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _adopt(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import install_rag_formatting
     from plansync.commands.adopt import adopt_workbook
-    from workbook_templates.formatting import DEFAULT_LAST_ROW
 
-    result = adopt_workbook(wb, progress=_progress(wb))
+    result = adopt_workbook(wb, progress=_progress(wb))  # colours the computed columns through the seam
     line = wb.last_status or f"Adopted {result.layout.sheet}: {result.actions} actions."
-    # Adoption colours the computed columns itself only in .xlsx files; in Excel we do it.
     layout = result.layout
-    for sheet in [layout, *layout.extra]:  # every sheet of a plan kept on several has the columns
-        last = max(DEFAULT_LAST_ROW, wb.read_sheet(sheet.sheet).max_row + 1000)
-        install_rag_formatting(wb.book, sheet.sheet, computed_col=sheet.computed_col, first_row=min(sheet.header_rows) + 1, last_row=last)
     if result.unplaced:
         n = len(result.unplaced)
         line += f" {n} {'row' if n == 1 else 'rows'} could not be placed: run Validate to see where."
