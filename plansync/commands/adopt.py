@@ -21,7 +21,7 @@ import pandas as pd
 
 from plansync.bookkeeping import update_meta
 from plansync.errors import LayoutNotFound
-from plansync.plan import OWN_SHEETS, load_plan
+from plansync.plan import load_plan
 from plansync.plan_colours import status_warnings
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
@@ -30,7 +30,7 @@ from validation.layout import Layout
 from validation.plan_sheets import detect_plan
 from validation.schema import validate_actions
 from validation.settings import Settings, read_settings
-from validation.sheet_names import ISSUES_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
+from validation.sheet_names import ISSUES_SHEET, NOT_THE_PLAN, SETTINGS_SHEET, SUMMARY_SHEET
 from validation.summary import count_recommendations
 
 SUMMARY_PLACEHOLDER = "The board summary appears here when you run: plansync report (or the Summary button)."
@@ -105,7 +105,7 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     """
     _report(progress, "Finding the plan", 0.0)
     names = book.sheet_names()
-    every = [book.read_sheet(n) for n in names if n not in OWN_SHEETS]
+    every = [book.read_sheet(n) for n in names if n not in NOT_THE_PLAN]
     grids = [g for g in every if not g.hidden]
     # Headings a person named in Settings (Header names) count from the first detection.
     aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
