@@ -20,11 +20,13 @@ call costs a constant number of calls into Excel, whatever the row count.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
 from plansync.workbook.drawing import BragChart, CellStyle
 from validation.grid import Grid, SheetGrid
-from validation.settings import Settings
+
+if TYPE_CHECKING:  # only named in add_settings_sheet's signature
+    from validation.settings import Settings
 
 Progress = Callable[[str, float], None]
 """A progress callback: (what is happening, fraction done 0..1)."""

@@ -9,11 +9,14 @@ openpyxl is imported on first use: ``validate`` and ``rag`` never format, and st
 from __future__ import annotations
 
 from copy import copy
+from typing import TYPE_CHECKING
 
 from plansync.workbook.drawing import BragChart, CellStyle
 from validation.grid import column_letter
-from validation.settings import Settings
 from validation.sheet_names import CONSOLIDATED_SHEET, SETTINGS_SHEET
+
+if TYPE_CHECKING:  # only named in add_settings_sheet's signature
+    from validation.settings import Settings
 
 
 class OpenpyxlFormatting:
