@@ -98,7 +98,7 @@ def summary_chart(plans: int) -> BragChart:
 
 def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int) -> int:
     """The Consolidated table's size and formats, and the Summary chart with the sheet's fonts and
-    widths (drawn again only when the number of plans changed); returns the plans charted."""
+    widths (left alone when the sheet already shows it over this many plans); returns the plans charted."""
     book.fit_consolidated(rows, formatted)
     if book.draw_brag_chart(SUMMARY_SHEET, summary_chart(plans)):
         book.style_cells(SUMMARY_SHEET, SUMMARY_STYLES)

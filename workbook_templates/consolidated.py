@@ -5,7 +5,7 @@ plan in the central list; RAG, Overdue and Days overdue are coloured by the same
 formatting as a team's tracker (``workbook_templates.formatting``), installed once. ``Summary``
 is the board's page: a table per plan and a native bar chart of BRAG by plan over it
 (``plansync.pull_sheets.summary_chart``, drawn through the workbook seam). The chart reads its
-cells, so later pulls only rewrite values; it is drawn again only when the number of plans changes.
+cells, so later pulls only rewrite values.
 
 Only formatting happens here (openpyxl); the values come from ``plansync.commands.pull``.
 """

@@ -3,10 +3,9 @@
 The Summary sheet shows the number of recommendations and actions, actions by BRAG, complete
 actions, the recommendations whose actions are all complete, the overdue actions (ref, lead,
 days overdue, where) and a native Excel bar chart of BRAG by recommendation. The chart is
-installed once over a data block at a fixed place (H4 onwards) through the workbook seam (in a
-file or in Excel alike); later runs write values only, and the chart is drawn again only when
-the number of recommendations changes (in Excel, on every run: Excel does not tell every engine
-which cells a chart reads).
+drawn over a data block at a fixed place (H4 onwards) through the workbook seam, in a file or in
+Excel alike, and reads those cells; the seam leaves it alone when the sheet already shows it over
+a block of the same size (an Excel workbook, and a Summary sheet rewritten whole, get it anew).
 
     >>> book = OpenpyxlWorkbook.open("plan.xlsx", write=True)          # doctest: +SKIP
     >>> report_workbook(book, today=date(2022, 11, 14)).summary.actions  # doctest: +SKIP

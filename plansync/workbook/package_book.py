@@ -224,8 +224,9 @@ class PackageWorkbook(OpenpyxlFormatting):
             edits.set(row, col, edits.cells.get(row, {}).get(col, KEEP), style)
 
     def format_dates(self, sheet: str, col: int, *, first_row: int, last_row: int) -> None:
-        """Nothing to install: every date this writer puts in a cell gets a day-first style as it is
-        written (``styles_patch.Styles.date_style``), and a column default would not reach the file."""
+        """Nothing to install: each date this writer puts in a cell gets a date style as it is written
+        (day-first unless the cell already shows dates its own way: ``styles_patch.Styles.date_style``),
+        and the package keeps no column default from the scratch workbook."""
 
     def tables_of(self, name: str) -> list[tuple[str, str, str, list[str]]]:
         """The Excel tables on one of the team's sheets: (part, display name, range, column names)."""
