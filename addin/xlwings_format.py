@@ -53,6 +53,7 @@ class XlwingsFormatting:
             except NotImplementedError:
                 model.copy()  # desktop Excel: through the clipboard, formats only
                 block.paste(paste="formats")
+                self.book.app.cut_copy_mode = False  # no copy border left around the team's header
 
     def format_rag(
         self, sheet: str, *, rag_col: int, overdue_col: int | None = None, days_col: int | None = None, first_row: int, last_row: int
