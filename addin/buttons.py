@@ -34,7 +34,8 @@ import xlwings as xw
 from addin.xlwings_book import XlwingsWorkbook
 from plansync.errors import AuthError, LayoutNotFound, PlansyncError
 from validation.grid import column_index
-from validation.settings import SETTINGS_SHEET, SettingsProblem
+from validation.settings import SettingsProblem
+from validation.sheet_names import CONFLICTS_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
 
 TITLE = "plansync"
 
@@ -174,13 +175,11 @@ def _refresh_rag(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _summary(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import draw_summary_chart
     from plansync.commands.report import report_workbook
 
-    result = report_workbook(wb, progress=_progress(wb))
-    draw_summary_chart(wb.book, len(result.summary.by_recommendation))
+    report_workbook(wb, progress=_progress(wb))  # draws its chart through the seam, as in a file
     # The command's own line: "Summary: 64 actions, 9 complete, 17 overdue (as at 31/07/2022)."
-    return Outcome(wb.last_status or "Wrote the Summary sheet.", ("Summary", 1, 1))
+    return Outcome(wb.last_status or "Wrote the Summary sheet.", (SUMMARY_SHEET, 1, 1))
 
 
 def _sync(wb: XlwingsWorkbook) -> Outcome:
@@ -188,36 +187,33 @@ def _sync(wb: XlwingsWorkbook) -> Outcome:
 
     # as_email=None: the person signed in with the Sign in button is who the list records.
     result = sync_workbook(wb, progress=_progress(wb))
-    if result.plan.conflicts and "Conflicts" in wb.sheet_names():
-        return Outcome(result.summary, ("Conflicts", 1, 1))
+    if result.plan.conflicts and CONFLICTS_SHEET in wb.sheet_names():
+        return Outcome(result.summary, (CONFLICTS_SHEET, 1, 1))
     # Rows skipped as invalid: take the person to the first bad cell, as Validate does.
     errors = result.issues[result.issues["severity"] == "error"] if len(result.issues) else result.issues
     return Outcome(result.summary, _first_bad_cell(errors) if len(errors) else None)
 
 
 def _pull(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import draw_pull_chart, resize_consolidated_table
     from plansync.commands.pull import pull_consolidated
 
-    # Into the reporting workbook in front (the command refuses a team's own plan).
+    # Into the reporting workbook in front (the command refuses a team's own plan); the command
+    # sizes the table and draws the chart through the seam, as in a file.
     result = pull_consolidated(wb, progress=_progress(wb))
-    # The command sizes the table and draws the chart only in .xlsx files; in Excel we do it.
-    resize_consolidated_table(wb.book, result.summary.actions)
-    draw_pull_chart(wb.book, len(result.plans))
-    return Outcome(result.line, ("Summary", 1, 1) if "Summary" in wb.sheet_names() else None)
+    return Outcome(result.line, (SUMMARY_SHEET, 1, 1) if SUMMARY_SHEET in wb.sheet_names() else None)
 
 
 def _settings(wb: XlwingsWorkbook) -> Outcome:
-    if "Settings" not in wb.sheet_names():
+    if SETTINGS_SHEET not in wb.sheet_names():
         return Outcome(
             "This workbook has no Settings sheet yet. Click 'Adopt this workbook' on the plansync tab to add one."
         )
-    grid = wb.read_sheet("Settings")
+    grid = wb.read_sheet(SETTINGS_SHEET)
     # The first value sits under the "Setting | Value" heading (row 5 in the template).
     heading = next((r for r in range(grid.origin[0], grid.max_row + 1) if grid.cell(r, 1) == "Setting"), 0)
     return Outcome(
         "Settings: change the values in column B (plan name, amber days, SharePoint list), then click Validate.",
-        ("Settings", heading + 1, 2),
+        (SETTINGS_SHEET, heading + 1, 2),
     )
 
 
@@ -226,7 +222,7 @@ def _sign_in(wb: XlwingsWorkbook) -> Outcome:
     from sync.target import open_target, resolve_target
     from validation.settings import Settings
 
-    grid = wb.read_sheet("Settings") if "Settings" in wb.sheet_names() else None
+    grid = wb.read_sheet(SETTINGS_SHEET) if SETTINGS_SHEET in wb.sheet_names() else None
     target = resolve_target(Settings.from_grid(grid))
 
     def show(message: str) -> None:
@@ -241,17 +237,11 @@ def _sign_in(wb: XlwingsWorkbook) -> Outcome:
 
 
 def _adopt(wb: XlwingsWorkbook) -> Outcome:
-    from addin.formatting import install_rag_formatting
     from plansync.commands.adopt import adopt_workbook
-    from workbook_templates.formatting import DEFAULT_LAST_ROW
 
-    result = adopt_workbook(wb, progress=_progress(wb))
+    result = adopt_workbook(wb, progress=_progress(wb))  # colours the computed columns through the seam
     line = wb.last_status or f"Adopted {result.layout.sheet}: {result.actions} actions."
-    # Adoption colours the computed columns itself only in .xlsx files; in Excel we do it.
     layout = result.layout
-    for sheet in [layout, *layout.extra]:  # every sheet of a plan kept on several has the columns
-        last = max(DEFAULT_LAST_ROW, wb.read_sheet(sheet.sheet).max_row + 1000)
-        install_rag_formatting(wb.book, sheet.sheet, computed_col=sheet.computed_col, first_row=min(sheet.header_rows) + 1, last_row=last)
     if result.unplaced:
         n = len(result.unplaced)
         line += f" {n} {'row' if n == 1 else 'rows'} could not be placed: run Validate to see where."

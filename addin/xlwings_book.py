@@ -6,7 +6,8 @@ on the workbook a person is looking at. The rules that keep a click fast whateve
 * each sheet is read once per click, in one bulk read of its used range (plus one bulk read of
   its formulas on desktop Excel, only when the sheet has any), then served from memory;
 * each block is written in one bulk write of values (colours come from conditional formatting);
-* screen updating is off while a button runs (``XlwingsWorkbook.session``).
+* screen updating is off while a button runs (``XlwingsWorkbook.session``);
+* formatting (``addin.xlwings_format``) is one call per range, rule or font, never one per row.
 
 The same code runs against desktop Excel (COM on Windows, AppleScript on Mac) and against
 xlwings' remote engine, where the workbook arrives as JSON and writes go back as actions. The
@@ -24,13 +25,14 @@ from typing import Iterator
 import xlwings as xw
 
 from addin.text_prefix import excel_text
+from addin.xlwings_format import XlwingsFormatting
 from validation.grid import CellValue, Grid, SheetGrid, Text
 
 # Engines whose workbook payload carries values only (formulas are not sent with it).
 _VALUES_ONLY_ENGINES = frozenset({"remote", "officejs", "calamine"})
 
 
-class XlwingsWorkbook:
+class XlwingsWorkbook(XlwingsFormatting):
     """A ``Workbook`` over an open ``xlwings.Book``.
 
     Attributes:

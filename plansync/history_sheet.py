@@ -18,8 +18,8 @@ from typing import Any
 from plansync.pull_sheets import local_time
 from sync.engine import WITHDRAWN
 from sync.versions import read_histories
+from validation.sheet_names import HISTORY_SHEET
 
-HISTORY_SHEET = "History"
 HISTORY = "history"  # the record's entry: the item's changes as JSON
 HEADER: tuple[str, ...] = ("When", "Plan", "Ref", "Changed", "From", "To", "Changed by", "Sign-in", "Version")
 

@@ -94,7 +94,7 @@ def write_report_issues(book, actions: pd.DataFrame, *, sheet: str, columns: Map
     substitute (none: the sheet, if there is one, says so). Returns how many were flagged."""
     from plansync.commands.validate import issues_sheet_rows
     from sync.cell_values import substitutes
-    from workbook_templates.template import ISSUES_SHEET
+    from validation.sheet_names import ISSUES_SHEET
 
     fields = [f for f in columns if f in actions.columns and f != key]
     # Row keys are unique in the list (its RowKey column is).

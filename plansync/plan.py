@@ -14,17 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from plansync.bookkeeping import LEGACY_ROWS_SHEET, META_SHEET, load_meta
+from plansync.bookkeeping import load_meta
 from plansync.errors import LayoutNotFound, SettingsError
 from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook
 from validation.grid import SheetGrid
 from validation.layout import Extracted, Layout, field_for_header
 from validation.plan_sheets import detect_plan, read_plan
-from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem, read_settings
-
-# Sheets plansync writes itself: never the plan.
-OWN_SHEETS: frozenset[str] = frozenset({SETTINGS_SHEET, "Issues", "Summary", "Conflicts", META_SHEET, LEGACY_ROWS_SHEET})
+from validation.settings import Settings, SettingsProblem, read_settings
+from validation.sheet_names import NOT_THE_PLAN, SETTINGS_SHEET
 
 
 @dataclass
@@ -164,12 +162,12 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     layout = _apply_overrides(layout, settings, book, grids)
     if layout is None:
         for name in names:
-            if name in OWN_SHEETS or name in grids:
+            if name in NOT_THE_PLAN or name in grids:
                 continue
             grid = book.read_sheet(name)
             if not grid.hidden:
                 grids[name] = grid
-        layout = detect_plan([g for n, g in grids.items() if n not in OWN_SHEETS], settings.header_aliases)
+        layout = detect_plan([g for n, g in grids.items() if n not in NOT_THE_PLAN], settings.header_aliases)
         layout = _apply_overrides(layout, settings, book, grids)
     if layout is None or "action" not in layout.columns:
         where = book.path.name if book.path is not None else "this workbook"
@@ -193,4 +191,4 @@ def load_plan(book: Workbook, *, progress: Progress | None = None) -> LoadedPlan
     )
 
 
-__all__ = sorted(["LoadedPlan", "OWN_SHEETS", "load_plan"])
+__all__ = sorted(["LoadedPlan", "load_plan"])

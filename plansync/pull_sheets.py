@@ -1,8 +1,8 @@
 """The reporting workbook's two sheets as values: Consolidated (one row per action) and Summary.
 
 ``plansync.commands.pull`` decides what goes in; this module lays it out. Values are written
-through the workbook seam (one bulk write per sheet); formatting (table size, date formats, the
-chart) only where the workbook lets us format, i.e. .xlsx files through openpyxl.
+through the workbook seam (one bulk write per sheet), and so is the formatting (table size, date
+formats, the chart), in a file or in Excel alike.
 """
 
 from __future__ import annotations
@@ -13,17 +13,26 @@ from typing import Any
 import pandas as pd
 
 from plansync.workbook.base import Workbook
+from plansync.workbook.drawing import BragChart, CellStyle
 from sync.cell_values import cell_value
 from sync.consolidated import MODIFIED_AT
+from validation.fields import RAG_VALUES
+from validation.sheet_names import CONSOLIDATED_SHEET, SUMMARY_SHEET
 from validation.summary import BoardSummary, sign_off_rows
-from workbook_templates.consolidated import (
-    CONSOLIDATED_COLUMNS,
-    CONSOLIDATED_HEADER,
-    CONSOLIDATED_SHEET,
-    PLAN_HEADER,
-    SUMMARY_SHEET,
-)
-from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
+from workbook_templates.consolidated import CHART_TITLE, CONSOLIDATED_COLUMNS, CONSOLIDATED_HEADER, PLAN_HEADER, PLAN_HEADER_ROW
+from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES, RAG_COLOURS
+
+# The Summary sheet's look: title, note, the per-plan table's headings with BRAG ones in their colours.
+SUMMARY_STYLES: list[tuple[int, int, CellStyle]] = [
+    (1, 1, CellStyle(bold=True, size=14)),
+    (2, 1, CellStyle(italic=True, colour="595959")),
+    *[(PLAN_HEADER_ROW, col, CellStyle(bold=True)) for col in range(1, len(PLAN_HEADER) + 1)],
+    *[
+        (PLAN_HEADER_ROW, PLAN_HEADER.index(value) + 1, CellStyle(bold=True, colour=RAG_COLOURS[value][1], fill=RAG_COLOURS[value][0]))
+        for value in RAG_VALUES
+    ],
+]
+SUMMARY_WIDTHS: dict[int, float] = {1: 34, 2: 16, **{col: 15 for col in range(3, len(PLAN_HEADER) + 1)}}
 
 
 def write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFrame, previous_rows: int) -> None:
@@ -74,18 +83,26 @@ def summary_rows(summary: BoardSummary, plans: pd.DataFrame, *, today: date, sou
     return rows + sign_off_rows(summary, plan_column=True)
 
 
-def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int, installed_for: Any) -> int | None:
-    """Table size, date formats and the chart, where the workbook lets us format (openpyxl files).
+def summary_chart(plans: int) -> BragChart:
+    """The chart of BRAG per plan over the Summary's per-plan table, to the right of it."""
+    return BragChart(
+        title=CHART_TITLE,
+        x_title="Plan",
+        header_row=PLAN_HEADER_ROW,
+        rows=plans,
+        first_rag_col=PLAN_HEADER.index(RAG_VALUES[0]) + 1,
+        category_col=1,
+        anchor=(PLAN_HEADER_ROW, len(PLAN_HEADER) + 2),
+    )
 
-    In Excel, the add-in formats through its own adapter; then nothing is recorded here.
-    """
-    wb = getattr(book, "wb", None)
-    if wb is None:
-        return None
-    from workbook_templates.consolidated import install_consolidated, install_summary_chart
 
-    install_consolidated(wb[CONSOLIDATED_SHEET], rows=rows, formatted=formatted)
-    install_summary_chart(wb[SUMMARY_SHEET], plans=plans, installed_for=installed_for)
+def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int) -> int:
+    """The Consolidated table's size and formats, and the Summary chart with the sheet's fonts and
+    widths (left alone when the sheet already shows it over this many plans); returns the plans charted."""
+    book.fit_consolidated(rows, formatted)
+    if book.draw_brag_chart(SUMMARY_SHEET, summary_chart(plans)):
+        book.style_cells(SUMMARY_SHEET, SUMMARY_STYLES)
+        book.set_column_widths(SUMMARY_SHEET, SUMMARY_WIDTHS)
     return plans
 
 
@@ -119,4 +136,4 @@ def local_time(value: Any) -> datetime | None:
     return moment.astimezone().replace(tzinfo=None, microsecond=0)
 
 
-__all__ = sorted(["install_formatting", "local_time", "summary_rows", "write_consolidated"])
+__all__ = sorted(["SUMMARY_STYLES", "SUMMARY_WIDTHS", "install_formatting", "local_time", "summary_chart", "summary_rows", "write_consolidated"])

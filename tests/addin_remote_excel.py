@@ -148,7 +148,7 @@ class RemoteExcel:
                 self.selected = (sheets[position]["name"], action["start_row"] + 1, action["start_column"] + 1)
             elif func == "alert":
                 self.alerts.append(action["args"][0])
-            elif func in ("clearConditionalFormats", "addConditionalFormat", "setNumberFormat"):
+            elif func in _FORMATS:
                 self.formats.append(_format_record(sheets[position]["name"], action))
             elif func == "resizeTable":
                 index, address = action["args"]
@@ -194,6 +194,17 @@ class RemoteExcel:
         return [a["args"][0] for a in self.actions if a["func"] == "setScreenUpdating"]
 
 
+_FORMATS = {
+    "clearConditionalFormats": "clear",
+    "addConditionalFormat": "add",
+    "setNumberFormat": "number format",
+    "setFontProperty": "font",  # details: [attribute, value]
+    "setRangeColor": "fill",
+    "setColumnWidth": "width",
+    "copyFromRange": "copy",  # details: [source sheet index, source address, copy type, ...]
+}
+
+
 def _format_record(sheet: str, action: dict) -> tuple:
     """(what, range, details) for a formatting action, e.g. ("add", "Actions!N2:N5000", {...})."""
     from validation.grid import column_letter
@@ -201,8 +212,8 @@ def _format_record(sheet: str, action: dict) -> tuple:
     top, left = action["start_row"] + 1, action["start_column"] + 1
     bottom, right = top + action["row_count"] - 1, left + action["column_count"] - 1
     where = f"{sheet}!{column_letter(left)}{top}:{column_letter(right)}{bottom}"
-    what = {"clearConditionalFormats": "clear", "addConditionalFormat": "add", "setNumberFormat": "number format"}
-    return (what[action["func"]], where, action["args"][0] if action["args"] else None)
+    args = action["args"] or [None]
+    return (_FORMATS[action["func"]], where, args[0] if len(args) == 1 else args)
 
 
 def _chart_title(chart) -> str | None:

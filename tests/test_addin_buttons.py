@@ -387,3 +387,33 @@ def test_a_bad_settings_value_is_named_and_selected(tmp_path, home):
     ) == outcome.message
     assert ("Settings", 6, 2) == excel.selected
     assert [outcome.message] == excel.alerts
+
+
+def _excel_calls(excel: RemoteExcel) -> list[str]:
+    """Every call the last click made into Excel: reads, writes and formatting alike."""
+    return [action["func"] for action in excel.actions]
+
+
+def test_a_summary_click_draws_its_chart_once_and_costs_the_same_calls_for_10_or_2000_actions(tmp_path, home):
+    small = RemoteExcel.from_xlsx(_demo(tmp_path / "small", rows=10))
+    large = RemoteExcel.from_xlsx(_demo(tmp_path / "large", rows=2000))
+    small.click(buttons.summary)
+    large.click(buttons.summary)
+    assert _excel_calls(small) == _excel_calls(large)
+    assert 1 == _excel_calls(large).count("addChart")  # drawn by the command, not again by the ribbon
+    assert ("font", "Summary!A1:A1", ["bold", True]) in large.formats  # the sheet's look, as in a file
+
+
+def test_a_pull_click_costs_the_same_calls_into_excel_for_10_or_200_actions(tmp_path, signed_in):
+    from workbook_templates.consolidated import build_reporting_workbook
+
+    calls = []
+    for rows in (10, 200):
+        RemoteExcel.from_xlsx(_demo(tmp_path / f"team{rows}", rows=rows)).click(buttons.sync)
+        build_reporting_workbook().save(tmp_path / f"board{rows}.xlsx")
+        board = RemoteExcel.from_xlsx(tmp_path / f"board{rows}.xlsx")
+        board.click(buttons.pull)
+        calls.append(_excel_calls(board))
+        assert 1 == len(board.charts("Summary"))
+    assert calls[0] == calls[1]
+    assert 1 == calls[0].count("addChart")

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "plansync.bookkeeping",  # the hidden sheet's format, over the workbook seam
             "workbook_templates",
             "addin.xlwings_book",
+            "addin.xlwings_format",
             "addin.text_prefix",
             "addin.build",
             "addin.cfb",
@@ -28,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "addin.install",
         ),
     ),
-    ("CLI and ribbon", ("plansync.cli", "addin.cli", "addin.buttons", "addin.formatting")),
+    ("CLI and ribbon", ("plansync.cli", "addin.cli", "addin.buttons")),
     ("commands", ("plansync",)),  # the rest of plansync: commands, errors, sheets, state
 )
 ORDER = {"core": 0, "adapters": 1, "commands": 2, "CLI and ribbon": 3}

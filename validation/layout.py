@@ -25,9 +25,7 @@ from validation.detect_refs import LEADING_REF, part_for, split_parts, strip_mar
 from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number, recommendation_otherwise
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
-
-# Sheets plansync writes itself: never searched for a plan.
-PLANSYNC_SHEETS: frozenset[str] = frozenset({"Settings", "Issues", "Summary", "Conflicts", "_plansync", "_plansync_rows"})
+from validation.sheet_names import NOT_THE_PLAN as PLANSYNC_SHEETS  # sheets plansync writes itself: never searched for a plan
 
 # Columns that may repeat a ref marker (``a) Rebecca Wall``) or hold one piece per action of a cell.
 _PER_PART_FIELDS = ("lead", "owner", "target", "revised_target", "status", "progress", "updated", "completed")

@@ -13,7 +13,7 @@ from dataclasses import fields
 from validation.fields import COMPUTED, FIELDS
 from validation.status import StatusKeywords
 
-SETTINGS_SHEET = "Settings"
+from validation.sheet_names import SETTINGS_SHEET
 
 # key -> the label the template writes in column A (first) and other labels people may use.
 SETTING_LABELS: dict[str, tuple[str, ...]] = {

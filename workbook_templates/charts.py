@@ -31,9 +31,27 @@ def chart_title(chart: Any) -> str | None:
         return None
 
 
-def has_chart(ws: Worksheet, title: str) -> bool:
-    """Whether the sheet holds a chart with this title (ours: the person's own charts have others)."""
-    return any(chart_title(c) == title for c in ws._charts)
+def _data(ws: Worksheet, *, header_row: int, rows: int, first_rag_col: int) -> Reference:
+    """The chart's counts with their header row (an empty block still gets one category row)."""
+    last = header_row + max(rows, 1)
+    return Reference(ws, min_col=first_rag_col, max_col=first_rag_col + len(RAG_VALUES) - 1, min_row=header_row, max_row=last)
+
+
+def shows_brag_chart(ws: Worksheet, *, title: str, header_row: int, rows: int, first_rag_col: int, category_col: int) -> bool:
+    """Whether the sheet already holds the chart titled ``title`` over exactly this block."""
+    last = header_row + max(rows, 1)
+    blue = str(Reference(ws, min_col=first_rag_col, min_row=header_row + 1, max_row=last))
+    categories = str(Reference(ws, min_col=category_col, min_row=header_row + 1, max_row=last))
+    for chart in ws._charts:
+        if chart_title(chart) != title or len(chart.series) != len(RAG_VALUES):
+            continue
+        first = chart.series[0]
+        value_ref = first.val.numRef.f if first.val is not None and first.val.numRef is not None else None
+        cat = first.cat
+        category_ref = next((r.f for r in (cat.numRef, cat.strRef) if r is not None), None) if cat is not None else None
+        if value_ref == blue and category_ref == categories:
+            return True
+    return False
 
 
 def add_brag_chart(
@@ -54,8 +72,7 @@ def add_brag_chart(
     chart.y_axis.title = "Actions"
     chart.x_axis.title = x_title
     last = header_row + max(rows, 1)  # an empty block still gets one category row
-    data = Reference(ws, min_col=first_rag_col, max_col=first_rag_col + len(RAG_VALUES) - 1, min_row=header_row, max_row=last)
-    chart.add_data(data, titles_from_data=True)
+    chart.add_data(_data(ws, header_row=header_row, rows=rows, first_rag_col=first_rag_col), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=category_col, min_row=header_row + 1, max_row=last))
     for series, value in zip(chart.series, RAG_VALUES):
         series.graphicalProperties = GraphicalProperties(solidFill=RAG_COLOURS[value][0])
@@ -63,4 +80,4 @@ def add_brag_chart(
     ws.add_chart(chart, anchor)
 
 
-__all__ = ["add_brag_chart", "chart_title", "has_chart"]
+__all__ = ["add_brag_chart", "chart_title", "shows_brag_chart"]

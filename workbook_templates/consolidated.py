@@ -3,9 +3,9 @@
 ``Consolidated`` is an Excel Table (``ConsolidatedActions``) with one row per action of every
 plan in the central list; RAG, Overdue and Days overdue are coloured by the same conditional
 formatting as a team's tracker (``workbook_templates.formatting``), installed once. ``Summary``
-is the board's page: a table per plan and a native bar chart of BRAG by plan over it. The chart
-is installed once and reads its cells, so later pulls only rewrite values; it is rebuilt only
-when the number of plans changes (its ranges have to grow or shrink).
+is the board's page: a table per plan and a native bar chart of BRAG by plan over it
+(``plansync.pull_sheets.summary_chart``, drawn through the workbook seam). The chart reads its
+cells, so later pulls only rewrite values.
 
 Only formatting happens here (openpyxl); the values come from ``plansync.commands.pull``.
 """
@@ -15,21 +15,18 @@ from __future__ import annotations
 from importlib.metadata import version
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbook_templates.hidden_sheet import META_SHEET, meta_rows
 from validation.fields import FIELD_BY_NAME, RAG_VALUES
 from validation.settings import Settings
-from workbook_templates.charts import add_brag_chart, has_chart
-from workbook_templates.formatting import RAG_COLOURS, format_dates, install_rag_formatting
+from validation.sheet_names import CONSOLIDATED_SHEET, HISTORY_SHEET, META_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
+from workbook_templates.hidden_sheet import meta_rows
+from workbook_templates.formatting import format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
 
-CONSOLIDATED_SHEET = "Consolidated"
-SUMMARY_SHEET = "Summary"
-SETTINGS_SHEET = "Settings"
 TABLE_NAME = "ConsolidatedActions"
 CHART_TITLE = "Actions by BRAG, per plan"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -75,7 +72,7 @@ def build_reporting_workbook() -> openpyxl.Workbook:
     ws = wb.create_sheet(CONSOLIDATED_SHEET)
     ws.append(list(CONSOLIDATED_HEADER))
     install_consolidated(ws, rows=0)
-    wb.create_sheet("History")  # every plan's changes, from the list's versions (plansync.history_sheet)
+    wb.create_sheet(HISTORY_SHEET)  # every plan's changes, from the list's versions (plansync.history_sheet)
     write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
     meta = wb.create_sheet(META_SHEET)
     for line in meta_rows({"created_by": f"plansync {version('plansync')}", REPORTING_KEY: True}):
@@ -122,44 +119,6 @@ def install_consolidated(ws: Worksheet, *, rows: int, formatted: int = 0) -> Non
                 ws.cell(row=r, column=COLUMN_OF[name]).alignment = wrap if name in _LONG else top
 
 
-def install_summary_chart(ws: Worksheet, *, plans: int, installed_for: int | None) -> bool:
-    """The BRAG-by-plan chart over the per-plan table, added once; rebuilt only when ``plans`` changed.
-
-    Returns True when the chart was (re)built, so the caller records ``plans`` for next time.
-    """
-    if installed_for == plans and has_chart(ws, CHART_TITLE):
-        return False
-    add_brag_chart(
-        ws,
-        title=CHART_TITLE,
-        x_title="Plan",
-        header_row=PLAN_HEADER_ROW,
-        rows=plans,
-        first_rag_col=PLAN_HEADER.index(RAG_VALUES[0]) + 1,
-        category_col=1,
-        anchor=f"{get_column_letter(len(PLAN_HEADER) + 2)}{PLAN_HEADER_ROW}",
-    )
-    _style_summary(ws)
-    return True
-
-
-def _style_summary(ws: Worksheet) -> None:
-    """Fonts and widths of the Summary sheet; the BRAG headings in their colours (static cells, set once)."""
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"].font = Font(italic=True, color="595959")
-    for col in range(1, len(PLAN_HEADER) + 1):
-        ws.cell(row=PLAN_HEADER_ROW, column=col).font = Font(bold=True)
-    for value in RAG_VALUES:
-        fill, text = RAG_COLOURS[value]
-        cell = ws.cell(row=PLAN_HEADER_ROW, column=PLAN_HEADER.index(value) + 1)
-        cell.fill = PatternFill(fill_type="solid", start_color=fill, end_color=fill)
-        cell.font = Font(bold=True, color=text)
-    ws.column_dimensions["A"].width = 34
-    for col in range(2, len(PLAN_HEADER) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 15
-    ws.column_dimensions["B"].width = 16
-
-
 __all__ = sorted(
     [
         "CHART_TITLE",
@@ -176,6 +135,5 @@ __all__ = sorted(
         "TABLE_NAME",
         "build_reporting_workbook",
         "install_consolidated",
-        "install_summary_chart",
     ]
 )

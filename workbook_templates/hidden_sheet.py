@@ -11,9 +11,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-META_SHEET = "_plansync"
-# Where plansync 0.1 kept the row state of a plan (read until the next sync folds it into META_SHEET).
-LEGACY_ROWS_SHEET = "_plansync_rows"
+from validation.sheet_names import LEGACY_ROWS_SHEET, META_SHEET
+
 META_HEADER = ["key", "value (JSON)"]
 # The row state's first column (D): one blank column keeps the two tables apart for a reader.
 ROWS_COLUMN = 4

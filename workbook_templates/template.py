@@ -17,10 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from workbook_templates.hidden_sheet import META_SHEET, meta_rows
 from validation.fields import COMPUTED, FIELDS, SIGN_OFF_FIELDS, STATUSES
 from validation.settings import Settings
+from validation.sheet_names import ISSUES_SHEET, META_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
 from workbook_templates.demo import DemoPlan
+from workbook_templates.hidden_sheet import meta_rows
 from workbook_templates.formatting import add_status_dropdown, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
 
@@ -30,9 +31,7 @@ TABLE_NAME = "PlanActions"
 # workbook adds 'Signed off on' / 'Signed off by' columns; the list always has them.
 COLUMNS = tuple(f for f in FIELDS if f.name not in SIGN_OFF_FIELDS) + COMPUTED
 COLUMN_OF: dict[str, int] = {f.name: i for i, f in enumerate(COLUMNS, start=1)}
-ISSUES_SHEET = "Issues"
 ISSUES_HEADER: list[str] = ["Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Severity"]
-SUMMARY_SHEET = "Summary"
 
 _WIDTHS: dict[str, float] = {
     "plan": 22, "recommendation": 40, "ref": 7, "action": 60, "lead": 28, "owner": 34, "target": 16,
@@ -114,7 +113,7 @@ def build_workbook(*, demo: DemoPlan | None = None) -> openpyxl.Workbook:
     """The tracker workbook in memory: empty (one blank row in the table), or filled with ``demo``."""
     wb = openpyxl.Workbook()
     _actions_sheet(wb, demo.rows if demo else [])
-    write_settings_sheet(wb.create_sheet("Settings"), demo.settings if demo else Settings())
+    write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), demo.settings if demo else Settings())
     _issues_sheet(wb)
     _summary_sheet(wb)
     meta = wb.create_sheet(META_SHEET)

@@ -14,7 +14,6 @@ mapping corrected in the Settings sheet (Column overrides) wins over detection. 
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ import pandas as pd
 
 from plansync.bookkeeping import update_meta
 from plansync.errors import LayoutNotFound
-from plansync.plan import OWN_SHEETS, load_plan
+from plansync.plan import load_plan
 from plansync.plan_colours import status_warnings
 from plansync.workbook.base import Progress, Workbook
 from validation.fields import COMPUTED, FIELD_BY_NAME
@@ -30,11 +29,10 @@ from validation.grid import SheetGrid, cell_address, column_letter
 from validation.layout import Layout
 from validation.plan_sheets import detect_plan
 from validation.schema import validate_actions
-from validation.settings import SETTINGS_SHEET, Settings, read_settings
+from validation.settings import Settings, read_settings
+from validation.sheet_names import ISSUES_SHEET, NOT_THE_PLAN, SETTINGS_SHEET, SUMMARY_SHEET
 from validation.summary import count_recommendations
 
-ISSUES_SHEET = "Issues"
-SUMMARY_SHEET = "Summary"
 SUMMARY_PLACEHOLDER = "The board summary appears here when you run: plansync report (or the Summary button)."
 # Conditional formatting covers at least this many rows, so a plan can grow without adopting again.
 _MIN_FORMATTED_ROWS = 5000
@@ -107,7 +105,7 @@ def adopt_workbook(book: Workbook, *, progress: Progress | None = None) -> Adopt
     """
     _report(progress, "Finding the plan", 0.0)
     names = book.sheet_names()
-    every = [book.read_sheet(n) for n in names if n not in OWN_SHEETS]
+    every = [book.read_sheet(n) for n in names if n not in NOT_THE_PLAN]
     grids = [g for g in every if not g.hidden]
     # Headings a person named in Settings (Header names) count from the first detection.
     aliases = read_settings(book.read_sheet(SETTINGS_SHEET))[0].header_aliases if SETTINGS_SHEET in names else {}
@@ -248,36 +246,17 @@ def _add_computed_headers(book: Workbook, grid: SheetGrid, layout: Layout) -> li
 
 def _copy_header_style(book: Workbook, sheet: str, row: int, col: int, width: int) -> None:
     """plansync's new header cells look like the team's own header cell just left of them."""
-    copy_style = getattr(book, "copy_cell_style", None)  # the package writer: no openpyxl model of the sheet
-    if copy_style is not None:
-        if col > 1:
-            copy_style(sheet, (row, col - 1), [(row, col + i) for i in range(width)])
-        return
-    wb = getattr(book, "wb", None)
-    if wb is None or col <= 1:
-        return
-    ws = wb[sheet]
-    model = ws.cell(row=row, column=col - 1)
-    if not model.has_style:
-        return
-    for i in range(width):
-        cell = ws.cell(row=row, column=col + i)
-        cell._style = copy(model._style)
+    if col > 1:
+        book.copy_cell_style(sheet, (row, col - 1), [(row, col + i) for i in range(width)])
 
 
 def _install_formatting(book: Workbook, grid: SheetGrid, layout: Layout) -> None:
-    """Colour RAG / Overdue / Days overdue by their values (installed once; idempotent)."""
-    wb = getattr(book, "wb", None)
-    if wb is None:
-        return  # Excel through xlwings: the add-in installs the same rules itself
-    from workbook_templates.formatting import format_dates, install_rag_formatting
-
-    ws = wb[layout.sheet]
+    """Colour RAG / Overdue / Days overdue by their values and show Due day-first (idempotent)."""
     first = min(layout.header_rows) + 1
     last = max(_MIN_FORMATTED_ROWS, grid.max_row + 1000)
     col = layout.computed_col
-    install_rag_formatting(ws, rag_col=col + 1, overdue_col=col + 2, days_col=col + 3, first_row=first, last_row=last)
-    format_dates(ws, cols=[col])
+    book.format_rag(layout.sheet, rag_col=col + 1, overdue_col=col + 2, days_col=col + 3, first_row=first, last_row=last)
+    book.format_dates(layout.sheet, col, first_row=first, last_row=last)
 
 
 def _add_own_sheets(book: Workbook, names: list[str], issues: pd.DataFrame) -> list[str]:
@@ -286,16 +265,8 @@ def _add_own_sheets(book: Workbook, names: list[str], issues: pd.DataFrame) -> l
     A new Issues sheet lists adoption's warnings (actions without a ref) until the next validate.
     """
     added = []
-    wb = getattr(book, "wb", None)
     if SETTINGS_SHEET not in names:
-        if wb is not None:
-            from workbook_templates.settings_sheet import write_settings_sheet
-
-            write_settings_sheet(wb.create_sheet(SETTINGS_SHEET), Settings())
-        else:
-            from workbook_templates.settings_sheet import settings_rows
-
-            book.replace_sheet(SETTINGS_SHEET, [cells for _, cells in settings_rows(Settings())])
+        book.add_settings_sheet(Settings())
         added.append(f"sheet {SETTINGS_SHEET}")
     if ISSUES_SHEET not in names:
         from plansync.commands.validate import issues_sheet_rows

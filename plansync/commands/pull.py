@@ -176,9 +176,7 @@ def pull_consolidated(
     book.replace_sheet(HISTORY_SHEET, cell_rows(history_rows(read.items)))
     # List values a cell cannot hold are shown as substitutes (sync.cell_values) and flagged here.
     write_report_issues(book, actions, sheet=CONSOLIDATED_SHEET, columns=COLUMN_OF)
-    chart_plans = install_formatting(
-        book, rows=len(actions), formatted=formatted, plans=len(plans), installed_for=state.target.get("chart_plans")
-    )
+    chart_plans = install_formatting(book, rows=len(actions), formatted=formatted, plans=len(plans))
     target = {
         "where": where,
         "site_id": site_id,

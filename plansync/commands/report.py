@@ -3,8 +3,9 @@
 The Summary sheet shows the number of recommendations and actions, actions by BRAG, complete
 actions, the recommendations whose actions are all complete, the overdue actions (ref, lead,
 days overdue, where) and a native Excel bar chart of BRAG by recommendation. The chart is
-installed once over a data block at a fixed place (H4 onwards); later runs write values only,
-and the chart is rebuilt only when the number of recommendations changes.
+drawn over a data block at a fixed place (H4 onwards) through the workbook seam, in a file or in
+Excel alike, and reads those cells; the seam leaves it alone when the sheet already shows it over
+a block of the same size (an Excel workbook, and a Summary sheet rewritten whole, get it anew).
 
     >>> book = OpenpyxlWorkbook.open("plan.xlsx", write=True)          # doctest: +SKIP
     >>> report_workbook(book, today=date(2022, 11, 14)).summary.actions  # doctest: +SKIP
@@ -19,20 +20,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from plansync.bookkeeping import load_meta, update_meta
 from plansync.plan import load_plan
 from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.workbook.base import Progress, Workbook
+from plansync.workbook.drawing import BragChart, CellStyle
 from validation.fields import RAG_VALUES
 from validation.rag import compute_rag
+from validation.sheet_names import SUMMARY_SHEET
 from validation.summary import BoardSummary, board_summary, sign_off_rows
 
-SUMMARY_SHEET = "Summary"
 CHART_TITLE = "Actions by BRAG, per recommendation"
 # The chart's data block: header at H4, one row per recommendation below it.
 CHART_ROW, CHART_COL = 4, 8
 BRAG_ROW = 4  # "BRAG | Actions" header; Blue..Red on rows 5-8, where the template colours column A
-_META_KEY = "summary_chart"
+_TITLE, _BOLD = CellStyle(bold=True, size=14), CellStyle(bold=True)
+# The title, and the headings of the BRAG counts and of the overdue table.
+_STYLES = [(1, 1, _TITLE)] + [(r, c, _BOLD) for r, c in ((4, 1), (4, 2), (18, 1), (19, 1), (19, 2), (19, 3), (19, 4), (19, 5))]
+_WIDTHS = {1: 44, 3: 40}
 
 
 @dataclass
@@ -142,36 +146,27 @@ def summary_rows(summary: BoardSummary, *, today: date, plan: str) -> list[list[
     return grid
 
 
-def _install_chart(book: Workbook, recommendations: int) -> None:
-    """Add the bar chart over the data block once; rebuild it only when the block's size changed."""
-    wb = getattr(book, "wb", None)
-    if wb is None:
-        return  # in Excel the add-in draws the same chart
-    from openpyxl.styles import Font
-
-    from workbook_templates.charts import add_brag_chart, has_chart
-    from workbook_templates.formatting import install_rag_formatting
-
-    ws = wb[SUMMARY_SHEET]
-    if has_chart(ws, CHART_TITLE) and load_meta(book).get(_META_KEY) == {"recommendations": recommendations}:
-        return
-    add_brag_chart(
-        ws,
+def summary_chart(recommendations: int) -> BragChart:
+    """The chart of BRAG per recommendation over the data block at H4, three rows below the block."""
+    return BragChart(
         title=CHART_TITLE,
         x_title="Recommendation",
         header_row=CHART_ROW,
         rows=recommendations,
         first_rag_col=CHART_COL + 1,
         category_col=CHART_COL,
-        anchor=f"H{CHART_ROW + max(recommendations, 1) + 3}",
+        anchor=(CHART_ROW + max(recommendations, 1) + 3, CHART_COL),
     )
-    ws["A1"].font = Font(bold=True, size=14)
-    for cell in ("A4", "B4", "A18", "A19", "B19", "C19", "D19", "E19"):
-        ws[cell].font = Font(bold=True)
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["C"].width = 40
-    install_rag_formatting(ws, rag_col=1, first_row=BRAG_ROW + 1, last_row=BRAG_ROW + len(RAG_VALUES))
-    update_meta(book, **{_META_KEY: {"recommendations": recommendations}})
 
 
-__all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "is_read_only", "not_saved_warning", "report_workbook", "summary_rows"])
+def _install_chart(book: Workbook, recommendations: int) -> None:
+    """Draw the bar chart over the data block, with the sheet's fonts, widths and BRAG colours,
+    unless the sheet already shows it over a block of this size (later runs write values only)."""
+    if not book.draw_brag_chart(SUMMARY_SHEET, summary_chart(recommendations)):
+        return
+    book.style_cells(SUMMARY_SHEET, _STYLES)
+    book.set_column_widths(SUMMARY_SHEET, _WIDTHS)
+    book.format_rag(SUMMARY_SHEET, rag_col=1, first_row=BRAG_ROW + 1, last_row=BRAG_ROW + len(RAG_VALUES))
+
+
+__all__ = sorted(["CHART_TITLE", "ReportResult", "SUMMARY_SHEET", "is_read_only", "not_saved_warning", "report_workbook", "summary_chart", "summary_rows"])

@@ -10,14 +10,23 @@ Each method is one bulk operation: a command reads each sheet it needs once and 
 block once, so a click costs a constant number of calls into Excel whatever the row count.
 Writes are values only: colours come from conditional formatting installed by the template or
 by adoption.
+
+Formatting is part of the seam too (the methods after ``save``): a command says what to draw
+(``plansync.workbook.drawing``) and each adapter draws it with its own toolkit, so a command
+draws once, in a file or in Excel, and the ribbon draws nothing of its own. Each formatting
+call costs a constant number of calls into Excel, whatever the row count.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
+from plansync.workbook.drawing import BragChart, CellStyle
 from validation.grid import Grid, SheetGrid
+
+if TYPE_CHECKING:  # only named in add_settings_sheet's signature
+    from validation.settings import Settings
 
 Progress = Callable[[str, float], None]
 """A progress callback: (what is happening, fraction done 0..1)."""
@@ -56,6 +65,42 @@ class Workbook(Protocol):
 
     def save(self) -> None:
         """Persist the changes (atomically for files; Excel files are saved by the user)."""
+
+    # --- formatting: installed once, so that later runs write values only ------------------
+
+    def copy_cell_style(self, sheet: str, source: tuple[int, int], targets: list[tuple[int, int]]) -> None:
+        """Give the ``targets`` cells, (row, col) each, the look of the ``source`` cell."""
+
+    def format_rag(
+        self, sheet: str, *, rag_col: int, overdue_col: int | None = None, days_col: int | None = None, first_row: int, last_row: int
+    ) -> None:
+        """Colour RAG cells by their value, Overdue 'Yes' and Days overdue above 0 in red, on rows
+        ``first_row``..``last_row`` (conditional formats: Excel recolours as values change).
+        Replaces plansync's earlier rules on the same ranges; the team's own rules stay."""
+
+    def format_dates(self, sheet: str, col: int, *, first_row: int, last_row: int) -> None:
+        """Show the column's dates day-first: in Excel on rows ``first_row``..``last_row``; in a
+        file as the column's default format, which each cell written there later takes."""
+
+    def draw_brag_chart(self, sheet: str, chart: BragChart) -> bool:
+        """Show ``chart`` on ``sheet``, replacing plansync's earlier chart of the same title.
+
+        Returns False, drawing nothing, when the sheet already shows that chart over the same block.
+        """
+
+    def style_cells(self, sheet: str, styles: list[tuple[int, int, CellStyle]]) -> None:
+        """Give cells, (row, col, style) each, their look, in order (a later entry for a cell wins)."""
+
+    def set_column_widths(self, sheet: str, widths: dict[int, float]) -> None:
+        """Set the widths (in characters) of 1-based columns."""
+
+    def add_settings_sheet(self, settings: Settings) -> None:
+        """Add the Settings sheet holding ``settings`` (``workbook_templates.settings_sheet``): in a
+        file laid out for people (fonts, widths, values checked as typed), in Excel as values."""
+
+    def fit_consolidated(self, rows: int, formatted: int) -> None:
+        """Fit the reporting workbook's Consolidated table to its header and ``rows`` actions, and
+        give the rows after the first ``formatted`` (formatted by an earlier pull) their formats."""
 
 
 __all__ = ["Progress", "Workbook"]

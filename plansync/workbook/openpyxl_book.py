@@ -24,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook as _OpenpyxlBook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plansync.workbook.atomic import atomic_save, check_exists, check_writable
+from plansync.workbook.openpyxl_format import OpenpyxlFormatting
 from validation.errors import WorkbookUnreadable
 from validation.grid import CellValue, Grid, SheetGrid, Text
 
@@ -43,7 +44,7 @@ def _plain(value: object) -> CellValue:
     return value  # type: ignore[return-value]
 
 
-class OpenpyxlWorkbook:
+class OpenpyxlWorkbook(OpenpyxlFormatting):
     """An .xlsx file opened for reading, or for reading and saving.
 
     Use ``OpenpyxlWorkbook.open(path, write=True)`` when the command will save: the checks for
@@ -51,7 +52,7 @@ class OpenpyxlWorkbook:
 
     Attributes:
         path: the file.
-        wb: the openpyxl Workbook, for formatting-only work (template, conditional formatting).
+        wb: the openpyxl Workbook (formatting goes through the seam: ``OpenpyxlFormatting``).
         messages: status lines shown so far (a file has no status bar).
     """
 

@@ -7,12 +7,8 @@ charts, comments, macros and more: every package part not named here comes back 
 
 from __future__ import annotations
 
-OWN_SHEETS: tuple[str, ...] = ("Issues", "Summary", "Conflicts", "Consolidated", "History", "_plansync")
-"""Sheets plansync makes and rewrites whole (Consolidated, Summary and History in a reporting workbook)."""
-
-SETTINGS_SHEET = "Settings"
-"""plansync creates Settings when missing; afterwards it is the team's, and plansync only adds or
-updates its "Last sync" row."""
+from validation.sheet_names import REWRITTEN_SHEETS as OWN_SHEETS  # made and rewritten whole
+from validation.sheet_names import SETTINGS_SHEET  # made when missing; then the team's, but for its "Last sync" row
 
 COMPUTED_COLUMNS: tuple[str, ...] = ("Due", "RAG", "Overdue", "Days overdue")
 """Columns of the plan sheet plansync writes on every rag/adopt/sync (adopt adds their headers,

@@ -3,10 +3,11 @@
 Reading is calamine's (fast, whole sheets at once). Writing keeps every part plansync does not own
 byte for byte (see ``plansync.workbook.owned``): cells plansync writes are set in place in their
 worksheet's XML, its own sheets are added as new parts, and the styles it needs are appended. The
-only openpyxl left is a scratch workbook (``wb``) in which commands lay out the formatting of
-plansync's own sheets (the Summary chart, the Settings sheet's layout) and the conditional formats
-of its computed columns; ``package_save`` moves those into the package. Nothing imports openpyxl
-unless a command asks for ``wb``, which keeps ``validate`` and ``rag`` quick to start.
+only openpyxl left is a scratch workbook (``wb``) in which the seam's formatting methods
+(``OpenpyxlFormatting``) lay out plansync's own sheets (the Summary chart, the Settings sheet's
+layout) and the conditional formats of its computed columns; ``package_save`` moves those into the
+package. Nothing imports openpyxl until a command formats, which keeps ``validate`` and ``rag``
+quick to start.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from validation.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_exists, check_writable, clean_stale_temps
+from plansync.workbook.openpyxl_format import OpenpyxlFormatting
 from plansync.workbook.package import Package, SheetEntry, attrs, relationships, rels_part, resolve
 from plansync.workbook.sheet_patch import KEEP, SheetEdits
 from validation.grid import Grid, SheetGrid
@@ -26,7 +28,7 @@ _TABLE_COLUMN = re.compile(rb"<(?:\w+:)?tableColumn\b[^>]*?>")
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-class PackageWorkbook:
+class PackageWorkbook(OpenpyxlFormatting):
     """An .xlsx/.xlsm file opened for reading, or for reading and saving in place.
 
     Attributes:
@@ -220,6 +222,11 @@ class PackageWorkbook:
         edits = self.edits.setdefault(sheet, SheetEdits())
         for row, col in targets:
             edits.set(row, col, edits.cells.get(row, {}).get(col, KEEP), style)
+
+    def format_dates(self, sheet: str, col: int, *, first_row: int, last_row: int) -> None:
+        """Nothing to install: each date this writer puts in a cell gets a date style as it is written
+        (day-first unless the cell already shows dates its own way: ``styles_patch.Styles.date_style``),
+        and the package keeps no column default from the scratch workbook."""
 
     def tables_of(self, name: str) -> list[tuple[str, str, str, list[str]]]:
         """The Excel tables on one of the team's sheets: (part, display name, range, column names)."""
