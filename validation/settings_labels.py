@@ -11,9 +11,8 @@ import re
 from dataclasses import fields
 
 from validation.fields import COMPUTED, FIELDS
-from validation.status import StatusKeywords
-
 from validation.sheet_names import SETTINGS_SHEET
+from validation.status import StatusKeywords
 
 # key -> the label the template writes in column A (first) and other labels people may use.
 SETTING_LABELS: dict[str, tuple[str, ...]] = {
