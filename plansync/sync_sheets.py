@@ -18,12 +18,8 @@ from sync.cell_values import cell_rows
 from sync.engine import SyncPlan
 from validation.fields import FIELD_BY_NAME
 from validation.grid import cell_address
-<<<<<<< HEAD
-from validation.settings_labels import SETTING_LABELS, SETTINGS_SHEET, normalise_label
-=======
-from validation.settings import SETTING_LABELS, normalise_label
+from validation.settings_labels import SETTING_LABELS, normalise_label
 from validation.sheet_names import CONFLICTS_SHEET, ISSUES_SHEET, SETTINGS_SHEET
->>>>>>> s21g
 
 CONFLICT_HEADER = ["Row key", "Field", "Cell", "Workbook value", "List value", "Changed in the list by", "Keep (workbook or list)"]
 SYNC_LINE_LABEL = "Last sync"
