@@ -26,6 +26,7 @@ from validation.settings import Settings
 from workbook_templates.charts import add_brag_chart, has_chart
 from workbook_templates.formatting import RAG_COLOURS, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
+from workbook_templates.written_words import REPORTING_KEY
 
 CONSOLIDATED_SHEET = "Consolidated"
 SUMMARY_SHEET = "Summary"
@@ -33,8 +34,6 @@ SETTINGS_SHEET = "Settings"
 TABLE_NAME = "ConsolidatedActions"
 CHART_TITLE = "Actions by BRAG, per plan"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-# The hidden sheet's mark of a reporting workbook (sync refuses one: it would push a stale copy).
-REPORTING_KEY = "reporting"
 
 # (name, header, width): canonical fields keep their tracker labels, so both read alike.
 _COLUMNS: tuple[tuple[str, str, float], ...] = (

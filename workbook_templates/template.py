@@ -23,6 +23,7 @@ from validation.settings import Settings
 from workbook_templates.demo import DemoPlan
 from workbook_templates.formatting import add_status_dropdown, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
+from workbook_templates.written_words import ISSUES_HEADER, ISSUES_SHEET
 
 ACTIONS_SHEET = "Actions"
 TABLE_NAME = "PlanActions"
@@ -30,8 +31,6 @@ TABLE_NAME = "PlanActions"
 # workbook adds 'Signed off on' / 'Signed off by' columns; the list always has them.
 COLUMNS = tuple(f for f in FIELDS if f.name not in SIGN_OFF_FIELDS) + COMPUTED
 COLUMN_OF: dict[str, int] = {f.name: i for i, f in enumerate(COLUMNS, start=1)}
-ISSUES_SHEET = "Issues"
-ISSUES_HEADER: list[str] = ["Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Severity"]
 SUMMARY_SHEET = "Summary"
 
 _WIDTHS: dict[str, float] = {
