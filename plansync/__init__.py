@@ -6,8 +6,15 @@ The application layer: the command functions (``plansync.commands``) that the CL
 ``validation`` package; the Graph side is the ``sync`` package.
 """
 
-from importlib.metadata import version
-
-# One source for the version: pyproject.toml, as installed (sync and the templates read it the same way).
-__version__ = version("plansync")
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    # ``__version__`` is read when asked for: looking it up imports importlib.metadata and scans
+    # the installed packages, start-up cost every command would pay (`plansync --version` asks).
+    if name == "__version__":
+        from importlib.metadata import version
+
+        # One source for the version: pyproject.toml, as installed (sync and the templates read it the same way).
+        return version("plansync")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

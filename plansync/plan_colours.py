@@ -96,14 +96,17 @@ def _short(value: object) -> bool:
 
 
 
-def status_warnings(plan) -> pd.DataFrame:
-    """Warnings for ``validate`` and ``adopt``: statuses left unknown, and words that disagree with a colour."""
+def status_warnings(plan, *, facts=None) -> pd.DataFrame:
+    """Warnings for ``validate`` and ``adopt``: statuses left unknown, and words that disagree with a colour.
+
+    ``facts`` is ``PlanFacts(plan.actions)`` when the caller validates the plan too (read once for both).
+    """
     from datetime import date
 
     from validation.rag import compute_rag
     from validation.status_warnings import colour_disagreement_issues, undetermined_status_issues
 
-    rated = compute_rag(plan.actions, today=plan.settings.today or date.today(), rules=plan.settings.rag_rules)
+    rated = compute_rag(plan.actions, today=plan.settings.today or date.today(), rules=plan.settings.rag_rules, facts=facts)
     parts = [undetermined_status_issues(plan.actions, rated, plan.layout.columns)]
     if plan.colours is not None and plan.colours.notes:
         parts.append(colour_disagreement_issues(plan.colours.notes))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from plansync.errors import NotAPlan
 from plansync.plan import LoadedPlan
-from workbook_templates.consolidated import REPORTING_KEY
+from workbook_templates.written_words import REPORTING_KEY
 
 
 def is_reporting(loaded: LoadedPlan) -> bool:

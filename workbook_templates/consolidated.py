@@ -26,12 +26,11 @@ from validation.sheet_names import CONSOLIDATED_SHEET, HISTORY_SHEET, META_SHEET
 from workbook_templates.hidden_sheet import meta_rows
 from workbook_templates.formatting import format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
+from workbook_templates.written_words import REPORTING_KEY
 
 TABLE_NAME = "ConsolidatedActions"
 CHART_TITLE = "Actions by BRAG, per plan"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-# The hidden sheet's mark of a reporting workbook (sync refuses one: it would push a stale copy).
-REPORTING_KEY = "reporting"
 
 # (name, header, width): canonical fields keep their tracker labels, so both read alike.
 _COLUMNS: tuple[tuple[str, str, float], ...] = (

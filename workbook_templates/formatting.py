@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validation.fields import STATUSES
+from workbook_templates.written_words import OVERDUE_NO, OVERDUE_YES
 
 # Fill and text colours per BRAG value: Excel's own "good / neutral / bad" palette plus a blue.
 RAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -27,8 +28,6 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "Amber": ("FFEB9C", "9C5700"),
     "Red": ("FFC7CE", "9C0006"),
 }
-OVERDUE_YES = "Yes"
-OVERDUE_NO = "No"
 # Rules cover this many rows by default: room for a plan to grow without reinstalling.
 DEFAULT_LAST_ROW = 5000
 DATE_FORMAT = "dd/mm/yyyy"

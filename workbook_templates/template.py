@@ -24,6 +24,7 @@ from workbook_templates.demo import DemoPlan
 from workbook_templates.hidden_sheet import meta_rows
 from workbook_templates.formatting import add_status_dropdown, format_dates, install_rag_formatting
 from workbook_templates.settings_sheet import write_settings_sheet
+from workbook_templates.written_words import ISSUES_HEADER
 
 ACTIONS_SHEET = "Actions"
 TABLE_NAME = "PlanActions"
@@ -31,7 +32,6 @@ TABLE_NAME = "PlanActions"
 # workbook adds 'Signed off on' / 'Signed off by' columns; the list always has them.
 COLUMNS = tuple(f for f in FIELDS if f.name not in SIGN_OFF_FIELDS) + COMPUTED
 COLUMN_OF: dict[str, int] = {f.name: i for i, f in enumerate(COLUMNS, start=1)}
-ISSUES_HEADER: list[str] = ["Sheet", "Cell", "Column", "Value", "Problem", "What to do", "Severity"]
 
 _WIDTHS: dict[str, float] = {
     "plan": 22, "recommendation": 40, "ref": 7, "action": 60, "lead": 28, "owner": 34, "target": 16,

@@ -11,7 +11,6 @@ import importlib
 
 import click
 
-from plansync import __version__
 from plansync.cli._exit_codes import document_exit_codes
 from plansync.cli._registry import COMMAND_MODULES
 from plansync.exit_codes import EXIT_CODES
@@ -88,7 +87,8 @@ def _load_all() -> None:
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="plansync")
+# The version is looked up only when --version is asked for (start-up cost of importlib.metadata).
+@click.version_option(package_name="plansync", prog_name="plansync")
 def main() -> None:
     """Keep your improvement action plan in Excel: validate it, rate it (BRAG), sync it.
 

@@ -26,7 +26,7 @@ from validation.fields import COMPUTED, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.grid import cell_address, column_letter
 from validation.layout import Layout
 from validation.rag import compute_rag
-from workbook_templates.formatting import OVERDUE_NO, OVERDUE_YES
+from workbook_templates.written_words import OVERDUE_NO, OVERDUE_YES
 
 
 @dataclass

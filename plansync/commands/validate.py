@@ -19,8 +19,9 @@ from plansync.plan import load_plan
 from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.row_keys import key_plan
 from plansync.workbook.base import Progress, Workbook
+from validation.facts import PlanFacts
 from validation.settings import SETTINGS_SHEET, SettingsProblem
-from workbook_templates.template import ISSUES_HEADER, ISSUES_SHEET
+from workbook_templates.written_words import ISSUES_HEADER, ISSUES_SHEET
 
 ISSUE_COLUMNS = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
 
@@ -115,9 +116,12 @@ def validate_workbook(book: Workbook, *, progress: Progress | None = None) -> Va
     refuse_reporting_workbook(plan, "validate")  # a pull's reporting workbook: refused, left unchanged
     if progress is not None:
         progress("Checking actions", 0.7)
+    # Read once, for the checks and for the statuses BRAG infers (each parses every date).
+    facts = PlanFacts(plan.actions)
     # The same check sync runs: every row reported here as an error is a row sync would skip.
-    found = key_plan(plan).issues
-    parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS), status_warnings(plan)) if not frame.empty]
+    found = key_plan(plan, facts=facts).issues
+    warned = status_warnings(plan, facts=facts)
+    parts = [frame for frame in (_settings_issues(plan.settings_problems), found.reindex(columns=ISSUE_COLUMNS), warned) if not frame.empty]
     issues = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
     issues["heading"] = _headings(issues, plan)
     order = issues["severity"].ne("error").to_numpy()
