@@ -22,12 +22,6 @@ server = https_server(BOB, SUE)
 list_name = per_test_list()
 
 
-@pytest.fixture
-def cli_env(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-
-
 make_book = tracker
 
 
