@@ -60,15 +60,20 @@ def token(server, email: str) -> DevToken:
     return DevToken(server, email)
 
 
-def grant(server, email: str, group: str = "plansync support", *, owner: str = SITE_OWNER, remove: bool = False) -> None:
-    """The site owner gives ``email`` a plansync role (``remove``: takes it away) over SharePoint REST."""
-    from sync.roles import add_role, remove_role
+def site_rest(server, email: str = SITE_OWNER):
+    """The plansync site's SharePoint REST API, signed in as ``email``."""
     from sync.sharepoint import SharePointRest
 
     site = server.graph_url.rsplit("/v1.0", 1)[0] + "/sites/plansync"
-    sp = SharePointRest(site, auth=token(server, owner).for_resource(SharePointRest.resource_of(site)), verify=server.ca_path)
+    return SharePointRest(site, auth=token(server, email).for_resource(SharePointRest.resource_of(site)), verify=server.ca_path)
+
+
+def grant(server, email: str, group: str = "plansync support", *, owner: str = SITE_OWNER, remove: bool = False) -> None:
+    """The site owner gives ``email`` a plansync role (``remove``: takes it away) over SharePoint REST."""
+    from sync.roles import add_role, remove_role
+
     role = "support" if group == "plansync support" else "signoff"
-    with contextlib.closing(sp):
+    with contextlib.closing(site_rest(server, owner)) as sp:
         (remove_role if remove else add_role)(sp, email, role)
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from click.testing import CliRunner
 import synced_plans
-from synced_plans import ANN, SITE_OWNER, action_row, client, edit, https_server, items_by, token, tracker
+from synced_plans import ANN, SITE_OWNER, action_row, client, edit, https_server, items_by, site_rest, tracker
 
 from plansync.cli import main
 from sync import item_permissions
@@ -85,8 +85,7 @@ def sync(path, server, list_name, user):
 
 
 def sharepoint(server, email=SITE_OWNER) -> SharePointRest:
-    site = server.graph_url.removesuffix("/v1.0") + "/sites/plansync"
-    return SharePointRest(site, auth=token(server, email).for_resource(SharePointRest.resource_of(site)), verify=server.ca_path)
+    return site_rest(server, email)
 
 
 def assignments(sp, list_name, item_id) -> set[tuple[str, str]]:
