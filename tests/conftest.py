@@ -77,3 +77,17 @@ def cli_env(server, tmp_path, monkeypatch):
     monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
     monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
     return server
+
+
+@pytest.fixture
+def signed_in(home, tmp_path, monkeypatch) -> str:
+    """A development identity signed in to the embedded local list server of ``home``, as the ribbon's
+    Sign in leaves it (token cache in the test's folder). Returns the sign-in."""
+    from sync.auth import login
+    from sync.target import open_target, resolve_target
+    from validation.settings import Settings
+
+    monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
+    with open_target(resolve_target(Settings.from_grid(None))) as target:
+        login(target, as_email="business.support@york.example", echo=lambda message: None)
+    return "business.support@york.example"
