@@ -148,19 +148,6 @@ def test_the_log_goes_to_the_per_user_data_folder_without_plansync_home():
     assert Path("/x/logs/addin.log") == buttons.log_path({"PLANSYNC_HOME": "/x"})
 
 
-@pytest.fixture
-def signed_in(home, tmp_path, monkeypatch):
-    """A development identity signed in to the embedded local list server, as Sign in leaves it."""
-    from sync.auth import login
-    from sync.target import open_target, resolve_target
-    from validation.settings import Settings
-
-    monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
-    with open_target(resolve_target(Settings.from_grid(None))) as target:
-        login(target, as_email="business.support@york.example", echo=lambda message: None)
-    return "business.support@york.example"
-
-
 def test_sync_without_sign_in_says_to_click_sign_in(tmp_path, home, monkeypatch):
     monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
     excel = RemoteExcel.from_xlsx(_demo(tmp_path))

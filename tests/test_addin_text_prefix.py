@@ -41,18 +41,6 @@ def test_a_text_cell_beginning_with_equals_is_read_as_text_and_a_formula_as_a_fo
     assert [True, True] == [isinstance(v, Text) for v in merge_formulas([["=a", "=b"]], None)[0]]
 
 
-@pytest.fixture
-def signed_in(tmp_path, monkeypatch):
-    from sync.auth import login
-    from sync.target import open_target, resolve_target
-    from validation.settings import Settings
-
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("PLANSYNC_TOKEN_CACHE", str(tmp_path / "tokens.bin"))
-    with open_target(resolve_target(Settings.from_grid(None))) as target:
-        login(target, as_email="business.support@york.example", echo=lambda message: None)
-
-
 def _list_edit(changes: dict[str, dict]) -> None:
     """Values typed into list items in SharePoint (here: the embedded list server), by ref."""
     from sync.target import connected, find_list

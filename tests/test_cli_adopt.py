@@ -1,7 +1,6 @@
 """``plansync adopt``: the team's own workbook is found, mapped and made ready, and nothing of theirs changes."""
 
 import json
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,15 +18,13 @@ from plansync.commands.report import report_workbook
 from plansync.commands.validate import validate_workbook
 from plansync.plan import load_plan
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from sample_files import writable_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _copy(name, tmp_path):
-    path = tmp_path / name
-    shutil.copyfile(FIXTURES / name, path)
-    path.chmod(0o644)
-    return path
+    return writable_copy(FIXTURES / name, tmp_path)
 
 
 def _team_workbook(path):

@@ -1,12 +1,11 @@
 """Which recommendation each action belongs to: a column, merged cells, or the ref's prefix."""
 
 from validation.grid import SheetGrid
-from validation.layout import detect_layout, extract_actions, read_actions
+from validation.layout import detect_layout, extract_actions
+from plan_grids import read_sheet
 
 
-def _read(rows, merged=()):
-    grid = SheetGrid("Plan", [list(r) for r in rows], merged=list(merged))
-    return read_actions(grid, detect_layout([grid]))
+_read = read_sheet
 
 
 def test_a_recommendation_column_with_blanks_below_each_value_covers_the_rows_below():

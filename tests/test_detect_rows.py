@@ -1,12 +1,9 @@
 """Heading, note, blank and title rows under the header (DESIGN §4)."""
 
-from validation.grid import SheetGrid
-from validation.layout import detect_layout, extract_actions
+from plan_grids import sheet_actions
 
 
-def _actions(rows, merged=()):
-    grid = SheetGrid("Action Plan", [list(r) for r in rows], merged=list(merged))
-    return extract_actions(grid, detect_layout([grid]))
+_actions = sheet_actions
 
 
 def test_numbered_heading_rows_merged_across_the_table_give_the_recommendation():

@@ -1,15 +1,12 @@
 """Several actions written in one cell become separate actions with their own refs."""
 
 from validation.detect_refs import leading_ref, split_parts
-from validation.grid import SheetGrid
-from validation.layout import detect_layout, read_actions
 
 import pytest
+from plan_grids import read_sheet
 
 
-def _read(rows, merged=()):
-    grid = SheetGrid("Plan", [list(r) for r in rows], merged=list(merged))
-    return read_actions(grid, detect_layout([grid]))
+_read = read_sheet
 
 
 def test_lettered_actions_in_one_cell_split_with_their_leads_and_dates():

@@ -20,8 +20,7 @@ from plansync.commands.sync import sync_workbook
 from plansync.exit_codes import EXIT_CODES
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, token
+from synced_plans import ANN, action_row, https_server, token, tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 BOB = "bob@council.gov.uk"
@@ -70,27 +69,15 @@ def test_no_doc_or_help_gives_another_code_for_an_unusable_workbook_or_list():
 
 
 def _plan(path: Path, owners) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for n, owner in enumerate(owners, start=1):
-        ws.append([f"1.{n}", f"Action 1.{n}", "Lead", owner, "July 2026", "On track", "Started"])
-    wb.create_sheet("Settings").append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(f"1.{n}", lead="Lead", owner=owner) for n, owner in enumerate(owners, start=1)])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
+server = https_server(site_owners=())
 
 
 @pytest.fixture
-def cli(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+def cli(cli_env):
+    server = cli_env
 
     def run(path, list_name, *more):
         return CliRunner().invoke(main, ["sync", str(path), "--graph-url", server.graph_url, "--list", list_name, "--as", ANN, *more])

@@ -9,7 +9,6 @@ CLI), on a fresh copy, and the package is compared part by part with the origina
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -20,31 +19,23 @@ from click.testing import CliRunner
 from package_compare import differences
 from plansync.cli import main
 from plansync.workbook.calamine_reader import read_grids
-from sync.local_server import serve_in_thread
+from sample_files import writable_copy
+from synced_plans import https_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = [FIXTURES / "features" / "features.xlsx", FIXTURES / "features" / "macros.xlsm", FIXTURES / "york_ofsted_2022.xlsx", FIXTURES / "rotherham_ilacs_2022.xlsx"]
 ANN = "ann@council.gov.uk"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
+server = https_server(site_owners=())
 
 
 @pytest.fixture
-def env(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-    return server
+def env(cli_env):
+    return cli_env
 
 
-def _copy(source: Path, tmp_path: Path) -> Path:
-    path = tmp_path / source.name
-    shutil.copyfile(source, path)
-    path.chmod(0o644)
-    return path
+_copy = writable_copy
 
 
 def _run(*args: str) -> None:

@@ -10,53 +10,29 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-import pytest
 
-from plansync.commands.sync import sync_workbook
 from plansync.commands.validate import validate_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+import synced_plans
+from synced_plans import action_row, edit, https_server, items_by, list_edit, tracker
 
 TODAY = date(2026, 1, 15)
 DDE = "=cmd|' /C calc'!A0"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
+server = https_server(site_owners=())
 
 
 def make_book(path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for ref in ("1.1", "1.2"):
-        ws.append([ref, f"Action {ref}", "Ann Lead", ANN, "July 2026", "On track", "Started"])
-    wb.create_sheet("Settings").append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(ref) for ref in ("1.1", "1.2")])
 
 
 def sync(path, server, list_name):
-    with client(server) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30))
+    return synced_plans.sync(path, server, list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30))
 
 
 def fields(server, list_name) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["RowKey"]: i for i in gc.iter_items(site["id"], lst["id"])}
-
-
-def list_edit(server, list_name, key, values):
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        gc.update_fields(site["id"], lst["id"], fields(server, list_name)[key]["id"], values)
+    return items_by(server, list_name)
 
 
 def test_text_beginning_with_equals_from_the_list_stays_text_and_its_row_keeps_syncing(server, tmp_path):

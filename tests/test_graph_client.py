@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from plansync.errors import AuthError, ConflictError, GraphError, SettingsError, SyncError, ThrottledError
+from graph_mocks import BASE, mock_client
 from sync.auth import StaticToken
 from sync.graph import GraphClient
 from sync.transport import USER_AGENT
 
 PAYLOADS = json.loads((Path(__file__).parent / "fixtures" / "graph_payloads.json").read_text(encoding="utf-8"))
-BASE = "https://graph.example.test/v1.0"
 SITE = PAYLOADS["site"]["body"]["id"]
 LIST = PAYLOADS["list"]["body"]["id"]
 ITEMS = f"/v1.0/sites/{SITE}/lists/{LIST}/items"
@@ -28,13 +28,7 @@ def body(name):
 
 
 def client_on(handler, *, auth=None, max_retries=5, sleeps=None):
-    return GraphClient(
-        BASE,
-        auth=auth or StaticToken("t0", user="alice@example.org"),
-        transport=httpx.MockTransport(handler),
-        max_retries=max_retries,
-        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
-    )
+    return mock_client(handler, auth=auth or StaticToken("t0", user="alice@example.org"), max_retries=max_retries, sleeps=sleeps)
 
 
 class RefreshingToken:

@@ -8,19 +8,14 @@ import httpx
 import pytest
 
 from plansync.errors import ConflictError, ThrottledError
-from sync.auth import StaticToken
+from graph_mocks import mock_client
 from sync.batching import BatchRequest, create_item_request, delete_item_request, update_fields_request
-from sync.graph import GraphClient
 
-BASE = "https://graph.example.test/v1.0"
 SITE, LIST = "contoso.sharepoint.com,1,2", "8d3a5a52"
 
 
 def client_on(handler, sleeps=None, max_retries=5):
-    return GraphClient(
-        BASE, auth=StaticToken("t"), transport=httpx.MockTransport(handler), max_retries=max_retries,
-        sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
-    )
+    return mock_client(handler, sleeps=sleeps, max_retries=max_retries)
 
 
 def answer_all(batch, status_for=lambda entry: 201):

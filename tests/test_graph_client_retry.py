@@ -14,19 +14,18 @@ import httpx
 import pytest
 
 from plansync.errors import SettingsError, SyncError, ThrottledError
+from graph_mocks import BASE, mock_client
 from sync.auth import StaticToken
 from sync.batching import create_item_request, update_fields_request
 from sync.graph import GraphClient
 from sync.retry import Retrier, RetryPolicy
 
-BASE = "https://graph.example.test/v1.0"
 SITE, LIST = "contoso.sharepoint.com,1,2", "8d3a5a52"
 ITEM = {"id": "7", "eTag": '"{A},2"', "fields": {"Title": "A"}}
 
 
 def client_on(handler, *, sleeps=None, policy=RetryPolicy(budget=60.0, base=1.0, cap=8.0)):
-    return GraphClient(BASE, auth=StaticToken("t"), transport=httpx.MockTransport(handler), retry=policy,
-                       sleep=(sleeps.append if sleeps is not None else (lambda s: None)))
+    return mock_client(handler, sleeps=sleeps, retry=policy)
 
 
 def failing_then(answers):

@@ -5,70 +5,36 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from plansync.cli._main import main
-from plansync.commands.sync import sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant
+import synced_plans
+from synced_plans import ANN, action_row, client, edit, https_server, per_test_list, tracker
 
 BOB, SUE = "bob.jones@council.gov.uk", "sue@council.gov.uk"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # Bob and Sue change other people's rows in the list: the list lets them, as the support role (issue 15).
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, BOB)
-        grant(running, SUE)
-        yield running
+# Bob and Sue change other people's rows in the list: the list lets them, as the support role (issue 15).
+server = https_server(BOB, SUE)
+list_name = per_test_list()
 
 
-@pytest.fixture
-def list_name(request):
-    return request.node.name.replace("[", "-").replace("]", "")[:60]
-
-
-@pytest.fixture
-def cli_env(server, tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANSYNC_CA_FILE", str(server.ca_path))
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-
-
-def make_book(path: Path, rows) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for line in rows:
-        ws.append(line)
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+make_book = tracker
 
 
 def row(ref, status="On track", progress="Started", owner=ANN):
-    return [ref, f"Action {ref}", "Ann Lead", owner, "July 2026", status, progress]
+    return action_row(ref, owner=owner, status=status, progress=progress)
 
 
 def sync(path, server, list_name, user=ANN):
-    with client(server, user) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name,
-                             today=date(2026, 1, 15), now=datetime(2026, 1, 15, 9, 30))
+    return synced_plans.sync(path, server, list_name, user, today=date(2026, 1, 15), now=datetime(2026, 1, 15, 9, 30))
 
 
 def list_edit(server, list_name, ref, fields, user):
-    with client(server, user) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        item = next(i for i in gc.iter_items(site["id"], lst["id"]) if i["fields"].get("Ref") == ref)
-        gc.update_fields(site["id"], lst["id"], item["id"], fields)
+    synced_plans.list_edit(server, list_name, ref, fields, user, field="Ref", seen_by=user)
 
 
 def history(server, list_name, path, *args):

@@ -13,28 +13,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from sync.home_lock import SetupLockTimeout, setup_lock
 from sync.local_server import serve_in_thread
 from sync.local_server.tls import TlsFiles, server_context
-from synced_plans import ANN, HEADER, client
+from synced_plans import ANN, action_row, client, tracker
 
 PROCESSES = 4
 _CLI = "import sys; from plansync.cli import main; sys.exit(main())"
 
 
 def plan_book(path: Path, plan: str, rows: int = 5) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for n in range(1, rows + 1):
-        ws.append([f"1.{n}", f"Action {n} of {plan}", "Ann Lead", ANN, "July 2026", "On track", "Started"])
-    wb.create_sheet("Settings").append(["Plan name", plan])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(f"1.{n}", action=f"Action {n} of {plan}") for n in range(1, rows + 1)], plan=plan)
 
 
 def start_at_once(home: Path, books: list[Path]) -> list[subprocess.CompletedProcess]:

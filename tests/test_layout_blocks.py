@@ -2,6 +2,7 @@
 
 from validation.grid import SheetGrid
 from validation.layout import detect_layout, extract_actions
+from plan_grids import sheet_actions
 
 HEADER = ["What we will do", "By when", "Lead", "Update September 2013"]
 
@@ -18,10 +19,7 @@ def _block(number, text, actions):
     ]
 
 
-def _read(rows):
-    grid = SheetGrid("Action Plan", [list(r) for r in rows])
-    layout = detect_layout([grid])
-    return extract_actions(grid, layout)
+_read = sheet_actions
 
 
 def _plan():

@@ -15,58 +15,29 @@ import pandas as pd
 import pytest
 
 from plansync.commands.pull import pull_consolidated
-from plansync.commands.sync import sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.cell_values import CELL_MAX, cell_text, keep_true_values
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, COL, HEADER, client, edit
+import synced_plans
+from synced_plans import action_row, client, edit, https_server, items_by, list_edit, per_test_list, tracker
 
 TODAY = date(2026, 1, 15)
 LONG = "Progress note. " * 2666 + "Last note."  # 40,000 characters
 BELL = "Done\x07 by the flow\x00"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    return "odd-" + request.node.name[:55]
+server = https_server(site_owners=())
+list_name = per_test_list("odd-", 55)
 
 
 def make_book(path: Path, refs) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for ref in refs:
-        ws.append([ref, f"Action {ref}", "Ann Lead", ANN, "July 2026", "On track", "Started"])
-    wb["Actions"].parent.create_sheet("Settings").append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(ref) for ref in refs])
 
 
 def sync(path, server, list_name):
-    with client(server) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30))
+    return synced_plans.sync(path, server, list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30))
 
 
 def listed(server, list_name) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["RowKey"]: i["fields"] for i in gc.iter_items(site["id"], lst["id"])}
-
-
-def list_edit(server, list_name, key, fields):
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        item = next(i for i in gc.iter_items(site["id"], lst["id"]) if i["fields"]["RowKey"] == key)
-        gc.update_fields(site["id"], lst["id"], item["id"], fields)
+    return {key: i["fields"] for key, i in items_by(server, list_name).items()}
 
 
 def cell(path, address):

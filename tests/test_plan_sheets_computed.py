@@ -14,12 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, SITE_OWNER, client, grant
+from synced_plans import ANN, client, https_server, items_by
 
 BOB = "bob@council.gov.uk"
 TODAY = "2026-05-01"
@@ -166,19 +164,11 @@ def test_a_rating_that_changes_rewrites_the_sheet_of_that_action_only(tmp_path, 
     assert RATED[("Rec 1", 4)] == _computed(path, "Rec 1", 4)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # Bob holds the support role, so he may change Ann's items in the list directly.
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, BOB)
-        yield running
+server = https_server(BOB)  # Bob holds the support role, so he may change Ann's items in the list directly.
 
 
 def _list_items(server, list_name: str) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["RowKey"]: i for i in gc.iter_items(site["id"], lst["id"])}
+    return items_by(server, list_name)
 
 
 def _list_edit(server, list_name: str, ref: str, fields: dict) -> None:

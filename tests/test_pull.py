@@ -7,6 +7,7 @@ here; then ``pull_consolidated`` / ``plansync pull`` reads the list into a repor
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from datetime import date
@@ -24,13 +25,12 @@ from plansync_0_1 import move_row_state_to_own_sheet
 from plansync.commands.new import new_workbook
 from plansync.commands.pull import pull_consolidated
 from plansync.commands.rag import refresh_rag
-from plansync.commands.sync import sync_workbook
 from plansync.errors import SyncError, WorkbookError, WorkbookLocked
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.auth import StaticToken
 from sync.graph import GraphClient
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+import synced_plans
+from synced_plans import ANN, action_row, client, edit, https_server, per_test_list
 from validation.rag import compute_rag
 from validation.summary import plans_summary
 from workbook_templates.charts import chart_title
@@ -45,20 +45,9 @@ CONSOLIDATED_HEADER = (
 )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    # Every test pulls from a list of its own on the shared server.
-    return "pull-" + request.node.name.replace("[", "-").replace("]", "")[:55]
-
-
-
-
+server = https_server(site_owners=())
+# Every test pulls from a list of its own on the shared server.
+list_name = per_test_list("pull-", 55)
 
 
 def with_settings(path: Path, plan: str) -> Path:
@@ -78,25 +67,14 @@ def sample(tmp_path: Path, name: str, plan: str) -> Path:
 
 
 def row(ref, target="July 2026", status="On track", progress="Started", lead="Ann Lead"):
-    return [ref, f"Action {ref}", lead, ANN, target, status, progress]
+    return action_row(ref, lead=lead, target=target, status=status, progress=progress)
 
 
-def tracker(path: Path, rows, *, plan: str) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for line in rows:
-        ws.append(line)
-    wb.save(path)
-    return with_settings(path, plan)
-
-
+tracker = functools.partial(synced_plans.tracker, support=(ANN,))
 
 
 def sync(path, server, list_name, **kw):
-    with client(server) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=SYNCED, **kw)
+    return synced_plans.sync(path, server, list_name, today=SYNCED, **kw)
 
 
 def pull(path, server, list_name, today, **kw):

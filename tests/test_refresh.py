@@ -15,28 +15,20 @@ from click.testing import CliRunner
 
 from plansync.cli import main
 from plansync.commands.refresh import refresh_list
-from plansync.commands.sync import sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
 from sync.plan_rules import plans_list_name, read_rules, rules_from_json, store_rules
 from validation.rag import RagRules
-from synced_plans import ANN, HEADER, client, token
+import synced_plans
+from synced_plans import ANN, action_row, client, https_server, items_by, per_test_list, token, tracker
 
 DAY = date(2026, 1, 15)
 LATER = DAY + timedelta(days=30)  # 14 February 2026
 DERIVED = ("Due", "RAG", "Overdue", "DaysOverdue")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    return "refresh-" + request.node.name[:50]
+server = https_server(site_owners=())
+list_name = per_test_list("refresh-", 50)
 
 
 @pytest.fixture(autouse=True)
@@ -59,23 +51,12 @@ ROWS = [
 
 
 def make_book(path: Path, rows=ROWS, *, plan="York 2022", amber_days=None) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for ref, target, status in rows:
-        ws.append([ref, f"Action {ref}", "Ann Lead", ANN, target, status, "Started"])
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", plan])
-    if amber_days is not None:
-        settings.append(["Amber window (days)", amber_days])
-    wb.save(path)
-    return path
+    amber = [] if amber_days is None else [("Amber window (days)", amber_days)]
+    return tracker(path, [action_row(ref, target=target, status=status) for ref, target, status in rows], plan=plan, settings=amber)
 
 
 def sync(path: Path, server, list_name: str, today: date = DAY):
-    with client(server) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=today, now=datetime(2026, 1, 15, 9))
+    return synced_plans.sync(path, server, list_name, today=today, now=datetime(2026, 1, 15, 9))
 
 
 def refresh(server, list_name: str, today: date = LATER, gc=None, **kw):
@@ -84,10 +65,7 @@ def refresh(server, list_name: str, today: date = LATER, gc=None, **kw):
 
 
 def by_ref(server, list_name: str) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["Ref"]: i for i in gc.iter_items(site["id"], lst["id"])}
+    return items_by(server, list_name, "Ref")
 
 
 def derived(item: dict) -> tuple:

@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
 
 SUPPORT = "business.support@rotherham.example"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    # The embedded server's data, the refresh cache and the sign-in cache all live here.
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-    for name in ("PLANSYNC_CA_FILE", "PLANSYNC_TOKEN_CACHE", "PLANSYNC_GRAPH_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "home"
 
 
 def test_the_demo_list_is_refreshed_on_a_later_day_without_the_workbook(tmp_path, home):

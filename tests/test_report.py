@@ -1,7 +1,6 @@
 """``plansync report``: what a board asks of a plan, on the Summary sheet and as JSON."""
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from plansync.cli import main
 from plansync.commands.new import new_workbook
 from plansync.commands.report import CHART_TITLE, report_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
+from sample_files import writable_copy
 from workbook_templates.demo import load_demo
 from validation.rag import compute_rag
 from validation.summary import board_summary, recommendation_numbers
@@ -21,10 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _copy(name, tmp_path):
-    path = tmp_path / name
-    shutil.copyfile(FIXTURES / name, path)
-    path.chmod(0o644)
-    return path
+    return writable_copy(FIXTURES / name, tmp_path)
 
 
 def _actions(rows):

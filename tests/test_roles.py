@@ -6,26 +6,19 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
-from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant, token
+import synced_plans
+from synced_plans import ANN, SITE_OWNER, action_row, client, edit, https_server, items_by, site_rest, tracker
 
 from plansync.cli import main
-from plansync.commands.sync import sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync import item_permissions
-from sync.local_server import serve_in_thread
 from sync.sharepoint import SharePointRest
 
 BOB, SUE, CHIEF = "bob@council.gov.uk", "sue@council.gov.uk", "chief@council.gov.uk"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, CHIEF)  # the support role
-        yield running
+server = https_server(CHIEF)  # Chief holds the support role
 
 
 @pytest.fixture
@@ -79,33 +72,20 @@ def test_a_site_owner_adds_and_removes_the_sign_off_role(server, env):
 # -- the SharePoint path: item permissions set by sync, checked and enforced ----------------------
 
 
-def make_book(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for line in rows:
-        ws.append(line)
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+make_book = tracker
 
 
 def row(ref, owner):
-    return [ref, f"Action {ref}", "Ann Lead", owner, "July 2026", "On track", "Started"]
+    return action_row(ref, owner=owner)
 
 
 def sync(path, server, list_name, user):
-    book = OpenpyxlWorkbook.open(path, write=True)
-    with client(server, user) as gc:
-        return sync_workbook(book, client=gc, list_name=list_name, today=date(2026, 1, 15),
-                             now=datetime(2026, 1, 15, 9, 30), item_permissions=True)
+    return synced_plans.sync(path, server, list_name, user, today=date(2026, 1, 15), now=datetime(2026, 1, 15, 9, 30),
+                             item_permissions=True)
 
 
 def sharepoint(server, email=SITE_OWNER) -> SharePointRest:
-    site = server.graph_url.removesuffix("/v1.0") + "/sites/plansync"
-    return SharePointRest(site, auth=token(server, email).for_resource(SharePointRest.resource_of(site)), verify=server.ca_path)
+    return site_rest(server, email)
 
 
 def assignments(sp, list_name, item_id) -> set[tuple[str, str]]:
@@ -115,10 +95,7 @@ def assignments(sp, list_name, item_id) -> set[tuple[str, str]]:
 
 
 def item_ids(server, list_name) -> dict[str, str]:
-    with client(server, SITE_OWNER) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["RowKey"]: i["id"] for i in gc.iter_items(site["id"], lst["id"])}
+    return {key: i["id"] for key, i in items_by(server, list_name, user=SITE_OWNER).items()}
 
 
 def test_a_support_sync_gives_each_row_its_own_permissions_and_sharepoint_enforces_them(server, tmp_path):

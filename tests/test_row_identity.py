@@ -18,16 +18,13 @@ import pytest
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, COL, HEADER, client, token
+import synced_plans
+from synced_plans import ANN, COL, action_row, client, https_server, token, tracker
 
 TODAY = date(2026, 1, 15)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_in_thread(tmp_path_factory.mktemp("server")) as running:
-        yield running
+server = https_server(site_owners=())
 
 
 class Killed(Exception):
@@ -61,15 +58,7 @@ class KilledAfterBatch(httpx.BaseTransport):
 
 
 def make_book(path: Path, texts: list[str]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for text in texts:
-        ws.append([None, text, "Ann Lead", ANN, "July 2026", "On track", "Started"])
-    wb.create_sheet("Settings").append(["Plan name", "York 2022"])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(None, action=text) for text in texts])
 
 
 def sync(path, gc, list_name):
@@ -78,10 +67,7 @@ def sync(path, gc, list_name):
 
 
 def items(server, list_name) -> list[dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return [i["fields"] for i in gc.iter_items(site["id"], lst["id"])]
+    return [i["fields"] for i in synced_plans.items(server, list_name)]
 
 
 def texts(path: Path) -> list[str]:

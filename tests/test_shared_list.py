@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-import openpyxl
 import pytest
 from _local_server_support import client_for, make_list
 
@@ -18,21 +17,13 @@ from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.batching import create_item_request
 from sync.local_server import create_app, serve_in_thread
-from synced_plans import ANN, HEADER, client, edit
+from synced_plans import action_row, client, edit, tracker
 
 ROWS, OTHERS, CHANGED = 45, 1100, 10
 
 
 def plan_book(path, plan: str, rows: int = ROWS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for n in range(1, rows + 1):
-        ws.append([f"1.{n}", f"Action {n}", "Ann Lead", ANN, "July 2026", "On track", "Started"])
-    wb.create_sheet("Settings").append(["Plan name", plan])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(f"1.{n}", action=f"Action {n}") for n in range(1, rows + 1)], plan=plan)
 
 
 def sync(path, server):

@@ -6,56 +6,33 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-import pytest
 
-from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant
+import synced_plans
+from synced_plans import ANN, HEADER, action_row, client, edit, https_server, items_by, per_test_list, tracker
 
 SUE = "sue.support@council.gov.uk"
 TODAY = date(2026, 3, 2)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # The support role is the site's (issue 15): Sue is given it by the site owner, not by Settings.
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, SUE)
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    return request.node.name.replace("[", "-").replace("]", "")[:60]
+# The support role is the site's (issue 15): Sue is given it by the site owner, not by Settings.
+server = https_server(SUE)
+list_name = per_test_list()
 
 
 def make_book(path: Path, *, sign_off_columns: bool = False) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
     extra = ["Signed off on", "Signed off by"] if sign_off_columns else []
-    ws.append([*HEADER, *extra])
-    ws.append(["1.1", "Action 1.1", "Ann Lead", ANN, "July 2026", "Complete", "Evidence presented", *([None] * len(extra))])
-    ws.append(["1.2", "Action 1.2", "Ann Lead", ANN, "July 2026", "On track", "Started", *([None] * len(extra))])
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", "York 2022"])
-    settings.append(["Support role sign-ins", SUE])  # shown for people to read; grants nothing
-    wb.save(path)
-    return path
+    rows = [action_row("1.1", status="Complete", progress="Evidence presented"), action_row("1.2")]
+    # The Settings sheet shows Sue for people to read; it grants nothing.
+    return tracker(path, [[*line, *([None] * len(extra))] for line in rows], support=(SUE,), header=[*HEADER, *extra])
 
 
 def sync(path, server, list_name, user):
-    with client(server, user) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name=list_name, today=TODAY,
-                             now=datetime(2026, 3, 2, 9, 30))
+    return synced_plans.sync(path, server, list_name, user, today=TODAY, now=datetime(2026, 3, 2, 9, 30))
 
 
 def listed(server, list_name) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["Ref"]: i["fields"] for i in gc.iter_items(site["id"], lst["id"])}
+    return {ref: i["fields"] for ref, i in items_by(server, list_name, "Ref").items()}
 
 
 def issues(path) -> list[tuple]:

@@ -6,21 +6,11 @@ from __future__ import annotations
 import json
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
 
 SUPPORT = "business.support@rotherham.example"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    # The embedded server's data, its CA and the sign-in cache all live here, not in the user's folders.
-    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
-    for name in ("PLANSYNC_CA_FILE", "PLANSYNC_TOKEN_CACHE", "PLANSYNC_GRAPH_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "home"
 
 
 def sync_json(path, code=0):

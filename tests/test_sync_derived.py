@@ -7,69 +7,36 @@ change; and BRAG is rated on the values brought in before anything is sent.
 from __future__ import annotations
 
 import shutil
-import ssl
 from datetime import date, datetime
 from pathlib import Path
 
-import httpx
 import openpyxl
-import pytest
 
 from plansync.commands.sync import sync_workbook
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
-from sync.local_server import serve_in_thread
-from synced_plans import ANN, HEADER, SITE_OWNER, client, edit, grant, token
+import synced_plans
+from synced_plans import ANN, EditBeforeFirstBatch, action_row, client, edit, https_server, items_by, list_edit, per_test_list, token, tracker
 
 BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # Sue holds the support role on the site (issue 15); the workbooks' Settings only show it.
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, SUE)
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    return "derived-" + request.node.name[:50]
+# Sue holds the support role on the site (issue 15); the workbooks' Settings only show it.
+server = https_server(SUE)
+list_name = per_test_list("derived-", 50)
 
 
 def make_book(path: Path, rows, support=()) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for ref, owner in rows:
-        ws.append([ref, f"Action {ref}", "Lead", owner, "July 2026", "On track", "Started"])
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", "York 2022"])
-    settings.append(["Support role sign-ins", ", ".join(support) or None])
-    wb.save(path)
-    return path
+    return tracker(path, [action_row(ref, lead="Lead", owner=owner) for ref, owner in rows], support=support)
 
 
 def sync(path, server, list_name, user, **kw):
-    with client(server, user) as gc:
-        return sync_workbook(OpenpyxlWorkbook.open(path, write=not kw.get("dry_run")), client=gc, list_name=list_name, today=TODAY,
-                             now=datetime(2026, 1, 15, 9, 30), **kw)
+    return synced_plans.sync(path, server, list_name, user, today=TODAY, now=datetime(2026, 1, 15, 9, 30), **kw)
 
 
 def items(server, list_name) -> dict[str, dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return {i["fields"]["RowKey"]: i for i in gc.iter_items(site["id"], lst["id"])}
-
-
-def list_edit(server, list_name, key, fields, user):
-    with client(server, user) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        gc.update_fields(site["id"], lst["id"], items(server, list_name)[key]["id"], fields)
+    return items_by(server, list_name)
 
 
 def test_a_managers_sync_bringing_in_another_persons_change_writes_nothing_into_that_row(server, list_name, tmp_path):
@@ -124,23 +91,6 @@ def test_a_later_days_sync_does_not_rerate_another_persons_row_in_the_list(serve
     after = items(server, list_name)
     assert ("53", "46") == tuple(str(after[k]["fields"]["DaysOverdue"]) for k in ("york-2022:1.1", "york-2022:1.2"))
     assert before["york-2022:1.2"]["eTag"] == after["york-2022:1.2"]["eTag"]
-
-
-class EditBeforeFirstBatch(httpx.BaseTransport):
-    """Real HTTPS; just before the sync's first batch goes out, someone edits an item in the list."""
-
-    def __init__(self, ca_path, meddle) -> None:
-        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
-        self.meddle = meddle
-
-    def handle_request(self, request):
-        if request.url.path.endswith("/$batch") and self.meddle:
-            meddle, self.meddle = self.meddle, None
-            meddle()
-        return self.inner.handle_request(request)
-
-    def close(self):
-        self.inner.close()
 
 
 def test_a_status_changed_while_the_sync_writes_the_row_is_rated_before_the_row_is_sent_again(server, list_name, tmp_path):

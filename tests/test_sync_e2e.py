@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -12,58 +13,31 @@ from pathlib import Path
 
 import httpx
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
 from plansync_0_1 import move_row_state_to_own_sheet
-from plansync.commands.sync import sync_workbook
-from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
-from synced_plans import ANN, COL, HEADER, SITE_OWNER, client, edit, grant, token
+import synced_plans
+from synced_plans import (ANN, COL, EditBeforeFirstBatch, action_row, client, edit, grant, https_server, items, per_test_list,
+                          token, tracker, update_item)
 
 BOB, SUE = "bob@council.gov.uk", "sue@council.gov.uk"
 TODAY = date(2026, 1, 15)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # Bob and Sue hold the support role, so they may change anybody's row in the list directly.
-    with serve_in_thread(tmp_path_factory.mktemp("server"), site_owners=(SITE_OWNER,)) as running:
-        grant(running, BOB)
-        grant(running, SUE)
-        yield running
-
-
-@pytest.fixture
-def list_name(request):
-    # Every test syncs to a list of its own on the shared server.
-    return request.node.name.replace("[", "-").replace("]", "")[:60]
-
-
-
-
+# Bob and Sue hold the support role, so they may change anybody's row in the list directly.
+server = https_server(BOB, SUE)
+# Every test syncs to a list of its own on the shared server.
+list_name = per_test_list()
 
 
 def row(ref, progress="Started", owner=ANN, status="On track", action=None, target="July 2026"):
-    return [ref, action or f"Action {ref}", "Ann Lead", owner, target, status, progress]
+    return action_row(ref, action=action, owner=owner, target=target, status=status, progress=progress)
 
 
-def make_book(path: Path, rows, *, plan="York 2022", support=()) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for line in rows:
-        ws.append(line)
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", plan])
-    settings.append(["Support role sign-ins", ", ".join(support) or None])
-    wb.save(path)
-    return path
-
-
+make_book = functools.partial(tracker, support=())
 
 
 def cell(path: Path, r: int, name: str):
@@ -75,17 +49,7 @@ def sheet(path: Path, name: str) -> list[list]:
 
 
 def sync(path, server, list_name, user=ANN, gc=None, **kw):
-    book = OpenpyxlWorkbook.open(path, write=not kw.get("dry_run", False))
-    gc = gc or client(server, user)
-    with gc:
-        return sync_workbook(book, client=gc, list_name=list_name, today=TODAY, now=datetime(2026, 1, 15, 9, 30), **kw)
-
-
-def items(server, list_name) -> list[dict]:
-    with client(server) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        return [] if lst is None else list(gc.iter_items(site["id"], lst["id"]))
+    return synced_plans.sync(path, server, list_name, user, gc=gc, today=TODAY, now=datetime(2026, 1, 15, 9, 30), **kw)
 
 
 def by_key(server, list_name) -> dict[str, dict]:
@@ -96,11 +60,7 @@ def by_key(server, list_name) -> dict[str, dict]:
 
 
 def list_edit(server, list_name, key, fields, user=BOB):
-    with client(server, user) as gc:
-        site = gc.get_site(None, "/sites/plansync")
-        lst = gc.get_list(site["id"], list_name)
-        item = by_key(server, list_name)[key]
-        gc.update_fields(site["id"], lst["id"], item["id"], fields)
+    update_item(server, list_name, by_key(server, list_name)[key], fields, user)
 
 
 def test_first_sync_creates_every_valid_row_and_records_the_result(server, list_name, tmp_path):
@@ -357,23 +317,6 @@ def test_the_cli_prints_exactly_the_json_counts(server, list_name, tmp_path, mon
     done = CliRunner().invoke(main, args[:-1])
     assert 1 == done.exit_code, done.output
     assert done.stdout.splitlines()[-1].startswith("Synced 1 of 2 actions: 1 created, 1 refused (not your row)")
-
-
-class EditBeforeFirstBatch(httpx.BaseTransport):
-    """Real HTTPS; just before the sync's first batch goes out, someone edits an item in the list."""
-
-    def __init__(self, ca_path, meddle) -> None:
-        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
-        self.meddle = meddle
-
-    def handle_request(self, request):
-        if request.url.path.endswith("/$batch") and self.meddle:
-            meddle, self.meddle = self.meddle, None
-            meddle()
-        return self.inner.handle_request(request)
-
-    def close(self):
-        self.inner.close()
 
 
 def test_an_item_changed_while_the_sync_writes_it_is_read_again_and_merged(server, list_name, tmp_path):

@@ -20,7 +20,7 @@ from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from sync.graph import GraphClient
 from sync.local_server import serve_in_thread
 from sync.retry import RetryPolicy
-from synced_plans import ANN, HEADER, edit, token
+from synced_plans import ANN, action_row, edit, token, tracker
 
 TODAY = date(2026, 1, 15)
 FAST = RetryPolicy(budget=120.0, base=0.001, cap=0.01)
@@ -28,16 +28,8 @@ ROWS = 2000
 
 
 def make_book(path: Path, count: int, *, plan: str = "York 2022") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Actions"
-    ws.append(HEADER)
-    for n in range(1, count + 1):
-        ws.append([f"{n // 100 + 1}.{n % 100}", f"Action {n}", "Ann Lead", ANN, "July 2026", "On track", f"Progress {n}"])
-    settings = wb.create_sheet("Settings")
-    settings.append(["Plan name", plan])
-    wb.save(path)
-    return path
+    rows = [action_row(f"{n // 100 + 1}.{n % 100}", action=f"Action {n}", progress=f"Progress {n}") for n in range(1, count + 1)]
+    return tracker(path, rows, plan=plan)
 
 
 def faulty_client(server, *, policy: RetryPolicy = FAST, timeout: float = 60.0) -> GraphClient:
