@@ -56,7 +56,7 @@ def test_mapped_errors_are_all_plansync_errors():
     assert all(isinstance(map_httpx_error(e, method="GET", url=URL), PlansyncError) for e, _, _ in FOREIGN)
 
 
-@pytest.mark.parametrize("name", ["auth", "batching", "graph", "list_schema", "signin_cache", "target", "transport"])
+@pytest.mark.parametrize("name", ["auth", "batching", "graph", "http_errors", "list_schema", "msal_apps", "msal_tokens", "signin_cache", "signin_errors", "target", "transport"])
 def test_each_client_module_exports_a_sorted_public_surface(name):
     import importlib
 
