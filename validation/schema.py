@@ -57,12 +57,15 @@ def _failures(frame: pd.DataFrame, fields: list[str]) -> list[tuple[str, pa.Chec
     """(field, check, failing row positions) for every declared check that fails."""
     found = []
     for name in fields:
+        column = frame[name]  # one Series for all the field's checks
         for check in RULES.columns[name].checks:
-            found.append((name, check, _failing_rows(check, frame[name])))
+            found.append((name, check, _failing_rows(check, column)))
     for check in RULES.checks:
         name, needs = FRAME_CHECKS[check.name]
         if all(need in fields for need in needs):
-            found.append((name, check, _failing_rows(check, frame)))
+            # Only the columns it locates: pandera's failure cases are then those columns of the
+            # failing rows, not every column of them (only their positions are used).
+            found.append((name, check, _failing_rows(check, frame[list(needs)])))
     return [(name, check, rows) for name, check, rows in found if len(rows)]
 
 
@@ -132,9 +135,10 @@ def _issues(frame: pd.DataFrame, facts: PlanFacts, columns: Mapping[str, int], f
         "fix": worded[:, 2],
         "severity": worded[:, 3],
     }
-    out = {name: pd.Series(values, dtype="str", copy=False) for name, values in text.items()}
+    # Text arrays rather than Series: the frame then has no indexes to align.
+    out = {name: pd.array(values, dtype="str") for name, values in text.items()}
     # Sheet names are text too, unless a caller gave other values: then pandas decides, as before.
-    out["sheet"] = pd.Series(sheet, dtype="str", copy=False) if infer_dtype(sheet, skipna=False) == "string" else sheet
+    out["sheet"] = pd.array(sheet, dtype="str") if infer_dtype(sheet, skipna=False) == "string" else sheet
     out["row"] = row
     return pd.DataFrame({name: out[name] for name in ISSUE_COLUMNS}, copy=False)
 
