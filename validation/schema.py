@@ -63,9 +63,7 @@ def _failures(frame: pd.DataFrame, fields: list[str]) -> list[tuple[str, pa.Chec
     for check in RULES.checks:
         name, needs = FRAME_CHECKS[check.name]
         if all(need in fields for need in needs):
-            # Only the columns it locates: pandera's failure cases are then those columns of the
-            # failing rows, not every column of them (only their positions are used).
-            found.append((name, check, _failing_rows(check, frame[list(needs)])))
+            found.append((name, check, _failing_rows(check, frame)))
     return [(name, check, rows) for name, check, rows in found if len(rows)]
 
 
