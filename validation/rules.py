@@ -137,12 +137,16 @@ def revised_not_before_target(frame: pd.DataFrame) -> pd.Series:
 
 
 def duplicate_groups(facts: PlanFacts) -> np.ndarray:
-    """Per row, a number shared by rows whose (plan, recommendation, ref) read the same loosely."""
-    key = np.zeros(facts.rows, dtype="int64")
-    for name in ("plan", "recommendation", "ref"):
-        loose = facts.cells(name).loose_at_rows()
-        key = pd.factorize(key * (int(loose.max(initial=0)) + 1) + loose)[0].astype("int64")
-    return key
+    """Per row, a number shared by rows whose (plan, recommendation, ref) read the same loosely
+    (worked out once per reading: the issues name each duplicate's group too)."""
+    found = facts.derived.get("duplicate_groups")
+    if found is None:
+        found = np.zeros(facts.rows, dtype="int64")
+        for name in ("plan", "recommendation", "ref"):
+            loose = facts.cells(name).loose_at_rows()
+            found = pd.factorize(found * (int(loose.max(initial=0)) + 1) + loose)[0].astype("int64")
+        facts.derived["duplicate_groups"] = found
+    return found
 
 
 def ref_unique(frame: pd.DataFrame) -> pd.Series:

@@ -37,6 +37,8 @@ ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "cell", "row", "column", "field", "va
 CHECKS: tuple[str, ...] = tuple(WORDING)
 _CHECK_ORDER = {check: i for i, check in enumerate(CHECKS)}
 _STATUSES = ", ".join(STATUSES)
+# pandas' text dtype ("str"), looked up once rather than by name for every column of every frame.
+_TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _empty_issues() -> pd.DataFrame:
@@ -134,9 +136,9 @@ def _issues(frame: pd.DataFrame, facts: PlanFacts, columns: Mapping[str, int], f
         "severity": worded[:, 3],
     }
     # Text arrays rather than Series: the frame then has no indexes to align.
-    out = {name: pd.array(values, dtype="str") for name, values in text.items()}
+    out = {name: pd.array(values, dtype=_TEXT) for name, values in text.items()}
     # Sheet names are text too, unless a caller gave other values: then pandas decides, as before.
-    out["sheet"] = pd.array(sheet, dtype="str") if infer_dtype(sheet, skipna=False) == "string" else sheet
+    out["sheet"] = pd.array(sheet, dtype=_TEXT) if infer_dtype(sheet, skipna=False) == "string" else sheet
     out["row"] = row
     return pd.DataFrame({name: out[name] for name in ISSUE_COLUMNS}, copy=False)
 
