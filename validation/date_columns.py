@@ -199,44 +199,50 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     n = len(t)
     blank = t == ""
     formula = np.fromiter(map(str.startswith, t, repeat("=")), dtype=bool, count=n)
-    says_complete = AnyCase(t.tolist()).holding(_COMPLETE_WORDS)
+    sift = AnyCase(t.tolist())
+    says_complete = sift.holding(_COMPLETE_WORDS)
     complete = _matches(_COMPLETE_RE, t, says_complete) & ~_matches(_NOT_COMPLETE_RE, t, says_complete)
     complete &= ~blank & ~formula
+    rest = ~blank & ~formula & ~complete
+
+    split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
+    k, rt = len(split), t[rest]
+    # One reading of every date: the parts before and after "complete" (the due date, then the
+    # completion), then the other texts.
+    parts = [m and m.group("before") for m in split] + [m and m.group("after") for m in split]
+    found_due, found_kind, found_bad = _dates_vec(np.array(parts + rt.tolist(), dtype=object))
 
     due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     done = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     kind = np.full(n, "unreadable", dtype=object)
-
-    if complete.any():
-        split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
-        # The parts before and after "complete" read in one go: the due date, then the completion.
-        parts = np.array([m and m.group("before") for m in split] + [m and m.group("after") for m in split], dtype=object)
-        found_due, _, found_bad = _dates_vec(parts)
-        k = len(split)
-        spoilt = found_bad[:k] | found_bad[k:]
+    if k:
+        spoilt = found_bad[:k] | found_bad[k : 2 * k]
         due[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[:k])
-        done[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[k:])
+        done[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[k : 2 * k])
         kind[complete] = np.where(spoilt, "unreadable", "complete")
-
-    rest = ~blank & ~formula & ~complete
-    if rest.any():
-        rt = t[rest]
-        found_due, found_kind, bad = _dates_vec(rt)
-        has = ~bad & (found_kind != "")
-        sift = AnyCase(rt.tolist())
-        recurring = _matches(_RECURRING_RE, rt, sift.holding(_RECURRING_WORDS))
-        tbc = _matches(_TBC_RE, rt, sift.holding(_TBC_WORDS))
+    if len(rt):
+        r_due, r_kind, bad = found_due[2 * k :], found_kind[2 * k :], found_bad[2 * k :]
+        has = ~bad & (r_kind != "")
+        recurring = _matches(_RECURRING_RE, rt, _among(sift.holding(_RECURRING_WORDS), rest))
+        tbc = _matches(_TBC_RE, rt, _among(sift.holding(_TBC_WORDS), rest))
         from_date = _matches(_FROM_DATE_RE, rt, np.flatnonzero(recurring))  # only recurring texts matter
         sub_kind = np.select(
             [bad, has & recurring & from_date, has, tbc, recurring],
-            ["unreadable", "recurring", found_kind, "tbc", "recurring"],
+            ["unreadable", "recurring", r_kind, "tbc", "recurring"],
             default="unreadable",
         )
-        due[rest] = np.where((sub_kind != "recurring") & has, found_due, np.datetime64("NaT"))
+        due[rest] = np.where((sub_kind != "recurring") & has, r_due, np.datetime64("NaT"))
         kind[rest] = sub_kind
     kind[blank] = "blank"
     kind[formula & ~blank] = "formula"
     return due, kind, done
+
+
+def _among(positions: np.ndarray, subset: np.ndarray) -> np.ndarray:
+    """``positions`` (of all texts) that fall in ``subset`` (a mask), as positions within it."""
+    marked = np.zeros(len(subset), dtype=bool)
+    marked[positions] = True
+    return np.flatnonzero(marked[subset])
 
 
 def _parse_uniques(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
