@@ -119,8 +119,11 @@ def _phrase_parts(phrases: tuple[str, ...]) -> set[str]:
 @lru_cache(maxsize=64)
 def _needles(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of each phrase: a normalised text can only hold the phrase if it holds that
-    word as it is (words are literal in ``_phrase_re``; only the gaps between them vary)."""
-    return tuple(sorted({max(part.split(" "), key=len) for part in _phrase_parts(phrases)}))
+    word as it is (words are literal in ``_phrase_re``; only the gaps between them vary). A word
+    holding another one is left out: every text holding it holds the shorter one ("completed",
+    "complete")."""
+    words = {max(part.split(" "), key=len) for part in _phrase_parts(phrases)}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 
 # The dashes of _DASH_TABLE, for one pass over all texts at once.
