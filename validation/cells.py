@@ -106,7 +106,9 @@ class Cells:
     @property
     def blank(self) -> np.ndarray:
         """Only spaces or '' (missing cells are blank too: ``back(blank, True)``)."""
-        return self.is_text & (self.stripped == "")
+        if "blank" not in self._cache:
+            self._cache["blank"] = self.is_text & (self.stripped == "")
+        return self._cache["blank"]
 
     @property
     def formula(self) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 
 import numpy as np
 import pandas as pd
@@ -34,22 +34,28 @@ from validation.dates import (
 from validation.words import AnyCase
 
 _NUMERIC_DAY = ("nd", "id", "dd", "mdd")
+_UNIX_DAY_ONE = date(1970, 1, 1).toordinal()
 _YEAR_GROUPS = ("ny", "iy", "dy", "mdy", "my", "sy", "qy")
 _NAME_MONTHS = ("dm", "md", "mm", "sm")
+
+
+def _none(groups: np.ndarray) -> np.ndarray:
+    """Where a group did not match (None; a match is text): one C-level comparison, not ``pd.isna``."""
+    return np.equal(groups, None)
 
 
 def _first(cols: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarray:
     """Per match, the first of these groups that matched (None when none did)."""
     out = cols[names[0]].copy()
     for name in names[1:]:
-        missing = pd.isna(out)
+        missing = _none(out)
         out[missing] = cols[name][missing]
     return out
 
 
 def _to_int(texts: np.ndarray) -> np.ndarray:
     """Digit strings (None where a group did not match) as int64, 0 for None."""
-    present = ~pd.isna(texts)
+    present = ~_none(texts)
     out = np.zeros(len(texts), dtype="int64")
     if present.any():
         out[present] = np.asarray(texts[present], dtype=str).astype("int64")
@@ -88,6 +94,30 @@ def _find_all(regex: re.Pattern, texts: np.ndarray, *, first: bool = False) -> t
     return owner, {name: table[:, k] for k, name in enumerate(names)}
 
 
+def lower_case_twin(regex: re.Pattern) -> re.Pattern:
+    """``regex`` (IGNORECASE, its letters all lower case, none inside a character class) without
+    IGNORECASE: on ASCII text lower-cased first it finds the same matches, a third faster or more.
+    Beyond ASCII, case folding and lower-casing differ ('ſ' matches 's'): such texts keep ``regex``."""
+    return re.compile(regex.pattern, regex.flags & ~re.IGNORECASE)
+
+
+_DATE_LOWER_RE = lower_case_twin(_DATE_RE)
+
+
+def find_all_folded(regex: re.Pattern, twin: re.Pattern, texts: np.ndarray, *, first: bool = False) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``_find_all(regex, texts)``, ASCII texts matched lower-cased by ``twin`` (``lower_case_twin``)."""
+    plain = np.fromiter((isinstance(t, str) and t.isascii() for t in texts), dtype=bool, count=len(texts))
+    if plain.all():
+        return _find_all(twin, np.array([t.lower() for t in texts], dtype=object), first=first)
+    at_plain, at_other = np.flatnonzero(plain), np.flatnonzero(~plain)
+    plain_owner, plain_cols = find_all_folded(regex, twin, texts[at_plain], first=first)
+    other_owner, other_cols = _find_all(regex, texts[at_other], first=first)
+    # Back in text order; a text's own matches keep their order (a stable sort).
+    owner = np.concatenate([at_plain[plain_owner], at_other[other_owner]])
+    order = np.argsort(owner, kind="stable")
+    return owner[order], {name: np.concatenate([plain_cols[name], other_cols[name]])[order] for name in plain_cols}
+
+
 def _dates_vec(texts: np.ndarray, pick: str = "latest") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each text: the date it names, its kind, and whether a written date was impossible.
 
@@ -99,23 +129,23 @@ def _dates_vec(texts: np.ndarray, pick: str = "latest") -> tuple[np.ndarray, np.
     due_out = np.full(n, np.datetime64("NaT", "ns"))
     kind_out = np.full(n, "", dtype=object)
     bad_out = np.zeros(n, dtype=bool)
-    owner, cols = _find_all(_DATE_RE, texts, first=pick == "first")
+    owner, cols = find_all_folded(_DATE_RE, _DATE_LOWER_RE, texts, first=pick == "first")
     if not len(owner):
         return due_out, kind_out, bad_out
     year_text = _first(cols, _YEAR_GROUPS)
     year = _to_int(year_text)
     year = np.where(np.fromiter(map(len, year_text), dtype="int64", count=len(year_text)) <= 2, year + 2000, year)
     month_name = _first(cols, _NAME_MONTHS)
-    named = ~pd.isna(month_name)
+    named = ~_none(month_name)
     month = _to_int(_first(cols, ("nm", "im")))
     if named.any():
         month[named] = [_MONTHS[name.lower()] for name in month_name[named]]
-    is_q = ~pd.isna(cols["q"])
-    q_month = _to_int(cols["q"]) * 3 + np.where(~pd.isna(cols["qfy"]), 3, 0)
+    is_q = ~_none(cols["q"])
+    q_month = _to_int(cols["q"]) * 3 + np.where(~_none(cols["qfy"]), 3, 0)
     year = np.where(is_q & (q_month > 12), year + 1, year)
     month = np.where(is_q, np.where(q_month > 12, q_month - 12, q_month), month)
     day_text = _first(cols, _NUMERIC_DAY)
-    has_day = ~pd.isna(day_text)
+    has_day = ~_none(day_text)
     day = _to_int(day_text)
     # A numeric day of 0 ("00/07/2022") is impossible; 0 is reserved for "last day of the month".
     day = np.where(has_day & (day == 0), 99, day)
@@ -169,44 +199,50 @@ def _parse_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     n = len(t)
     blank = t == ""
     formula = np.fromiter(map(str.startswith, t, repeat("=")), dtype=bool, count=n)
-    says_complete = AnyCase(t.tolist()).holding(_COMPLETE_WORDS)
+    sift = AnyCase(t.tolist())
+    says_complete = sift.holding(_COMPLETE_WORDS)
     complete = _matches(_COMPLETE_RE, t, says_complete) & ~_matches(_NOT_COMPLETE_RE, t, says_complete)
     complete &= ~blank & ~formula
+    rest = ~blank & ~formula & ~complete
+
+    split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
+    k, rt = len(split), t[rest]
+    # One reading of every date: the parts before and after "complete" (the due date, then the
+    # completion), then the other texts.
+    parts = [m and m.group("before") for m in split] + [m and m.group("after") for m in split]
+    found_due, found_kind, found_bad = _dates_vec(np.array(parts + rt.tolist(), dtype=object))
 
     due = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     done = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     kind = np.full(n, "unreadable", dtype=object)
-
-    if complete.any():
-        split = [_SPLIT_COMPLETE_RE.search(text) for text in t[complete]]
-        # The parts before and after "complete" read in one go: the due date, then the completion.
-        parts = np.array([m and m.group("before") for m in split] + [m and m.group("after") for m in split], dtype=object)
-        found_due, _, found_bad = _dates_vec(parts)
-        k = len(split)
-        spoilt = found_bad[:k] | found_bad[k:]
+    if k:
+        spoilt = found_bad[:k] | found_bad[k : 2 * k]
         due[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[:k])
-        done[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[k:])
+        done[complete] = np.where(spoilt, np.datetime64("NaT"), found_due[k : 2 * k])
         kind[complete] = np.where(spoilt, "unreadable", "complete")
-
-    rest = ~blank & ~formula & ~complete
-    if rest.any():
-        rt = t[rest]
-        found_due, found_kind, bad = _dates_vec(rt)
-        has = ~bad & (found_kind != "")
-        sift = AnyCase(rt.tolist())
-        recurring = _matches(_RECURRING_RE, rt, sift.holding(_RECURRING_WORDS))
-        tbc = _matches(_TBC_RE, rt, sift.holding(_TBC_WORDS))
+    if len(rt):
+        r_due, r_kind, bad = found_due[2 * k :], found_kind[2 * k :], found_bad[2 * k :]
+        has = ~bad & (r_kind != "")
+        recurring = _matches(_RECURRING_RE, rt, _among(sift.holding(_RECURRING_WORDS), rest))
+        tbc = _matches(_TBC_RE, rt, _among(sift.holding(_TBC_WORDS), rest))
         from_date = _matches(_FROM_DATE_RE, rt, np.flatnonzero(recurring))  # only recurring texts matter
         sub_kind = np.select(
             [bad, has & recurring & from_date, has, tbc, recurring],
-            ["unreadable", "recurring", found_kind, "tbc", "recurring"],
+            ["unreadable", "recurring", r_kind, "tbc", "recurring"],
             default="unreadable",
         )
-        due[rest] = np.where((sub_kind != "recurring") & has, found_due, np.datetime64("NaT"))
+        due[rest] = np.where((sub_kind != "recurring") & has, r_due, np.datetime64("NaT"))
         kind[rest] = sub_kind
     kind[blank] = "blank"
     kind[formula & ~blank] = "formula"
     return due, kind, done
+
+
+def _among(positions: np.ndarray, subset: np.ndarray) -> np.ndarray:
+    """``positions`` (of all texts) that fall in ``subset`` (a mask), as positions within it."""
+    marked = np.zeros(len(subset), dtype=bool)
+    marked[positions] = True
+    return np.flatnonzero(marked[subset])
 
 
 def _parse_uniques(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -250,11 +286,9 @@ def _timestamps(values: np.ndarray) -> np.ndarray:
         out = np.full(len(values), np.datetime64("NaT", "ns"))
         out[in_range] = _timestamps(values[in_range])
         return out
-    when = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]")
-    day = when.astype("datetime64[D]")
-    years = day.astype("datetime64[Y]").astype("int64") + 1970
-    ok = ~np.isnat(when) & (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
-    return np.where(ok, day.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
+    # The day of each naive date or datetime (its time dropped), by its ordinal: no parsing needed.
+    days = np.fromiter(map(methodcaller("toordinal"), values), dtype="int64", count=n) - _UNIX_DAY_ONE
+    return days.astype("datetime64[D]").astype("datetime64[ns]")
 
 
 def _type_kind(t: type) -> str:
@@ -297,4 +331,4 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"due": due, "kind": kind, "completed": done}, index=values.index)
 
 
-__all__ = sorted(["parse_dates", "parse_per_value", "read_per_value"])
+__all__ = sorted(["find_all_folded", "lower_case_twin", "parse_dates", "parse_per_value", "read_per_value"])

@@ -62,6 +62,8 @@ class PlanFacts:
         self.rows = len(actions)
         self._cells: dict[str, Cells] = {}
         self._dates: dict[str, DateFacts] = {}
+        # Answers worked out from several columns, kept by the rule that needs them again.
+        self.derived: dict[str, np.ndarray] = {}
 
     def cells(self, name: str) -> Cells:
         """The column factorised (all missing when the frame has no such column)."""

@@ -142,18 +142,33 @@ def assign_keys(
             "row": actions.loc[refless, ROW_COL].astype("int64").to_numpy(),
         }
     )
-    chosen = pd.Series(pd.NA, index=refless, dtype=object)
-    if known is not None and len(known):
-        stored = known[["key", "fingerprint", "sheet", "row"]].astype(
-            {"key": object, "fingerprint": object, "sheet": object, "row": "int64"}
-        )
-        stored = stored.assign(plan=plan_of_key(stored["key"]))
-        # Only generated keys of this workbook's plans (the stored table may hold other plans').
-        stored = stored[stored["plan"].isin(set(rows["plan"])) & stored["key"].str.contains(":row-", regex=False)]
-        stored = stored.reset_index(drop=True)
-    else:
-        stored = pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": [], "plan": []}).astype({"row": "int64"})
-    # 1. Same text: the row kept its words (perhaps it moved). 2. Same place: its words were edited.
+    stored = _stored_generated_keys(known, plans=set(rows["plan"]))
+    chosen = _reattach(rows, stored, index=refless)
+    fresh = chosen.isna()
+    if fresh.any():
+        # 3. New rows: an id from the text, so a re-run after a crash derives the same one.
+        base = plans.loc[chosen.index[fresh]] + ":row-" + fingerprint.loc[chosen.index[fresh]].astype(str)
+        chosen.loc[fresh] = _unused(base, used=set(chosen.dropna()) | set(stored["key"]))
+    out.loc[refless, "key"] = chosen.to_numpy()
+    return out
+
+
+def _stored_generated_keys(known: pd.DataFrame | None, *, plans: set[str]) -> pd.DataFrame:
+    """The generated keys earlier runs stored for these plans (the stored table may hold other
+    plans'): columns ``key``, ``fingerprint``, ``sheet``, ``row``, ``plan``."""
+    if known is None or not len(known):
+        return pd.DataFrame({"key": [], "fingerprint": [], "sheet": [], "row": [], "plan": []}).astype({"row": "int64"})
+    stored = known[["key", "fingerprint", "sheet", "row"]].astype({"key": object, "fingerprint": object, "sheet": object, "row": "int64"})
+    stored = stored.assign(plan=plan_of_key(stored["key"]))
+    stored = stored[stored["plan"].isin(plans) & stored["key"].str.contains(":row-", regex=False)]
+    return stored.reset_index(drop=True)
+
+
+def _reattach(rows: pd.DataFrame, stored: pd.DataFrame, *, index: pd.Index) -> pd.Series:
+    """The stored key each refless row takes back (NA where none), on ``index`` (the rows' ``idx``):
+    1. same text (the row kept its words, perhaps it moved); 2. same place (its words were edited).
+    Each stored key goes to one row."""
+    chosen = pd.Series(pd.NA, index=index, dtype=object)
     for on in (["plan", "fingerprint"], ["plan", "sheet", "row"]):
         open_rows = rows[chosen.loc[rows["idx"]].isna().to_numpy()]
         used = set(chosen.dropna())
@@ -162,22 +177,20 @@ def assign_keys(
             break
         pairs = _match_one_to_one(open_rows[["idx", *on]], free[["key", *on]], on)
         chosen.loc[pairs["idx"].to_numpy()] = pairs["key"].to_numpy()
-    # 3. New rows: an id from the text, so a re-run after a crash derives the same one.
-    fresh = chosen.isna()
-    if fresh.any():
-        used = set(chosen.dropna()) | set(stored["key"])
-        base = plans.loc[chosen.index[fresh]] + ":row-" + fingerprint.loc[chosen.index[fresh]].astype(str)
-        new_keys = []
-        for key in base:
-            candidate, n = key, 1
-            while candidate in used:
-                n += 1
-                candidate = f"{key}-{n}"
-            used.add(candidate)
-            new_keys.append(candidate)
-        chosen.loc[fresh] = new_keys
-    out.loc[refless, "key"] = chosen.to_numpy()
-    return out
+    return chosen
+
+
+def _unused(keys: pd.Series, *, used: set[str]) -> list[str]:
+    """Each key, or ``key-2``, ``key-3``... when it is taken (by ``used`` or an earlier one here)."""
+    new_keys = []
+    for key in keys:
+        candidate, n = key, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{key}-{n}"
+        used.add(candidate)
+        new_keys.append(candidate)
+    return new_keys
 
 
 def duplicate_key_issues(actions: pd.DataFrame, keys: pd.Series, issues: pd.DataFrame, *, columns: dict[str, int]) -> pd.DataFrame:

@@ -81,77 +81,102 @@ def compute_rag(actions: pd.DataFrame, *, today: date, rules: RagRules = RagRule
     validated too: each column is then factorised and its dates parsed once for both.
     """
     now = np.datetime64(pd.Timestamp(today).date(), "D").astype("datetime64[ns]")
-    kw = rules.keywords
     # Facts read from another frame would answer for the wrong cells: only this frame's are used.
     facts = facts if facts is not None and facts.actions is actions else PlanFacts(actions)
+    status = _status(facts, rules.keywords)
+    dates = _Dates.read(facts)
+    complete = (
+        (status == STATUS_CODE["Complete"])
+        | (status == STATUS_CODE["Signed off"])
+        | (dates.target_kind == KIND_CODE["complete"])
+        | (dates.completed_kind == KIND_CODE["complete"])
+        | ~np.isnat(dates.completed)
+    )
+    # NaT compares False, so undated rows are neither overdue nor within the window.
+    overdue = ~complete & (dates.due < now)
+    rag = _rag_codes(status, complete, overdue, dates, now + np.timedelta64(rules.amber_days, "D"))
+    # Whole days late; undated rows are given today so no NaT reaches the arithmetic.
+    days = (now - np.where(np.isnat(dates.due), now, dates.due)).astype("timedelta64[D]").astype("int64")
+    days_overdue = pd.arrays.IntegerArray(np.where(overdue, days, 0), ~overdue)
+    index = actions.index
 
-    target = facts.dates("target")
-    target_cells = facts.cells("target")
-    t_due, t_kind = target.due, target.kind
-    t_done_text = target_cells.back(complete_per_text(target_cells.uniques, kw), False)
-    revised_read = facts.dates("revised_target")
-    r_given, r_kind = revised_read.due, revised_read.kind
-    completed_read = facts.dates("completed")
-    c_given, c_kind = completed_read.due, completed_read.kind
+    def text(values: np.ndarray) -> pd.Series:  # object columns stay object (an array would become str)
+        return pd.Series(values, index=index, copy=False, dtype=object)
 
+    columns = {
+        "due": dates.due,
+        "due_kind": text(_KINDS.take(dates.due_kind.astype("int64"))),
+        "rag": text(_RAG.take(rag)),
+        "overdue": overdue,
+        "days_overdue": days_overdue,
+        "complete": complete,
+        "status": status_labels(status, index),
+        "revised_target": dates.revised,
+        "completed": dates.completed,
+    }
+    # Every array above is new: no need for pandas (3 copies by default) to copy them again.
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _status(facts: PlanFacts, kw: StatusKeywords) -> np.ndarray:
+    """Per row, the status code: as given in the status column, else inferred from the progress
+    text (or, when it says nothing, the status column in the team's own words) and the target."""
+    target = facts.cells("target")
+    done_by_target = target.back(complete_per_text(target.uniques, kw), False)
     progress = facts.cells("progress")
-    p_revised = progress.back(revised_per_text(progress.uniques), _NAT)
-    p_status = progress.back(status_per_text(progress.uniques, kw), np.int8(-1))
-
+    stated = progress.back(status_per_text(progress.uniques, kw), np.int8(-1))
     status_col = facts.cells("status")
     given = status_col.back(status_codes_per_value(status_col.uniques), np.int8(-1))
     # A status column in the team's own words ("Completed", "In Progress") answers when the
     # progress text says nothing (validation still asks for one of the listed statuses).
     worded = status_col.back(status_per_text(status_col.uniques, kw), np.int8(-1))
-    p_status = np.where(p_status >= 0, p_status, worded).astype("int8")
+    stated = np.where(stated >= 0, stated, worded).astype("int8")
+    return np.where(given >= 0, given, combine_status(stated, done_by_target)).astype("int8")
 
-    # Status as given; else inferred from the progress text and the target text.
-    status = np.where(given >= 0, given, combine_status(p_status, t_done_text)).astype("int8")
-    revised = np.where(np.isnat(r_given), p_revised, r_given)
-    completed = np.where(np.isnat(c_given), target.completed, c_given)
 
-    complete = (
-        (status == STATUS_CODE["Complete"])
-        | (status == STATUS_CODE["Signed off"])
-        | (t_kind == KIND_CODE["complete"])
-        | (c_kind == KIND_CODE["complete"])
-        | ~np.isnat(completed)
-    )
-    has_revised = ~np.isnat(revised)
-    due = np.where(has_revised, revised, t_due)
-    due_kind = np.where(has_revised, np.where(np.isnat(r_given), np.int8(KIND_CODE["date"]), r_kind), t_kind)
+@dataclass(frozen=True)
+class _Dates:
+    """Per row: the target's due date and kind, the revised target (the column's, else one the
+    progress text announces), the completed date and kind, and the effective due date and kind."""
 
-    dated = ~np.isnat(due)
-    open_ = ~complete
-    # NaT compares False, so undated rows are neither overdue nor within the window.
-    overdue = open_ & (due < now)
-    within = open_ & (due <= now + np.timedelta64(rules.amber_days, "D"))
-    slipped = has_revised & ~np.isnat(t_due) & (revised > t_due)
-    # Integer codes into _RAG, the rules set from last to first so that the first that holds wins
-    # (what np.select does, without its int64 choice arrays).
+    target_due: np.ndarray
+    target_kind: np.ndarray
+    revised: np.ndarray
+    completed: np.ndarray
+    completed_kind: np.ndarray
+    due: np.ndarray
+    due_kind: np.ndarray
+
+    @classmethod
+    def read(cls, facts: PlanFacts) -> _Dates:
+        target, given, done = facts.dates("target"), facts.dates("revised_target"), facts.dates("completed")
+        progress = facts.cells("progress")
+        announced = progress.back(revised_per_text(progress.uniques), _NAT)
+        revised = np.where(np.isnat(given.due), announced, given.due)
+        has_revised = ~np.isnat(revised)
+        # A revised date read from the progress text is a date; the column's keeps its own kind.
+        revised_kind = np.where(np.isnat(given.due), np.int8(KIND_CODE["date"]), given.kind)
+        return cls(
+            target_due=target.due,
+            target_kind=target.kind,
+            revised=revised,
+            completed=np.where(np.isnat(done.due), target.completed, done.due),
+            completed_kind=done.kind,
+            due=np.where(has_revised, revised, target.due),
+            due_kind=np.where(has_revised, revised_kind, target.kind),
+        )
+
+
+def _rag_codes(status: np.ndarray, complete: np.ndarray, overdue: np.ndarray, dates: _Dates, amber_until: np.datetime64) -> np.ndarray:
+    """Integer codes into ``_RAG``, the rules set from last to first so that the first that holds
+    wins (what np.select does, without its int64 choice arrays)."""
+    within = ~complete & (dates.due <= amber_until)
+    slipped = ~np.isnat(dates.revised) & ~np.isnat(dates.target_due) & (dates.revised > dates.target_due)
     rag = np.full(len(complete), 3, dtype=np.int8)
     rag[within | (status == STATUS_CODE["At risk"]) | slipped] = 2
     rag[overdue | (status == STATUS_CODE["Off track"])] = 1
     rag[complete] = 0
-    # Whole days late; undated rows are given today so no NaT reaches the arithmetic.
-    days = (now - np.where(dated, due, now)).astype("timedelta64[D]").astype("int64")
-    days_overdue = pd.arrays.IntegerArray(np.where(overdue, days, 0), ~overdue)
-    index = actions.index
-    return pd.DataFrame(
-        {
-            "due": pd.Series(due, index=index, copy=False, dtype="datetime64[ns]"),
-            "due_kind": pd.Series(_KINDS.take(due_kind.astype("int64")), index=index, copy=False, dtype=object),
-            "rag": pd.Series(_RAG.take(rag), index=index, copy=False, dtype=object),
-            "overdue": pd.Series(overdue, index=index, copy=False, dtype=bool),
-            "days_overdue": pd.Series(days_overdue, index=index, copy=False),
-            "complete": pd.Series(complete, index=index, copy=False, dtype=bool),
-            "status": status_labels(status, index),
-            "revised_target": pd.Series(revised, index=index, copy=False, dtype="datetime64[ns]"),
-            "completed": pd.Series(completed, index=index, copy=False, dtype="datetime64[ns]"),
-        },
-        index=index,
-        copy=False,  # every array above is new: no need for pandas (3 copies by default) to copy them again
-    )
+    return rag
 
 
 __all__ = sorted(["RAG_COLUMNS", "RagRules", "canonical_status", "compute_rag", "status_codes_per_value"])

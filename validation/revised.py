@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from validation.cells import factorize_cells
-from validation.date_columns import _dates_vec, _find_all
+from validation.date_columns import _dates_vec, find_all_folded, lower_case_twin
 from validation.dates import _DATE_RE, _NAT, _match_date
 from validation.words import AnyCase
 
@@ -29,6 +29,7 @@ _REVISED_RE = re.compile(
 _TAIL = r".{0,80}\S*"
 _TAIL_RE = re.compile(_TAIL)
 _REVISED_TAIL_RE = re.compile(_REVISED_RE.pattern + rf"(?=(?P<tail>{_TAIL}))", re.IGNORECASE)
+_REVISED_TAIL_LOWER_RE = lower_case_twin(_REVISED_TAIL_RE)
 
 
 def _revised_in(text: object) -> pd.Timestamp | type(pd.NaT):
@@ -71,7 +72,7 @@ def revised_per_text(uniques: np.ndarray) -> np.ndarray:
     """``find_revised_date`` for distinct cell values: datetime64[ns], NaT when none."""
     found = np.full(len(uniques), np.datetime64("NaT", "ns"))
     maybe = _may_announce(uniques)
-    at, groups = _find_all(_REVISED_TAIL_RE, uniques[maybe])
+    at, groups = find_all_folded(_REVISED_TAIL_RE, _REVISED_TAIL_LOWER_RE, uniques[maybe])
     at = maybe[at]
     if len(at):
         due, _, _ = _dates_vec(groups["tail"], pick="first")

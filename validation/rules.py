@@ -1,7 +1,8 @@
 """Every rule a row of an action plan must meet, declared as one pandera schema: ``RULES``.
 
 Each rule is a named, vectorised pandera check (a function of a column, or of the frame for rules
-that compare columns, returning True for each row that passes). Its ``description`` is the
+that compare columns, returning True for each row that passes, aligned to the index, or plain
+True when every row passes: pandera then has no failure cases to look for). Its ``description`` is the
 message the Issues sheet shows (``validation.messages``), and a check that only warns says so
 with ``raise_warning``. ``validation.schema`` runs these checks and turns pandera's failure cases
 into the issues frame.
@@ -74,7 +75,11 @@ def _dates(values: pd.Series) -> DateFacts:
     return _facts(values).dates(values.name)
 
 
-def _rows(values, per_row: np.ndarray) -> pd.Series:
+def _rows(values, per_row: np.ndarray) -> pd.Series | bool:
+    """The check's verdict per row, aligned to the index; just True when every row passes (pandera
+    reads a scalar verdict without looking for failure cases, and most checks pass)."""
+    if per_row.all():
+        return True
     return pd.Series(per_row, index=values.index, copy=False)
 
 
@@ -137,12 +142,16 @@ def revised_not_before_target(frame: pd.DataFrame) -> pd.Series:
 
 
 def duplicate_groups(facts: PlanFacts) -> np.ndarray:
-    """Per row, a number shared by rows whose (plan, recommendation, ref) read the same loosely."""
-    key = np.zeros(facts.rows, dtype="int64")
-    for name in ("plan", "recommendation", "ref"):
-        loose = facts.cells(name).loose_at_rows()
-        key = pd.factorize(key * (int(loose.max(initial=0)) + 1) + loose)[0].astype("int64")
-    return key
+    """Per row, a number shared by rows whose (plan, recommendation, ref) read the same loosely
+    (worked out once per reading: the issues name each duplicate's group too)."""
+    found = facts.derived.get("duplicate_groups")
+    if found is None:
+        found = np.zeros(facts.rows, dtype="int64")
+        for name in ("plan", "recommendation", "ref"):
+            loose = facts.cells(name).loose_at_rows()
+            found = pd.factorize(found * (int(loose.max(initial=0)) + 1) + loose)[0].astype("int64")
+        facts.derived["duplicate_groups"] = found
+    return found
 
 
 def ref_unique(frame: pd.DataFrame) -> pd.Series:

@@ -119,8 +119,11 @@ def _phrase_parts(phrases: tuple[str, ...]) -> set[str]:
 @lru_cache(maxsize=64)
 def _needles(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """The longest word of each phrase: a normalised text can only hold the phrase if it holds that
-    word as it is (words are literal in ``_phrase_re``; only the gaps between them vary)."""
-    return tuple(sorted({max(part.split(" "), key=len) for part in _phrase_parts(phrases)}))
+    word as it is (words are literal in ``_phrase_re``; only the gaps between them vary). A word
+    holding another one is left out: every text holding it holds the shorter one ("completed",
+    "complete")."""
+    words = {max(part.split(" "), key=len) for part in _phrase_parts(phrases)}
+    return tuple(sorted(w for w in words if not any(other != w and other in w for other in words)))
 
 
 # The dashes of _DASH_TABLE, for one pass over all texts at once.
@@ -145,21 +148,24 @@ class _Normalised:
             self.texts = np.array([t.translate(_DASH_TABLE) for t in lowered], dtype=object)
 
 
-def _contains(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
+def _contains(norm: _Normalised, phrases: tuple[str, ...], among: np.ndarray | None = None) -> np.ndarray:
     """Whether each text holds one of the phrases: one regex search per text that holds the longest
-    word of one of them (most texts hold none, and skipping them is exact)."""
+    word of one of them (most texts hold none, and skipping them is exact). ``among``: only the
+    texts where it is True are searched (the others answer False)."""
     found = np.zeros(len(norm.texts), dtype=bool)
     maybe = norm.words.holding(_needles(tuple(phrases)))
+    if among is not None:
+        maybe = maybe[among[maybe]]
     if len(maybe):
         search = _phrase_re(tuple(phrases)).search
         found[maybe] = np.fromiter(map(bool, map(search, norm.texts[maybe])), dtype=bool, count=len(maybe))
     return found
 
 
-def _states(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
+def _states(norm: _Normalised, phrases: tuple[str, ...], among: np.ndarray | None = None) -> np.ndarray:
     """Like ``_contains``, but only where the phrase states the action itself is done
     (``validation.complete_statement``): a part of the work completed is not the action complete."""
-    found = _contains(norm, phrases)
+    found = _contains(norm, phrases, among)
     if found.any():
         parts = tuple(sorted(_phrase_parts(tuple(phrases))))
         rows = np.flatnonzero(found)
@@ -170,24 +176,28 @@ def _states(norm: _Normalised, phrases: tuple[str, ...]) -> np.ndarray:
 def complete_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
     """For distinct cell values: says complete (or signed off) without holding it back."""
     norm = _Normalised(uniques)
-    return (_contains(norm, keywords.complete) | _contains(norm, keywords.signed_off)) & ~_contains(norm, keywords.not_complete)
+    says = _contains(norm, keywords.complete) | _contains(norm, keywords.signed_off)
+    return says & ~_contains(norm, keywords.not_complete, among=says)
 
 
 def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray:
-    """For distinct cell values: the code (``STATUS_CODE``) of the status the text states, -1 for none."""
+    """For distinct cell values: the code (``STATUS_CODE``) of the status the text states, -1 for none.
+
+    Statuses are tried in ``_ORDER`` on the texts no earlier status took (the first that holds
+    wins), and whether a text holds a completion back is asked only of texts that say complete or
+    signed off: the answers are those of trying every status on every text."""
     norm = _Normalised(uniques)
-    held_back = _contains(norm, keywords.not_complete)
-    conditions = []
-    for attr, _ in _ORDER:
+    codes = np.full(len(norm.texts), -1, dtype="int8")
+    says_done = _contains(norm, keywords.signed_off) | _contains(norm, keywords.complete)
+    open_ = ~_contains(norm, keywords.not_complete, among=says_done)  # not held back
+    for attr, label in _ORDER:
+        undecided = codes < 0
         if attr in ("signed_off", "complete"):
-            hit = _states(norm, getattr(keywords, attr)) & ~held_back
+            hit = _states(norm, getattr(keywords, attr), among=undecided & open_)
         else:
-            hit = _contains(norm, getattr(keywords, attr))
-        conditions.append(hit)
-    codes = [STATUS_CODE[label] for _, label in _ORDER]
-    if not len(norm.texts):
-        return np.zeros(0, dtype="int8")
-    return np.select(conditions, codes, default=-1).astype("int8")
+            hit = _contains(norm, getattr(keywords, attr), among=undecided)
+        codes[hit] = STATUS_CODE[label]
+    return codes
 
 
 def combine_status(progress_codes: np.ndarray, target_done: np.ndarray) -> np.ndarray:

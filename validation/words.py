@@ -30,20 +30,29 @@ class Joined:
         if self.text is not None:
             lengths = np.fromiter(map(len, texts), dtype="int64", count=self.count)
             self._starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        self._by_word: dict[str, np.ndarray] = {}
 
     def holding(self, words: Sequence[str]) -> np.ndarray:
         """Positions (sorted) of the texts that hold one of ``words``."""
         if self.text is None:
             return np.arange(self.count)
-        found = []
-        for word in words:
+        found = [self._holding_word(word) for word in words]
+        if not found:
+            return np.zeros(0, dtype="int64")
+        return np.unique(np.concatenate(found))
+
+    def _holding_word(self, word: str) -> np.ndarray:
+        """The texts that hold ``word``, found once: status rules ask about the same words again
+        ("complete" both says and holds back a completion)."""
+        texts = self._by_word.get(word)
+        if texts is None:
+            found = []
             at = self.text.find(word)
             while at >= 0:
                 found.append(at)
                 at = self.text.find(word, at + 1)
-        if not found:
-            return np.zeros(0, dtype="int64")
-        return np.unique(np.searchsorted(self._starts, found, side="right") - 1)
+            texts = self._by_word[word] = np.searchsorted(self._starts, found, side="right") - 1
+        return texts
 
 
 class AnyCase:
