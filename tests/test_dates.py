@@ -9,6 +9,7 @@ import pytest
 from validation.date_columns import parse_dates
 from validation.dates import KINDS, parse_date
 from validation.revised import find_revised_date
+from validation.signoff import approval_date
 
 NO_DATE = None
 
@@ -149,3 +150,17 @@ def test_texts_sifted_by_their_words_read_as_one_by_one():
     read = parse_dates(pd.Series(texts, dtype=object))
     assert [parse_date(text).kind for text in texts] == read["kind"].tolist()
     assert ["recurring", "recurring", "tbc", "tbc", "complete", "complete", "recurring", "recurring", "month", "unreadable", "tbc"] == read["kind"].tolist()
+
+
+@pytest.mark.parametrize("written, month", [("ſept 2022", 9), ("Auguſt 2022", 8), ("14 Aprİl 2022", 4), ("14 aprıl 2022", 4)])
+def test_a_month_typed_with_a_look_alike_letter_is_read_by_both_readers_not_a_crash(written, month):
+    # Text pasted from PDFs and other systems carries letters such as the long s; case-insensitive
+    # matching takes them for their ASCII twins, so the month must be found, not raise.
+    one = parse_date(written)
+    column = parse_dates(pd.Series([written], dtype=object))
+    assert one.due.month == month
+    assert column["due"].iloc[0] == one.due
+
+
+def test_a_sign_off_dated_with_a_look_alike_letter_is_read_not_a_crash():
+    assert approval_date("Signed off by the board on 14 ſept 2022") == date(2022, 9, 14)

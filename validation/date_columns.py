@@ -25,7 +25,7 @@ from validation.dates import (
     _FIRST_YEAR,
     _FROM_DATE_RE,
     _LAST_YEAR,
-    _MONTHS,
+    month_number,
     _NOT_COMPLETE_RE,
     _RECURRING_RE,
     _TBC_RE,
@@ -139,7 +139,7 @@ def _dates_vec(texts: np.ndarray, pick: str = "latest") -> tuple[np.ndarray, np.
     named = ~_none(month_name)
     month = _to_int(_first(cols, ("nm", "im")))
     if named.any():
-        month[named] = [_MONTHS[name.lower()] for name in month_name[named]]
+        month[named] = [month_number(name) for name in month_name[named]]
     is_q = ~_none(cols["q"])
     q_month = _to_int(cols["q"]) * 3 + np.where(~_none(cols["qfy"]), 3, 0)
     year = np.where(is_q & (q_month > 12), year + 1, year)

@@ -57,6 +57,15 @@ for _n in range(1, 13):
     _MONTHS[_full] = _n
     _MONTHS[_full[:3]] = _n
 _MONTHS["sept"] = 9
+# Case-insensitive matching lets four non-ASCII letters stand for ASCII ones (İ, ı, K, ſ); a
+# month name matched with one must still find its number rather than crash the reading.
+_ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "K": "k", "ſ": "s"})
+
+
+def month_number(name: str) -> int:
+    """1-12 for a month name the date patterns matched, whatever its case."""
+    return _MONTHS[name.translate(_ASCII_TWINS).lower()]
+
 
 # Longest names first so "september" is preferred over "sep".
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -146,13 +155,13 @@ def _match_date(m: re.Match) -> pd.Timestamp | None:
         elif g["iy"]:
             y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
         elif g["dd"]:
-            y, mo, d = int(g["dy"]), _MONTHS[g["dm"].lower()], int(g["dd"])
+            y, mo, d = int(g["dy"]), month_number(g["dm"]), int(g["dd"])
         elif g["md"]:
-            y, mo, d = int(g["mdy"]), _MONTHS[g["md"].lower()], int(g["mdd"])
+            y, mo, d = int(g["mdy"]), month_number(g["md"]), int(g["mdd"])
         elif g["mm"]:
-            y, mo, d = int(g["my"]), _MONTHS[g["mm"].lower()], None
+            y, mo, d = int(g["my"]), month_number(g["mm"]), None
         elif g["sm"]:
-            y, mo, d = _year(g["sy"]), _MONTHS[g["sm"].lower()], None
+            y, mo, d = _year(g["sy"]), month_number(g["sm"]), None
         else:
             q, y, d = int(g["q"]), int(g["qy"]), None
             mo = q * 3

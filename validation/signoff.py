@@ -21,7 +21,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from validation.dates import parse_date
+from validation.dates import month_number, parse_date
 
 SIGNED_OFF = "Signed off"
 COMPLETE = "Complete"
@@ -63,7 +63,7 @@ def approval_date(text: object) -> date | None:
         return None
     try:
         if match.group(1):
-            month = _MONTHS.get(match.group(2).lower()) or next(n for m, n in _MONTHS.items() if m.startswith(match.group(2).lower()[:3]))
+            month = month_number(match.group(2))
             return date(int(match.group(3)), month, int(match.group(1)))
         return date(int(match.group(6)), int(match.group(5)), int(match.group(4)))  # day first (UK)
     except ValueError:
