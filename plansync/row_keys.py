@@ -16,6 +16,7 @@ from plansync.formula_text import text_not_formula
 from plansync.plan import LoadedPlan
 from plansync.row_identity import known_keys
 from plansync.sync_state import SyncState, load_state
+from validation.facts import PlanFacts
 from validation.keys import assign_keys, duplicate_key_issues, plan_slug
 from validation.schema import validate_actions
 
@@ -37,8 +38,8 @@ class KeyedPlan:
     issues: pd.DataFrame
 
 
-def key_plan(loaded: LoadedPlan) -> KeyedPlan:
-    """Key every action row and check the plan.
+def key_plan(loaded: LoadedPlan, *, facts: PlanFacts | None = None) -> KeyedPlan:
+    """Key every action row and check the plan (``facts``: the actions frame as already read, shared with BRAG).
 
     Raises:
         WorkbookError: the hidden sync state was edited by hand and cannot be read.
@@ -51,7 +52,7 @@ def key_plan(loaded: LoadedPlan) -> KeyedPlan:
     plan_id = str(state.target.get("plan_id") or meta.get("plan_id") or plan_slug(loaded.settings.plan_name or stem))
     # Keys a killed sync was creating are known too (plansync.row_identity).
     keys = assign_keys(actions, plan_id=plan_id, known=known_keys(state))
-    issues = duplicate_key_issues(actions, keys["key"], validate_actions(actions, columns=layout.columns), columns=layout.columns)
+    issues = duplicate_key_issues(actions, keys["key"], validate_actions(actions, columns=layout.columns, facts=facts), columns=layout.columns)
     issues = text_not_formula(issues, actions)  # text beginning with '=' is text, not a formula
     return KeyedPlan(plan_id=plan_id, state=state, keys=keys, issues=issues)
 

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.batching import BatchRequest, item_path
+from sync.errors import GraphError, SyncError
 from sync.list_schema import column_names
-from sync.listmap import ListMap
+from sync.target import absolute_link, find_list
+from sync.values import ListMap
 
 # Every column plansync writes: the report shows most of them, and Withdrawn decides what is shown.
 SELECT: tuple[str, ...] = tuple(column_names())
@@ -83,6 +85,31 @@ def read_list(
     return _full_read(client, site_id, list_id, listmap)
 
 
+def read_reporting_list(client: Any, opened: Any, last: Mapping[str, Any], known: Mapping[str, dict[str, str]] | None) -> tuple[str, str, ListRead]:
+    """(site id, list id, the list now) for a report: incrementally from what the last read kept
+    (``last``: ``site_id``, ``list_id``, ``delta_link`` relative; ``known``: its records), else
+    the whole list, looked up afresh (also when it was deleted, and maybe made again, since).
+
+    Raises:
+        SyncError: there is no such list (nothing to report).
+    """
+    site_id, list_id, link = last.get("site_id"), last.get("list_id"), last.get("delta_link")
+    if site_id and list_id and known is not None and link:
+        try:
+            return site_id, list_id, read_list(client, site_id, list_id, known=known, link=absolute_link(client, link))
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+    site_id, lst = find_list(client, opened, create=False)
+    if lst is None:
+        raise SyncError(
+            f"There is no {opened.describe()} yet, so there is nothing to pull. "
+            "Sync a plan to it first (plansync sync PLAN.xlsx), or check the list's name "
+            "(--list, or 'List name' on the Settings sheet). Nothing was changed."
+        )
+    return str(site_id), str(lst["id"]), read_list(client, str(site_id), str(lst["id"]), known=None, link=None)
+
+
 def _full_read(client: Any, site_id: str, list_id: str, listmap: ListMap) -> ListRead:
     latest = f"{client.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest&$expand={_expand()}"
     link = client.delta(site_id, list_id, latest).delta_link
@@ -131,4 +158,4 @@ def _expand() -> str:
     return f"fields($select={','.join(SELECT)})"
 
 
-__all__ = sorted(["KEY", "MODIFIED_AT", "MODIFIED_BY", "SELECT", "ListRead", "read_list", "to_record"])
+__all__ = sorted(["KEY", "MODIFIED_AT", "MODIFIED_BY", "SELECT", "ListRead", "read_list", "read_reporting_list", "to_record"])

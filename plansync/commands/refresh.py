@@ -30,7 +30,7 @@ from typing import Any
 from plansync.errors import GraphError, SyncError
 from sync.batching import BatchRequest, item_path, update_fields_request
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITHDRAWN_COLUMN
-from sync.listmap import ListMap
+from sync.values import ListMap
 from sync.plan_rules import read_rules, store_rules
 from sync.refresh_state import RefreshState, data_home, load_state, save_state
 from sync.rerate import DERIVED, ETAG, INPUTS, KEY, Change, record_of, rerate
