@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sync.batching import BatchRequest, item_path
+from sync.batching import item_path
 from sync.errors import GraphError, SyncError
+from sync.list_rows import with_fields
 from sync.list_schema import column_names
 from sync.target import absolute_link, find_list
 from sync.values import ListMap
@@ -73,7 +74,7 @@ def read_list(
         result = client.delta(site_id, list_id, link, select=list(SELECT))
         if not result.resynced:
             items = dict(known)
-            changed = _fill_fields(client, site_id, list_id, result.items)
+            changed = with_fields(client, site_id, list_id, result.items, SELECT)
             for item in changed:
                 item_id = str(item.get("id", ""))
                 record = None if item.get("deleted") else to_record(item, listmap)
@@ -119,24 +120,6 @@ def _full_read(client: Any, site_id: str, list_id: str, listmap: ListMap) -> Lis
         if record is not None:
             items[str(item["id"])] = record
     return ListRead(items, link, full=True)
-
-
-def _fill_fields(client: Any, site_id: str, list_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The delta items, each live one with its ``fields`` (fetched in batches when the server left them out)."""
-    bare = [i for i in items if not i.get("deleted") and "fields" not in i]
-    if not bare:
-        return items
-    requests = [
-        BatchRequest(str(n), "GET", f"{item_path(site_id, list_id, str(i['id']))}?$expand={_expand()}", item_id=str(i["id"]))
-        for n, i in enumerate(bare)
-    ]
-    fetched: dict[str, dict[str, Any]] = {}
-    for item, answer in zip(bare, client.batch(requests)):
-        if answer.status == 404:  # deleted since the change log was written
-            fetched[str(item["id"])] = {"id": item["id"], "deleted": {"state": "deleted"}}
-        else:
-            fetched[str(item["id"])] = answer.raise_for_status().body
-    return [fetched.get(str(i.get("id")), i) if not i.get("deleted") else i for i in items]
 
 
 def to_record(item: Mapping[str, Any], listmap: ListMap) -> dict[str, str] | None:

@@ -16,7 +16,8 @@
 
 Each item becomes a row (``item_row``): the fields as sync's text (``sync.values.ListMap``) plus
 ``_item_id``, ``_etag`` and ``_modified_by``, indexed by row key. What real SharePoint allows is in
-docs/sync.md ("A list shared by many plans").
+docs/sync.md ("A list shared by many plans"). ``get_items`` and ``with_fields`` read items again
+by id, e.g. those a delta round sent without their fields (``pull`` and ``refresh`` read that way).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from sync.batching import item_path
+from sync.batching import BatchRequest, item_path
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY
 from sync.errors import GraphError, ThrottledError
 from sync.target import absolute_link, find_list
@@ -132,6 +133,28 @@ def skip_ahead(client: Any, site_id: str, list_id: str, link: str | None) -> str
         return link
 
 
+def get_items(client: Any, site_id: str, list_id: str, item_ids: list[str], select: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Item id -> the item now with these columns, read in batches of 20 (one deleted: marked deleted)."""
+    expand = f"fields($select={','.join(select)})"
+    requests = [
+        BatchRequest(str(n), "GET", f"{item_path(site_id, list_id, i)}?$expand={expand}", item_id=i) for n, i in enumerate(item_ids)
+    ]
+    out: dict[str, dict[str, Any]] = {}
+    for item_id, answer in zip(item_ids, client.batch(requests)):
+        out[item_id] = {"id": item_id, "deleted": {"state": "deleted"}} if answer.status == 404 else answer.raise_for_status().body
+    return out
+
+
+def with_fields(client: Any, site_id: str, list_id: str, items: list[dict[str, Any]], select: Iterable[str]) -> list[dict[str, Any]]:
+    """Delta items, each live one with its ``fields``: Graph does not promise ``fields`` on delta
+    items (GRAPH.md §5), so those without are read again (``get_items``)."""
+    bare = [str(i["id"]) for i in items if not i.get("deleted") and "fields" not in i]
+    if not bare:
+        return items
+    fetched = get_items(client, site_id, list_id, bare, select)
+    return [fetched.get(str(i.get("id")), i) if not i.get("deleted") else i for i in items]
+
+
 def item_row(item: Mapping[str, Any], listmap: ListMap) -> tuple[str, dict[str, str]]:
     """(row key, row) of one list item: its fields as sync's text, its id, eTag and last writer."""
     fields = item.get("fields") or {}
@@ -163,5 +186,5 @@ def rows_after(items: list[dict], known: pd.DataFrame | None, plan_ids: frozense
 
 __all__ = sorted(
     ["ListRows", "PAGE_SIZE", "PREFER_FILTER", "PREFER_PAGE_SIZE", "item_row", "latest_link", "plan_filter",
-     "read_plan_items", "read_rows", "rows_after", "skip_ahead"]
+     "get_items", "read_plan_items", "read_rows", "rows_after", "skip_ahead", "with_fields"]
 )
