@@ -130,27 +130,27 @@ def sync_workbook(
     with connected(
         settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url, manage_lists=True
     ) as (gc, opened, where):
-        merge = _Merge(book, rows, settings, gc, opened, where, delete_removed=delete_removed)
-        merge.read(create=not dry_run, progress=progress)
+        run = _SyncRun(book, rows, settings, gc, opened, where, delete_removed=delete_removed)
+        run.read(create=not dry_run, progress=progress)
         protecting = item_permissions if item_permissions is not None else not opened.local
-        plan = merge.plan(protecting=protecting and not dry_run)
-        result = SyncResult(plan, dry_run=dry_run, issues=rows.issues, user=merge.user, actions=rows.count,
-                            sign_off_refused=merge.signed.refused)
+        plan = run.plan(protecting=protecting and not dry_run)
+        result = SyncResult(plan, dry_run=dry_run, issues=rows.issues, user=run.user, actions=rows.count,
+                            sign_off_refused=run.signed.refused)
         if dry_run:
             result.requests = gc.requests
             return result
-        new_state = merge.send(result, progress)
-        if protecting and (merge.support or "@" not in merge.user):  # SharePoint lets only full control set permissions
+        new_state = run.send(result, progress)
+        if protecting and (run.support or "@" not in run.user):  # SharePoint lets only full control set permissions
             reowned = {u.key for u in result.plan.updates if "owner" in u.fields}
             result.unprotected = protect_rows(gc, opened, new_state.remote, reowned)
 
     _report(progress, "Saving the workbook", 0.95)
-    write_back(book, loaded, rows, result, new_state, merge.signed.stamped, now)
+    write_back(book, loaded, rows, result, new_state, run.signed.stamped, now)
     _report(progress, result.summary, 1.0)
     return result
 
 
-class _Merge:
+class _SyncRun:
     """One sync against one list: read it, plan the three-way merge (with the support role only
     when a row needs more than ownership), and send the plan."""
 
