@@ -14,8 +14,8 @@ import pandas as pd
 
 from plansync.workbook.base import Workbook
 from plansync.workbook.drawing import BragChart, CellStyle
-from sync.cell_values import cell_value
 from sync.consolidated import MODIFIED_AT
+from sync.values import as_cell, fit_for_cell
 from validation.fields import RAG_VALUES
 from validation.sheet_names import CONSOLIDATED_SHEET, SUMMARY_SHEET
 from validation.summary import BoardSummary, sign_off_rows
@@ -41,8 +41,8 @@ def write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFram
         book.replace_sheet(CONSOLIDATED_SHEET, [list(CONSOLIDATED_HEADER)])
     values = {
         **{name: actions[name] for name in CONSOLIDATED_COLUMNS if name in actions},
-        "target": actions["target"].map(_date_or_text),
-        "revised_target": actions["revised_target"].map(_date_or_text),
+        "target": actions["target"].map(lambda v: as_cell(v, "date")),
+        "revised_target": actions["revised_target"].map(lambda v: as_cell(v, "date")),
         "status": rated["status"].astype(object).where(rated["status"].notna(), None),
         "due": rated["due"].map(lambda v: None if pd.isna(v) else v.to_pydatetime()),
         "rag": rated["rag"].astype(object),
@@ -51,7 +51,7 @@ def write_consolidated(book: Workbook, actions: pd.DataFrame, rated: pd.DataFram
         "modified_at": actions[MODIFIED_AT].map(local_time),
     }
     rows: list[list[Any]] = [list(CONSOLIDATED_HEADER)]
-    columns = [[_cell(v) for v in values[name].tolist()] for name in CONSOLIDATED_COLUMNS]
+    columns = [[fit_for_cell(v) for v in values[name].tolist()] for name in CONSOLIDATED_COLUMNS]
     rows += [list(line) for line in zip(*columns)] if len(actions) else []
     rows += [[None] * len(CONSOLIDATED_COLUMNS) for _ in range(max(0, previous_rows - len(actions)))]
     book.write_range(CONSOLIDATED_SHEET, 1, 1, rows)
@@ -104,23 +104,6 @@ def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int)
         book.style_cells(SUMMARY_SHEET, SUMMARY_STYLES)
         book.set_column_widths(SUMMARY_SHEET, SUMMARY_WIDTHS)
     return plans
-
-
-def _cell(value: Any) -> Any:
-    """A value Excel can hold: pandas' missing markers become empty cells."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    return cell_value(value)  # a list value a cell cannot hold: its substitute (sync.cell_values)
-
-
-def _date_or_text(value: Any) -> Any:
-    """A date column's value as the list holds it: a date when SharePoint only has the date, else the text as written."""
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return datetime.strptime(value, "%Y-%m-%d")
-        except ValueError:
-            return value
-    return value
 
 
 def local_time(value: Any) -> datetime | None:

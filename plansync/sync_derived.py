@@ -1,4 +1,4 @@
-"""Derived fields (Due, RAG, Overdue, Days overdue) as sync sends them (DESIGN §6, issue 19).
+"""Derived fields (Due, RAG, Overdue, Days overdue) rated again on values a sync brings in (DESIGN §6, issue 19).
 
 The workbook's BRAG is computed from the workbook's values. When a sync brings in another
 person's change (a new status, a revised target), BRAG computed before it would be stale: sending
@@ -9,39 +9,14 @@ the list are rated again on those values before anything is sent (``rerated_with
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 import pandas as pd
 
 from sync.engine import Pull
+from sync.values import as_cell, derived_text
 from validation.fields import FIELD_BY_NAME
 from validation.rag import RagRules, compute_rag
-
-
-def derived_text(rag: pd.DataFrame) -> pd.DataFrame:
-    """``compute_rag`` output as the text sync compares and sends: due (ISO), rag, overdue, days_overdue."""
-    return pd.DataFrame(
-        {
-            "due": rag["due"].map(lambda v: "" if pd.isna(v) else v.date().isoformat()),
-            "rag": rag["rag"].astype(object),
-            "overdue": rag["overdue"].map(lambda v: "yes" if v else ""),
-            "days_overdue": rag["days_overdue"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        },
-        index=rag.index,
-    ).astype(object)
-
-
-def as_cell(text: str, kind: str) -> Any:
-    """A value brought in from the list as it will stand in its cell (ISO dates as dates)."""
-    if text == "":
-        return None
-    if kind == "date" and len(text) == 10:
-        try:
-            return datetime.strptime(text, "%Y-%m-%d")
-        except ValueError:
-            pass
-    return text
 
 
 def rerated_with_pulls(
@@ -76,4 +51,4 @@ def rerated_with_pulls(
     return out
 
 
-__all__ = sorted(["as_cell", "derived_text", "rerated_with_pulls"])
+__all__ = ["rerated_with_pulls"]

@@ -14,7 +14,7 @@ not yet accepted are left for the next run, each key saying so, and what was acc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,13 +23,13 @@ import pandas as pd
 
 from sync.errors import ThrottledError
 from sync.batching import MAX_BATCH, BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
-from sync.engine import ETAG, ITEM_ID, MODIFIED_BY, WITHDRAWN, SyncPlan
+from sync.engine import ETAG, ITEM_ID, WITHDRAWN, SyncPlan
+from sync.list_rows import item_row
+from sync.values import ListMap
 
 # How often a key whose eTag went stale is read and merged again before it is left for next time.
 MAX_REMERGE_ROUNDS = 3
 
-ToList = Callable[[Mapping[str, str]], dict[str, Any]]
-FromList = Callable[[Mapping[str, Any]], dict[str, str]]
 Replan = Callable[[pd.DataFrame], SyncPlan]
 """Merge again for some keys: given their fresh list rows (fields + _item_id/_etag/_modified_by)."""
 
@@ -61,9 +61,7 @@ def apply_plan(
     list_id: str,
     plan: SyncPlan,
     *,
-    to_list: ToList,
-    from_list: FromList,
-    key_column: str,
+    listmap: ListMap,
     replan: Replan | None = None,
     progress: Callable[[str, float], None] | None = None,
     workers: int = 4,
@@ -72,63 +70,83 @@ def apply_plan(
 
     Args:
         client: a ``sync.graph.GraphClient``.
-        to_list / from_list: turn the plan's text values into list ``fields`` and back.
-        key_column: the list column holding the row key.
+        listmap: turns the plan's text values into list ``fields`` and back; names the key column.
         replan: merge again for keys whose item changed meanwhile (412 or duplicate create).
         progress: called with (message, fraction done).
         workers: batches in flight at once.
     """
-    written: dict[str, dict[str, Any]] = {}
-    failed: dict[str, str] = {}
+    sent = _Sent()
     current = plan
-    pending = _requests(plan, site_id, list_id, to_list, key_column)
-    total = max(len(pending), 1)
-    done = 0
+    pending = _requests(plan, site_id, list_id, listmap)
+    sent.total = max(len(pending), 1)
     for round_no in range(MAX_REMERGE_ROUNDS + 1):
         if not pending:
             break
-        stale: dict[str, str | None] = {}  # key -> item id (None: find it by key)
-        chunks = [pending[start : start + MAX_BATCH] for start in range(0, len(pending), MAX_BATCH)]
-        # Batches go out a few at a time: each waits mostly on the network, and the order of
-        # independent writes does not matter (every key is written at most once per round).
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chunks)))) as pool:
-            for chunk, (answers, stopped) in zip(chunks, pool.map(lambda c: _send(client, c), chunks)):
-                for (key, req), answer in zip(chunk, answers):
-                    if answer is None:  # the retry budget was spent first: left for the next run
-                        failed[key] = f"Row {key} was not sent: {stopped}"
-                    elif answer.ok:
-                        written[key] = _outcome(req, answer.body)
-                    elif answer.status == 412:
-                        stale[key] = req.item_id
-                    elif answer.status == 404 and req.method == "DELETE":
-                        written[key] = {"_deleted": True}
-                    elif answer.status == 404 and req.method == "PATCH":
-                        stale[key] = None  # the item is gone: merge again (it will be created)
-                    elif answer.status == 409 and req.method == "POST":
-                        stale[key] = None  # created meanwhile by another run: merge with it
-                    else:
-                        err = answer.error()
-                        failed[key] = str(err) if err else f"HTTP {answer.status}"
-                done += len(chunk)
-                if progress:
-                    progress(f"Sent {min(done, total)} of {total} changes", min(done / total, 1.0))
+        stale = _send_round(client, pending, sent, progress, workers)
         if not stale or replan is None or round_no == MAX_REMERGE_ROUNDS:
             for key in stale:
-                failed[key] = (
+                sent.failed[key] = (
                     f"Row {key}: the list item kept changing while plansync was writing it. Nothing was overwritten; sync again."
                 )
             break
         try:
-            fresh = _reread(client, site_id, list_id, stale, from_list, key_column)
+            fresh = _reread(client, site_id, list_id, stale, listmap)
         except ThrottledError as exc:
-            failed.update({key: f"Row {key} was not sent: {exc}" for key in stale})
+            sent.failed.update({key: f"Row {key} was not sent: {exc}" for key in stale})
             break
         again = replan(fresh)
         current = _merge_plans(current, again, set(stale))
-        pending = _requests(again, site_id, list_id, to_list, key_column)
-        total += len(pending)
-    remote = pd.DataFrame.from_dict(written, orient="index", dtype=object) if written else pd.DataFrame()
-    return Applied(current, remote, [Failure(k, m) for k, m in sorted(failed.items())])
+        pending = _requests(again, site_id, list_id, listmap)
+        sent.total += len(pending)
+    remote = pd.DataFrame.from_dict(sent.written, orient="index", dtype=object) if sent.written else pd.DataFrame()
+    return Applied(current, remote, [Failure(k, m) for k, m in sorted(sent.failed.items())])
+
+
+@dataclass
+class _Sent:
+    """What the list answered so far: per key written, its outcome; per key failed, why."""
+
+    written: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    done: int = 0
+    total: int = 0
+
+
+def _send_round(
+    client: Any, pending: list[tuple[str, BatchRequest]], sent: _Sent, progress: Callable[[str, float], None] | None, workers: int
+) -> dict[str, str | None]:
+    """Send every pending request once; the keys whose item changed meanwhile -> item id (None: find it by key)."""
+    stale: dict[str, str | None] = {}
+    chunks = [pending[start : start + MAX_BATCH] for start in range(0, len(pending), MAX_BATCH)]
+    # Batches go out a few at a time: each waits mostly on the network, and the order of
+    # independent writes does not matter (every key is written at most once per round).
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chunks)))) as pool:
+        for chunk, (answers, stopped) in zip(chunks, pool.map(lambda c: _send(client, c), chunks)):
+            for (key, req), answer in zip(chunk, answers):
+                _take(key, req, answer, stopped, sent, stale)
+            sent.done += len(chunk)
+            if progress:
+                progress(f"Sent {min(sent.done, sent.total)} of {sent.total} changes", min(sent.done / sent.total, 1.0))
+    return stale
+
+
+def _take(key: str, req: BatchRequest, answer: Any, stopped: str, sent: _Sent, stale: dict[str, str | None]) -> None:
+    """File one answer: written, stale (merge again) or failed."""
+    if answer is None:  # the retry budget was spent first: left for the next run
+        sent.failed[key] = f"Row {key} was not sent: {stopped}"
+    elif answer.ok:
+        sent.written[key] = _outcome(req, answer.body)
+    elif answer.status == 412:
+        stale[key] = req.item_id
+    elif answer.status == 404 and req.method == "DELETE":
+        sent.written[key] = {"_deleted": True}
+    elif answer.status == 404 and req.method == "PATCH":
+        stale[key] = None  # the item is gone: merge again (it will be created)
+    elif answer.status == 409 and req.method == "POST":
+        stale[key] = None  # created meanwhile by another run: merge with it
+    else:
+        err = answer.error()
+        sent.failed[key] = str(err) if err else f"HTTP {answer.status}"
 
 
 def _send(client: Any, chunk: list[tuple[str, BatchRequest]]) -> tuple[list, str]:
@@ -142,7 +160,8 @@ def _send(client: Any, chunk: list[tuple[str, BatchRequest]]) -> tuple[list, str
         return getattr(exc, "answered", None) or [None] * len(chunk), str(exc)
 
 
-def _requests(plan: SyncPlan, site_id: str, list_id: str, to_list: ToList, key_column: str) -> list[tuple[str, BatchRequest]]:
+def _requests(plan: SyncPlan, site_id: str, list_id: str, listmap: ListMap) -> list[tuple[str, BatchRequest]]:
+    to_list, key_column = listmap.to_list, listmap.key_column
     out: list[tuple[str, BatchRequest]] = []
     for c in plan.creates:
         fields = to_list(c.fields)
@@ -175,10 +194,9 @@ def _outcome(req: BatchRequest, body: Any) -> dict[str, Any]:
     return {ITEM_ID: str(req.item_id or body.get("id", "")), ETAG: body.get("@odata.etag") or body.get("eTag") or ""}
 
 
-def _reread(
-    client: Any, site_id: str, list_id: str, stale: dict[str, str | None], from_list: FromList, key_column: str
-) -> pd.DataFrame:
+def _reread(client: Any, site_id: str, list_id: str, stale: dict[str, str | None], listmap: ListMap) -> pd.DataFrame:
     """The current list rows of the stale keys, read in batches (by id, or by key when unknown)."""
+    key_column = listmap.key_column
     reqs: list[BatchRequest] = []
     for n, (key, item_id) in enumerate(stale.items()):
         if item_id:
@@ -194,9 +212,7 @@ def _reread(
         body = answer.body or {}
         items = body.get("value") if "value" in body else [body]
         for item in items or []:
-            fields = item.get("fields") or {}
-            who = ((item.get("lastModifiedBy") or {}).get("user") or {}).get("email", "")
-            rows[key] = {**from_list(fields), ITEM_ID: str(item.get("id", "")), ETAG: item.get("eTag") or "", MODIFIED_BY: who}
+            rows[key] = item_row(item, listmap)[1]
     return pd.DataFrame.from_dict(rows, orient="index", dtype=object) if rows else pd.DataFrame()
 
 

@@ -23,9 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sync.batching import BatchRequest, item_path
+from sync.batching import item_path
+from sync.errors import GraphError, SyncError
+from sync.list_rows import with_fields
 from sync.list_schema import column_names
-from sync.listmap import ListMap
+from sync.target import absolute_link, find_list
+from sync.values import ListMap
 
 # Every column plansync writes: the report shows most of them, and Withdrawn decides what is shown.
 SELECT: tuple[str, ...] = tuple(column_names())
@@ -71,7 +74,7 @@ def read_list(
         result = client.delta(site_id, list_id, link, select=list(SELECT))
         if not result.resynced:
             items = dict(known)
-            changed = _fill_fields(client, site_id, list_id, result.items)
+            changed = with_fields(client, site_id, list_id, result.items, SELECT)
             for item in changed:
                 item_id = str(item.get("id", ""))
                 record = None if item.get("deleted") else to_record(item, listmap)
@@ -83,6 +86,31 @@ def read_list(
     return _full_read(client, site_id, list_id, listmap)
 
 
+def read_reporting_list(client: Any, opened: Any, last: Mapping[str, Any], known: Mapping[str, dict[str, str]] | None) -> tuple[str, str, ListRead]:
+    """(site id, list id, the list now) for a report: incrementally from what the last read kept
+    (``last``: ``site_id``, ``list_id``, ``delta_link`` relative; ``known``: its records), else
+    the whole list, looked up afresh (also when it was deleted, and maybe made again, since).
+
+    Raises:
+        SyncError: there is no such list (nothing to report).
+    """
+    site_id, list_id, link = last.get("site_id"), last.get("list_id"), last.get("delta_link")
+    if site_id and list_id and known is not None and link:
+        try:
+            return site_id, list_id, read_list(client, site_id, list_id, known=known, link=absolute_link(client, link))
+        except GraphError as exc:
+            if exc.status != 404:
+                raise
+    site_id, lst = find_list(client, opened, create=False)
+    if lst is None:
+        raise SyncError(
+            f"There is no {opened.describe()} yet, so there is nothing to pull. "
+            "Sync a plan to it first (plansync sync PLAN.xlsx), or check the list's name "
+            "(--list, or 'List name' on the Settings sheet). Nothing was changed."
+        )
+    return str(site_id), str(lst["id"]), read_list(client, str(site_id), str(lst["id"]), known=None, link=None)
+
+
 def _full_read(client: Any, site_id: str, list_id: str, listmap: ListMap) -> ListRead:
     latest = f"{client.base_url.rstrip('/')}{item_path(site_id, list_id)}/delta?token=latest&$expand={_expand()}"
     link = client.delta(site_id, list_id, latest).delta_link
@@ -92,24 +120,6 @@ def _full_read(client: Any, site_id: str, list_id: str, listmap: ListMap) -> Lis
         if record is not None:
             items[str(item["id"])] = record
     return ListRead(items, link, full=True)
-
-
-def _fill_fields(client: Any, site_id: str, list_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The delta items, each live one with its ``fields`` (fetched in batches when the server left them out)."""
-    bare = [i for i in items if not i.get("deleted") and "fields" not in i]
-    if not bare:
-        return items
-    requests = [
-        BatchRequest(str(n), "GET", f"{item_path(site_id, list_id, str(i['id']))}?$expand={_expand()}", item_id=str(i["id"]))
-        for n, i in enumerate(bare)
-    ]
-    fetched: dict[str, dict[str, Any]] = {}
-    for item, answer in zip(bare, client.batch(requests)):
-        if answer.status == 404:  # deleted since the change log was written
-            fetched[str(item["id"])] = {"id": item["id"], "deleted": {"state": "deleted"}}
-        else:
-            fetched[str(item["id"])] = answer.raise_for_status().body
-    return [fetched.get(str(i.get("id")), i) if not i.get("deleted") else i for i in items]
 
 
 def to_record(item: Mapping[str, Any], listmap: ListMap) -> dict[str, str] | None:
@@ -131,4 +141,4 @@ def _expand() -> str:
     return f"fields($select={','.join(SELECT)})"
 
 
-__all__ = sorted(["KEY", "MODIFIED_AT", "MODIFIED_BY", "SELECT", "ListRead", "read_list", "to_record"])
+__all__ = sorted(["KEY", "MODIFIED_AT", "MODIFIED_BY", "SELECT", "ListRead", "read_list", "read_reporting_list", "to_record"])

@@ -1,7 +1,7 @@
 """The sync plan: what to create, update, pull, refuse and report, from three DataFrames.
 
 Pure: no HTTP, no workbook. Inputs are indexed by row key, one column per synced field, every
-value already normalised to text ('' = empty, see ``normalise_values``):
+value already normalised to text ('' = empty, see ``sync.values.normalise_values``):
 
 - ``workbook``: the rows as they are now (valid rows only; invalid ones are passed as ``skip``);
 - ``base``: the field values as last synced (from the hidden sheet ``_plansync``);
@@ -20,8 +20,6 @@ where anything differs, and the per-field comparison is vectorised over those ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-
 import pandas as pd
 
 from sync import ownership
@@ -126,34 +124,6 @@ class SyncPlan:
         }
 
 
-def normalise_value(value: object) -> str:
-    """One cell or list value as the text sync compares: dates ISO, whole numbers without '.0'."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and value != value:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (pd.Timestamp,)):
-        return normalise_value(value.to_pydatetime())
-    return str(value).strip()
-
-
-def normalise_values(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.DataFrame:
-    """``frame[fields]`` as text for comparing (object dtype, '' for empty)."""
-    out = pd.DataFrame(index=frame.index)
-    for name in fields:
-        col = frame[name] if name in frame.columns else pd.Series("", index=frame.index, dtype=object)
-        out[name] = col.astype(object).map(normalise_value).astype(object)
-    return out
-
-
 def row_hashes(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.Series:
     """A hash per row of the given fields, to find changed rows cheaply.
 
@@ -171,30 +141,6 @@ def row_hashes(frame: pd.DataFrame, fields: list[str] | tuple[str, ...]) -> pd.S
 def owner_set(text: str) -> frozenset[str]:
     """'a@x.gov.uk; B@x.gov.uk' -> {'a@x.gov.uk', 'b@x.gov.uk'} (the one model: ``sync.ownership``)."""
     return ownership.owner_set(text)
-
-
-def _allowed(owners: pd.Series, keys: pd.Index, user: str, support: bool, teams: dict | None = None) -> pd.Series:
-    """Whether ``user`` may change each row: support role, one of its owners, or, for a row without
-    owners, its plan's team (anyone when the team is not known) (``sync.ownership``)."""
-    if support:
-        return pd.Series(True, index=keys)
-    own = owners.reindex(keys).fillna("").astype(str)
-    sets = own.map(owner_set)
-    who = (user or "").lower()
-    teams = teams or {}
-
-    def may(key: str, people: frozenset[str]) -> bool:
-        team = teams.get(ownership.plan_of_key(key)) if not people else None
-        return who in people if people else (not team or who in team)
-
-    return pd.Series([may(k, p) for k, p in zip(keys, sets)], index=keys, dtype=bool)
-
-
-def _who(owners: pd.Series, key: str, teams: dict | None = None) -> str:
-    people = sorted(owner_set(str(owners.get(key, "") or "")))
-    if not people and teams and teams.get(ownership.plan_of_key(key)):
-        return "its plan's team (" + " or ".join(sorted(teams[ownership.plan_of_key(key)])) + ")"
-    return " or ".join(people) if people else "the row's owner"
 
 
 def _frame(frame: pd.DataFrame | None, cols: list[str]) -> pd.DataFrame:
@@ -238,92 +184,150 @@ def plan_sync(
     """
     fields = list(fields)
     derived = [d for d in derived if d != WITHDRAWN] + [WITHDRAWN]
-    allf = fields + derived
-    resolutions = resolutions or {}
-    owners = owners if owners is not None else pd.Series(dtype=object)
-    plan = SyncPlan(skipped_invalid=skipped_invalid)
+    who = _Who(owners if owners is not None else pd.Series(dtype=object), user, support, teams)
+    m = _sides(workbook, base, remote, fields, derived, skip, who, SyncPlan(skipped_invalid=skipped_invalid))
+    in_w, in_b, in_r = m.w.index, m.b.index, m.r.index
+    _create(m, in_w.difference(in_r))
+    _withdraw(m, in_b.difference(in_w).difference(pd.Index(list(skip))), delete_removed)
 
+    # --- rows on all three sides: find the rows where anything differs, then merge per field.
+    both = in_w.intersection(in_b).intersection(in_r)
+    if len(both):
+        allf = fields + derived
+        hw, hb, hr = row_hashes(m.w.loc[both], allf), row_hashes(m.b.loc[both], allf), row_hashes(m.r.loc[both], allf)
+        differs = both[((hw != hb) | (hw != hr)).to_numpy()]
+        m.plan.unchanged.extend(both.difference(differs).tolist())
+        _merge(m, differs, resolutions or {})
+
+    plan = m.plan
+    plan.unchanged = sorted(set(plan.unchanged))
+    plan.base = m.new_base.sort_index()
+    plan.remote = m.new_remote.sort_index()
+    return plan
+
+
+@dataclass
+class _Who:
+    """Who is merging, and whose rows are whose (``sync.ownership``)."""
+
+    owners: pd.Series  # per key, the sign-ins allowed to change the row
+    user: str
+    support: bool
+    teams: dict[str, frozenset[str]] | None
+
+    def allowed(self, keys: pd.Index, owners: pd.Series | None = None) -> pd.Series:
+        """Whether the user may change each row: support role, one of its owners, or, for a row
+        without owners, its plan's team (anyone when the team is not known)."""
+        if self.support:
+            return pd.Series(True, index=keys)
+        own = (self.owners if owners is None else owners).reindex(keys).fillna("").astype(str)
+        sets = own.map(owner_set)
+        who = (self.user or "").lower()
+        teams = self.teams or {}
+
+        def may(key: str, people: frozenset[str]) -> bool:
+            team = teams.get(ownership.plan_of_key(key)) if not people else None
+            return who in people if people else (not team or who in team)
+
+        return pd.Series([may(k, p) for k, p in zip(keys, sets)], index=keys, dtype=bool)
+
+    def named(self, key: str, owners: pd.Series | None = None) -> str:
+        """Who may change the row, in words."""
+        people = sorted(owner_set(str((self.owners if owners is None else owners).get(key, "") or "")))
+        teams = self.teams
+        if not people and teams and teams.get(ownership.plan_of_key(key)):
+            return "its plan's team (" + " or ".join(sorted(teams[ownership.plan_of_key(key)])) + ")"
+        return " or ".join(people) if people else "the row's owner"
+
+
+@dataclass
+class _Merge:
+    """One merge in progress: the three sides on the same columns (``w`` workbook, ``b`` base,
+    ``r`` remote), the fields, who merges, and what it comes to so far."""
+
+    w: pd.DataFrame
+    b: pd.DataFrame
+    r: pd.DataFrame
+    fields: list[str]
+    derived: list[str]
+    who: _Who
+    plan: SyncPlan
+    new_base: pd.DataFrame
+    new_remote: pd.DataFrame
+
+
+def _sides(workbook, base, remote, fields: list[str], derived: list[str], skip, who: _Who, plan: SyncPlan) -> _Merge:
+    allf = fields + derived
     w = _frame(workbook, allf)
     w[WITHDRAWN] = ""
     w = w[~w.index.isin(list(skip))]
     b = _frame(base, allf)
     r = _frame(remote, allf + [ITEM_ID, ETAG, MODIFIED_BY])
-    in_w, in_b, in_r = w.index, b.index, r.index
-
     # A row known to the list but not to the base (a crash after the create, before the hidden
     # sheet was saved): the list's values are its base, so nothing is created twice.
-    adopt = in_w.intersection(in_r).difference(in_b)
+    adopt = w.index.intersection(r.index).difference(b.index)
     b = pd.concat([b, r.loc[adopt, allf]]) if len(adopt) else b
-    in_b = b.index
+    return _Merge(w, b, r, fields, derived, who, plan, b.copy(), r.copy())
 
-    new_base = b.copy()
-    new_remote = r.copy()
 
-    # --- rows that only the workbook has (or whose item vanished from the list): create.
-    to_create = in_w.difference(in_r)
-    ok = _allowed(owners, to_create, user, support, teams)
+def _create(m: _Merge, to_create: pd.Index) -> None:
+    """Rows that only the workbook has (or whose item vanished from the list): create, if the user may."""
+    plan, who, user = m.plan, m.who, m.who.user
+    ok = who.allowed(to_create)
     for key in to_create[~ok.to_numpy()] if len(to_create) else []:
-        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key, teams))))
+        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=who.named(key))))
     created = to_create[ok.to_numpy()] if len(to_create) else to_create
-    if teams and not support and len(created):
+    teams = who.teams
+    if teams and not who.support and len(created):
         outside = [k for k in created if teams.get(ownership.plan_of_key(k)) and (user or "").lower() not in teams[ownership.plan_of_key(k)]]
         for key in outside:
             team = " or ".join(sorted(teams[ownership.plan_of_key(key)]))
             plan.refused.append(Refusal(key, NOT_YOUR_TEAMS_PLAN.format(plan=ownership.plan_of_key(key), team=team)))
         created = created.difference(pd.Index(outside))
     if len(created):
-        values = w.loc[created, allf]
+        values = m.w.loc[created, m.fields + m.derived]
         plan.creates = [Create(k, {f: v for f, v in rec.items() if v != ""}) for k, rec in zip(created, values.to_dict("records"))]
-        new_base = pd.concat([new_base.drop(index=created.intersection(new_base.index)), values])
-        new_remote = pd.concat(
-            [new_remote.drop(index=created.intersection(new_remote.index)), values.assign(**{ITEM_ID: "", ETAG: "", MODIFIED_BY: user})]
+        m.new_base = pd.concat([m.new_base.drop(index=created.intersection(m.new_base.index)), values])
+        m.new_remote = pd.concat(
+            [m.new_remote.drop(index=created.intersection(m.new_remote.index)), values.assign(**{ITEM_ID: "", ETAG: "", MODIFIED_BY: user})]
         )
 
-    # --- rows the workbook no longer has: withdraw (or delete), if the user may.
-    gone = in_b.difference(in_w).difference(pd.Index(list(skip)))
-    gone_listed = gone.intersection(in_r)
-    gone_owners = owners.copy()
+
+def _withdraw(m: _Merge, gone: pd.Index, delete_removed: bool) -> None:
+    """Rows the workbook no longer has: withdraw (or delete), if the user may."""
+    b, r = m.b, m.r
+    gone_listed = gone.intersection(r.index)
+    gone_owners = m.who.owners.copy()
     if len(gone_listed):
         # The workbook row is gone, so its owners are the ones last synced.
         fallback = b.loc[gone_listed, "owner"] if "owner" in b.columns else pd.Series("", index=gone_listed)
-        gone_owners = pd.concat([owners.drop(index=gone_listed, errors="ignore"), fallback.astype(str)])
-    ok = _allowed(gone_owners, gone_listed, user, support, teams)
+        gone_owners = pd.concat([m.who.owners.drop(index=gone_listed, errors="ignore"), fallback.astype(str)])
+    ok = m.who.allowed(gone_listed, gone_owners)
     for key, may in zip(gone_listed, ok):
         already = r.at[key, WITHDRAWN] == "yes"
         if already and not delete_removed:
             continue
         if not may:
-            plan.refused.append(Refusal(key, NOT_YOUR_ROW_TO_WITHDRAW.format(owners=_who(gone_owners, key, teams))))
+            m.plan.refused.append(Refusal(key, NOT_YOUR_ROW_TO_WITHDRAW.format(owners=m.who.named(key, gone_owners))))
             continue
-        plan.withdrawals.append(Withdrawal(key, str(r.at[key, ITEM_ID]), str(r.at[key, ETAG]), delete=delete_removed))
+        m.plan.withdrawals.append(Withdrawal(key, str(r.at[key, ITEM_ID]), str(r.at[key, ETAG]), delete=delete_removed))
         if delete_removed:
-            new_base = new_base.drop(index=key)
-            new_remote = new_remote.drop(index=key)
+            m.new_base = m.new_base.drop(index=key)
+            m.new_remote = m.new_remote.drop(index=key)
         else:
-            new_base.at[key, WITHDRAWN] = "yes"
-            new_remote.at[key, WITHDRAWN] = "yes"
+            m.new_base.at[key, WITHDRAWN] = "yes"
+            m.new_remote.at[key, WITHDRAWN] = "yes"
     # Removed rows whose item is gone too: nothing left to remember.
-    vanished = gone.difference(in_r)
-    new_base = new_base.drop(index=vanished.intersection(new_base.index))
-
-    # --- rows on all three sides: find the rows where anything differs, then merge per field.
-    both = in_w.intersection(in_b).intersection(in_r)
-    if len(both):
-        hw, hb, hr = row_hashes(w.loc[both], allf), row_hashes(b.loc[both], allf), row_hashes(r.loc[both], allf)
-        differs = both[((hw != hb) | (hw != hr)).to_numpy()]
-        plan.unchanged.extend(both.difference(differs).tolist())
-        _merge(plan, w, b, r, differs, fields, derived, owners, user, support, resolutions, new_base, new_remote, teams)
-
-    plan.unchanged = sorted(set(plan.unchanged))
-    plan.base = new_base.sort_index()
-    plan.remote = new_remote.sort_index()
-    return plan
+    vanished = gone.difference(r.index)
+    m.new_base = m.new_base.drop(index=vanished.intersection(m.new_base.index))
 
 
-def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resolutions, new_base, new_remote, teams=None) -> None:
+def _merge(m: _Merge, keys: pd.Index, resolutions: dict[tuple[str, str], str]) -> None:
+    """Rows on all three sides that differ somewhere: per field, push, pull, or a conflict."""
     if not len(keys):
         return
-    W, B, R = w.loc[keys, fields], b.loc[keys, fields], r.loc[keys, fields]
+    fields, derived, w, r, plan = m.fields, m.derived, m.w, m.r, m.plan
+    W, B, R = w.loc[keys, fields], m.b.loc[keys, fields], r.loc[keys, fields]
     wc, rc, same = W.ne(B), R.ne(B), W.eq(R)
     both_changed = wc & rc & ~same
     res = pd.DataFrame("", index=keys, columns=fields, dtype=object)
@@ -336,14 +340,14 @@ def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resoluti
     Wd, Rd = w.loc[keys, derived], r.loc[keys, derived]
     push_derived = Wd.ne(Rd)
 
-    allowed = _allowed(owners, keys, user, support, teams)
+    allowed = m.who.allowed(keys)
     refused = push.any(axis=1) & ~allowed
     push = push & ~refused.to_numpy()[:, None]
     # Derived fields too are a write: never into a row the user may not change (issue 19).
     push_derived = push_derived & allowed.to_numpy()[:, None]
 
     for key in keys[refused.to_numpy()]:
-        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=_who(owners, key, teams))))
+        plan.refused.append(Refusal(key, NOT_YOUR_ROW.format(owners=m.who.named(key))))
     for key, name in zip(*_where(conflict)):
         plan.conflicts.append(Conflict(key, name, W.at[key, name], R.at[key, name], str(r.at[key, MODIFIED_BY])))
 
@@ -361,11 +365,10 @@ def _merge(plan, w, b, r, keys, fields, derived, owners, user, support, resoluti
     # The base after this sync: pushed and agreeing fields take the workbook's value, pulled
     # fields the list's; conflicting and refused fields keep the old base so they come up again.
     settled = push | pull | same
-    merged = B.where(~settled, W.where(push | same, R))
-    new_base.loc[keys, fields] = merged
-    new_base.loc[keys, derived] = Rd.where(~push_derived, Wd)
-    new_remote.loc[keys, fields] = R.where(~push, W)
-    new_remote.loc[keys, derived] = Rd.where(~push_derived, Wd)
+    m.new_base.loc[keys, fields] = B.where(~settled, W.where(push | same, R))
+    m.new_base.loc[keys, derived] = Rd.where(~push_derived, Wd)
+    m.new_remote.loc[keys, fields] = R.where(~push, W)
+    m.new_remote.loc[keys, derived] = Rd.where(~push_derived, Wd)
 
 
 def _where(mask: pd.DataFrame) -> tuple[list, list]:
@@ -390,8 +393,6 @@ __all__ = sorted(
         "Update",
         "WITHDRAWN",
         "Withdrawal",
-        "normalise_value",
-        "normalise_values",
         "owner_set",
         "plan_sync",
         "row_hashes",

@@ -38,8 +38,7 @@ class MsalTokenProvider:
                 result = password_sign_in(self._app, self.user, self._scopes)
         if result and "access_token" in result:
             return result["access_token"]
-        said = said(result)
-        raise AuthError(f"{self.user} is no longer signed in to {self._where}{said}. Sign in again: {LOGIN_HINT}")
+        raise AuthError(f"{self.user} is no longer signed in to {self._where}{said(result)}. Sign in again: {LOGIN_HINT}")
 
     def for_resource(self, resource: str) -> MsalTokenProvider:
         """The same person's tokens for another resource (SharePoint REST), from the same sign-in."""

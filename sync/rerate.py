@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sync.engine import WITHDRAWN
-from sync.listmap import ListMap
+from sync.values import ListMap, derived_text
 from validation.fields import COMPUTED_NAMES
 from validation.rag import RagRules, compute_rag
 
@@ -45,20 +45,6 @@ def record_of(item: Mapping[str, Any], listmap: ListMap) -> dict[str, str] | Non
     record = {KEY: key, ETAG: etag, WITHDRAWN: text.get(WITHDRAWN, ""), "ref": text.get("ref", ""), "plan": text.get("plan", "")}
     record.update({name: text.get(name, "") for name in (*INPUTS, *DERIVED)})
     return record
-
-
-def derived_text(rated: pd.DataFrame) -> pd.DataFrame:
-    """``compute_rag``'s answer as the text ``plansync sync`` sends (see commands/sync.py ``_prepare``)."""
-    days = rated["days_overdue"]
-    return pd.DataFrame(
-        {
-            "due": rated["due"].dt.strftime("%Y-%m-%d").astype(object).where(rated["due"].notna(), ""),
-            "rag": rated["rag"].astype(object),
-            "overdue": pd.Series(["yes" if v else "" for v in rated["overdue"].to_numpy()], index=rated.index, dtype=object),
-            "days_overdue": days.astype(str).astype(object).where(days.notna(), ""),
-        },
-        index=rated.index,
-    )
 
 
 @dataclass(frozen=True)
@@ -139,4 +125,4 @@ def rerate(
     return changes, int(known.sum()), {str(k): int(v) for k, v in unrated.items()}
 
 
-__all__ = sorted(["Change", "DERIVED", "ETAG", "INPUTS", "KEY", "derived_text", "record_of", "rerate"])
+__all__ = sorted(["Change", "DERIVED", "ETAG", "INPUTS", "KEY", "record_of", "rerate"])

@@ -23,7 +23,7 @@ from typing import Any
 
 from sync.batching import BatchRequest, item_path
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX
-from sync.listmap import ListMap
+from sync.values import ListMap
 
 # The fields whose changes a board asks about, in the order a history lists them within one version.
 TRACKED: tuple[str, ...] = ("status", "progress", "target", "revised_target", "owner", "signed_off_on", "signed_off_by")

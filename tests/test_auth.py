@@ -113,3 +113,21 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 ])
 def test_status_lines_say_who_where_and_until_when(signin, line):
     assert line == signin.describe(NOW)
+
+
+def test_a_person_whose_sign_in_has_lapsed_is_told_to_sign_in_again():
+    from sync.msal_tokens import MsalTokenProvider
+
+    class LapsedApp:
+        def get_accounts(self, username=None):
+            return [{"username": username}]
+
+        def acquire_token_silent_with_error(self, scopes, account, force_refresh=False):
+            return {"error": "invalid_grant", "error_description": "AADSTS700082: The refresh token has expired."}
+
+    provider = MsalTokenProvider(LapsedApp(), scopes=("https://graph.microsoft.com/.default",), user="ann@council.gov.uk", where="Contoso")
+    with pytest.raises(AuthError) as raised:
+        provider.token()
+    message = str(raised.value)
+    assert "ann@council.gov.uk is no longer signed in to Contoso" in message
+    assert "Sign in again" in message

@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from sync.engine import normalise_values
-from sync.listmap import ListMap
-from sync.rerate import INPUTS, derived_text, record_of, rerate
+from sync.rerate import INPUTS, record_of, rerate
+from sync.values import ListMap, derived_text, normalise_values
 from validation.rag import RagRules, compute_rag
 from validation.status import StatusKeywords
 

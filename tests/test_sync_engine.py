@@ -11,10 +11,10 @@ from sync.engine import (
     Refusal,
     Update,
     Withdrawal,
-    normalise_value,
     plan_sync,
     row_hashes,
 )
+from sync.values import normalise_value
 
 FIELDS = ["action", "owner", "progress", "status"]
 ANN, BOB, SUE = "ann@council.gov.uk", "bob@council.gov.uk", "sue@council.gov.uk"

@@ -74,7 +74,7 @@ def test_an_item_deleted_in_the_list_is_named_as_missing(server):
 
 
 def test_when_the_list_no_longer_keeps_the_first_versions_the_history_says_it_starts_later():
-    from sync.listmap import ListMap
+    from sync.values import ListMap
     from sync.versions import history_of
 
     def version(label, status, who):

@@ -51,7 +51,7 @@ def colour_disagreement_issues(notes: list[tuple[str, str, str]], field: str = "
             "sheet": sheet.strip("'"), "cell": address, "row": int("".join(ch for ch in cell if ch.isdigit())), "column": letters,
             "field": field, "value": words, "check": "status_colour_disagrees", "severity": "warning",
             "message": f"This cell says '{words}' but its fill colour stands for '{colour}'; plansync goes by the words.",
-            "fix": f"Change the cell's words or its colour so both say the same status.",
+            "fix": "Change the cell's words or its colour so both say the same status.",
         })
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS)
 

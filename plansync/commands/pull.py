@@ -24,15 +24,15 @@ from typing import Any
 
 import pandas as pd
 
-from plansync.errors import GraphError, SettingsError, SyncError, WorkbookError
+from plansync.errors import SettingsError, WorkbookError
 from plansync.history_sheet import HISTORY_SHEET, fill_histories, history_rows
 from plansync.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
 from plansync.list_values import write_report_issues
 from sync.cell_values import cell_rows
-from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, read_list
+from sync.consolidated import KEY, MODIFIED_AT, MODIFIED_BY, ListRead, read_reporting_list
 from sync.engine import WITHDRAWN
-from sync.target import absolute_link, connected, relative_link
+from sync.target import connected, relative_link
 from validation.fields import FIELD_NAMES, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.rag import compute_rag
 from validation.settings import SETTINGS_SHEET, Settings, read_settings
@@ -137,64 +137,54 @@ def pull_consolidated(
     settings = _settings(book)
     when = today or settings.today or date.today()
     state = load_pull_state(book)
-
     with connected(settings, client=client, as_email=as_email, site=site, list_name=list_name, graph_url=graph_url) as (gc, opened, where):
         _report(progress, "Reading the list", 0.1)
         same = state.target.get("where") == where
-        known = state.items if same else None
-        link = absolute_link(gc, state.delta_link) if same and state.delta_link else None
-        site_id, list_id = (state.target.get("site_id"), state.target.get("list_id")) if same else (None, None)
-        read = None
-        if site_id and list_id and known is not None and link:
-            try:
-                read = read_list(gc, site_id, list_id, known=known, link=link)
-            except GraphError as exc:
-                if exc.status != 404:  # the list was deleted (and maybe made again): find it anew
-                    raise
-        if read is None:
-            site_id, list_id = _find(gc, opened)
-            read = read_list(gc, site_id, list_id, known=None, link=None)
+        site_id, list_id, read = read_reporting_list(gc, opened, state.target if same else {}, state.items if same else None)
         fill_histories(gc, site_id, list_id, read.items)  # History sheet: versions of the changed items only
         requests = gc.requests
         source = opened.describe() if client is None else f"list {opened.list_name!r} at {gc.base_url}"
 
     _report(progress, "Rating actions", 0.6)
-    records = [read.items[item_id] for item_id in sorted(read.items, key=_number_first)]
-    live = [r for r in records if r.get(WITHDRAWN) != "yes"]
-    actions = _actions(live)
+    actions, withdrawn = _live_actions(read)
     rated = compute_rag(actions, today=when, rules=settings.rag_rules)
-    summary = board_summary(actions, rated)
-    plans = plans_summary(actions, rated)
+    summary, plans = board_summary(actions, rated), plans_summary(actions, rated)
 
     _report(progress, "Writing the workbook", 0.8)
-    previous_rows = int(state.target.get("rows") or 0)
-    # Rows of an earlier pull keep their formats; a sheet the person deleted comes back bare.
-    formatted = previous_rows if CONSOLIDATED_SHEET in book.sheet_names() else 0
-    write_consolidated(book, actions, rated, previous_rows)
-    withdrawn = len(records) - len(live)
-    book.replace_sheet(SUMMARY_SHEET, cell_rows(summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn)))
-    book.replace_sheet(HISTORY_SHEET, cell_rows(history_rows(read.items)))
-    # List values a cell cannot hold are shown as substitutes (sync.cell_values) and flagged here.
-    write_report_issues(book, actions, sheet=CONSOLIDATED_SHEET, columns=COLUMN_OF)
-    chart_plans = install_formatting(book, rows=len(actions), formatted=formatted, plans=len(plans))
-    target = {
-        "where": where,
-        "site_id": site_id,
-        "list_id": list_id,
-        "delta_link": relative_link(gc, read.delta_link),
-        "rows": len(actions),
-        "chart_plans": chart_plans,
-    }
-    save_pull_state(book, PullState(target=target, items=read.items))
-    result = PullResult(
-        summary=summary, plans=plans, today=when, requests=requests, withdrawn=withdrawn, full=read.full,
-        changed=read.changed, path=getattr(book, "path", None),
-    )
+    sheet = summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn)
+    chart_plans = _write_sheets(book, state, read, actions, rated, sheet, plans=len(plans))
+    target = {"where": where, "site_id": site_id, "list_id": list_id, "delta_link": relative_link(gc, read.delta_link)}
+    save_pull_state(book, PullState(target={**target, "rows": len(actions), "chart_plans": chart_plans}, items=read.items))
+    result = PullResult(summary=summary, plans=plans, today=when, requests=requests, withdrawn=withdrawn,
+                        full=read.full, changed=read.changed, path=getattr(book, "path", None))
     book.status(result.line)
     _report(progress, "Saving the workbook", 0.95)
     book.save()
     _report(progress, result.line, 1.0)
     return result
+
+
+def _live_actions(read: ListRead) -> tuple[pd.DataFrame, int]:
+    """(the actions frame of the items not withdrawn, how many were withdrawn)."""
+    records = [read.items[item_id] for item_id in sorted(read.items, key=_number_first)]
+    live = [r for r in records if r.get(WITHDRAWN) != "yes"]
+    return _actions(live), len(records) - len(live)
+
+
+def _write_sheets(
+    book: Workbook, state: PullState, read: ListRead, actions: pd.DataFrame, rated: pd.DataFrame, summary: list[list[Any]], *, plans: int
+) -> int:
+    """The Consolidated, Summary, History and Issues sheets and their formatting; how many plans
+    the chart shows."""
+    previous_rows = int(state.target.get("rows") or 0)
+    # Rows of an earlier pull keep their formats; a sheet the person deleted comes back bare.
+    formatted = previous_rows if CONSOLIDATED_SHEET in book.sheet_names() else 0
+    write_consolidated(book, actions, rated, previous_rows)
+    book.replace_sheet(SUMMARY_SHEET, cell_rows(summary))
+    book.replace_sheet(HISTORY_SHEET, cell_rows(history_rows(read.items)))
+    # List values a cell cannot hold are shown as substitutes (sync.cell_values) and flagged here.
+    write_report_issues(book, actions, sheet=CONSOLIDATED_SHEET, columns=COLUMN_OF)
+    return install_formatting(book, rows=len(actions), formatted=formatted, plans=plans)
 
 
 def _open(book_or_path: Workbook | str | Path) -> Workbook:
@@ -246,19 +236,6 @@ def _settings(book: Workbook) -> Settings:
     if problems:
         raise SettingsError(str(problems[0]) + " Then pull again.", setting=problems[0].setting)
     return settings
-
-
-def _find(gc: Any, opened: Any) -> tuple[str, str]:
-    from sync.target import find_list
-
-    site_id, lst = find_list(gc, opened, create=False)
-    if lst is None:
-        raise SyncError(
-            f"There is no {opened.describe()} yet, so there is nothing to pull. "
-            "Sync a plan to it first (plansync sync PLAN.xlsx), or check the list's name "
-            "(--list, or 'List name' on the Settings sheet). Nothing was changed."
-        )
-    return str(site_id), str(lst["id"])
 
 
 def _actions(records: list[dict[str, str]]) -> pd.DataFrame:

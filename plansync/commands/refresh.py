@@ -28,9 +28,10 @@ from datetime import date, datetime
 from typing import Any
 
 from plansync.errors import GraphError, SyncError
-from sync.batching import BatchRequest, item_path, update_fields_request
+from sync.batching import update_fields_request
+from sync.list_rows import get_items, with_fields
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITHDRAWN_COLUMN
-from sync.listmap import ListMap
+from sync.values import ListMap
 from sync.plan_rules import read_rules, store_rules
 from sync.refresh_state import RefreshState, data_home, load_state, save_state
 from sync.rerate import DERIVED, ETAG, INPUTS, KEY, Change, record_of, rerate
@@ -202,7 +203,7 @@ def _read_list(gc: Any, target: Any, state: RefreshState) -> tuple[int, bool]:
         if got is not None:
             if got.resynced:  # an expired change log does not report deletions: rebuild the cache
                 state.items = {}
-            _apply(state, _with_fields(gc, state.site_id, state.list_id, got.items))
+            _apply(state, with_fields(gc, state.site_id, state.list_id, got.items, SELECT))
             state.delta_link = relative_link(gc, got.delta_link) or ""
             return len(got.items), got.resynced
     site_id, lst = find_list(gc, target, create=False)
@@ -213,7 +214,7 @@ def _read_list(gc: Any, target: Any, state: RefreshState) -> tuple[int, bool]:
         )
     state.site_id, state.list_id, state.plans_list_id, state.items = site_id, str(lst["id"]), "", {}
     got = gc.delta(site_id, state.list_id, None, select=list(SELECT))
-    _apply(state, _with_fields(gc, site_id, state.list_id, got.items))
+    _apply(state, with_fields(gc, site_id, state.list_id, got.items, SELECT))
     state.delta_link = relative_link(gc, got.delta_link) or ""
     return len(got.items), True
 
@@ -227,27 +228,6 @@ def _apply(state: RefreshState, items: Iterable[Mapping[str, Any]]) -> None:
             state.items.pop(item_id, None)
         else:
             state.items[item_id] = record
-
-
-def _with_fields(gc: Any, site_id: str, list_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Graph does not promise ``fields`` on delta items (GRAPH.md §5): those without are fetched in batches."""
-    bare = [str(i["id"]) for i in items if not i.get("deleted") and "fields" not in i]
-    if not bare:
-        return items
-    fetched = _get_items(gc, site_id, list_id, bare)
-    return [fetched.get(str(i.get("id")), i) if not i.get("deleted") else i for i in items]
-
-
-def _get_items(gc: Any, site_id: str, list_id: str, item_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Item id -> the item now, in batches of 20 (a deleted one comes back marked deleted)."""
-    expand = f"fields($select={','.join(SELECT)})"
-    requests = [
-        BatchRequest(str(n), "GET", f"{item_path(site_id, list_id, i)}?$expand={expand}", item_id=i) for n, i in enumerate(item_ids)
-    ]
-    out: dict[str, dict[str, Any]] = {}
-    for item_id, answer in zip(item_ids, gc.batch(requests)):
-        out[item_id] = {"id": item_id, "deleted": {"state": "deleted"}} if answer.status == 404 else answer.raise_for_status().body
-    return out
 
 
 def _read_rules(gc: Any, state: RefreshState, result: RefreshResult, list_name: str) -> dict[str, RagRules]:
@@ -294,7 +274,7 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
             result.conflicts.extend(stale)
             return
         # A person changed these items since they were read: their values win, so rate them again.
-        _apply(state, _get_items(gc, state.site_id, state.list_id, [c.item_id for c in stale]).values())
+        _apply(state, get_items(gc, state.site_id, state.list_id, [c.item_id for c in stale], SELECT).values())
         again = {c.item_id: state.items[c.item_id] for c in stale if c.item_id in state.items}
         pending, _, _ = rerate(again, rules, today=result.today)
         # What is reported is the rating as re-done: an item that needs no write after its
