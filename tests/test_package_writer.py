@@ -79,6 +79,21 @@ def test_a_chunked_read_gives_the_same_sheet_as_a_whole_one():
     assert _patched(xml, _edits(edits)) == _patched(xml, _edits(edits), chunk=7)
 
 
+def test_rows_plansync_does_not_write_keep_their_bytes_whatever_their_layout():
+    # Pretty-printed rows, rows without r (numbered one after the row before), and edits in rows
+    # the sheet does not hold, between rows it does.
+    untouched = ['<row r="2">\n  <c r="A2"><v>2</v></c>\n</row>', '<row><c r="A3"><v>3</v></c></row>', '<row r="9" customHeight="1"/>']
+    rows = ['<row r="1"><c r="A1"><v>1</v></c></row>', untouched[0], untouched[1], '<row r="5"><c r="A5"><v>5</v></c></row>', untouched[2], '<row r="12"><c r="A12"><v>12</v></c></row>']
+    xml = _sheet("\n".join(rows) + "\n")
+    edits = {(1, 2): "one", (4, 2): "four", (5, 2): "five", (7, 2): "seven", (12, 2): "twelve", (14, 2): "fourteen"}
+    new = _patched(xml, _edits(edits))
+    assert all(row.encode() in new for row in untouched)
+    assert [b"1", b"2", b"4", b"5", b"7", b"9", b"12", b"14"] == re.findall(rb'<row r="(\d+)"', new)
+    assert [b"B1", b"B4", b"B5", b"B7", b"B12", b"B14"] == re.findall(rb'<c r="(B\d+)"', new)
+    assert new == _patched(xml, _edits(edits), chunk=5)
+    assert xml == _patched(xml, SheetEdits())  # nothing to write: every byte as it was
+
+
 def test_dates_are_serials_shown_through_an_appended_date_style_and_existing_styles_keep_their_index(tmp_path):
     path = tmp_path / "plan.xlsx"
     wb = openpyxl.Workbook()

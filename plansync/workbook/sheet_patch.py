@@ -100,28 +100,22 @@ def patch_sheet(chunks: Iterator[bytes], write: Callable[[bytes], None], edits: 
 
 
 def _copy_rows(reader: "_Reader", write, edits: SheetEdits, pending: list[int], style_for: StyleFor) -> None:
-    at = 0
-    previous = 0
-    while True:
-        element = reader.element(_ROW, b"</sheetData>")
-        if element is None:
-            break
-        if element.startswith(b'<row r="'):  # as Excel and most writers put it: no regex needed
-            number = int(element[8 : element.find(b'"', 8)])
-        else:
-            found = _ROW_NUMBER.search(element, 0, element.find(b">"))
-            number = int(found.group(1)) if found else previous + 1
-        previous = number
-        while at < len(pending) and pending[at] < number:
-            write(_new_row(pending[at], edits, style_for))
-            at += 1
-        if at < len(pending) and pending[at] == number:
-            write(_edited_row(element, number, edits, style_for))
-            at += 1
-        else:
-            write(element)
-    for row in pending[at:]:
-        write(_new_row(row, edits, style_for))
+    """Rows plansync does not write go through as the bytes they are; only its own rows are parsed."""
+    memo: dict = {}  # this save's cells of a row, by their values (styles are this workbook's)
+    for row in pending:
+        found = reader.row_from(row, write)
+        if found is None:
+            write(_new_row(row, edits, style_for))
+            continue
+        element, number = found
+        if number == row:
+            write(_edited_row(element, number, edits, style_for, memo))
+        else:  # the row is not in the sheet: it goes before the next one there is
+            write(_new_row(row, edits, style_for))
+            reader.pos -= len(element)  # read again for the next row plansync writes
+            reader.previous = number - 1
+    reader.copy_until(b"</sheetData>", write)
+    reader.tag()
 
 
 def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
@@ -130,7 +124,7 @@ def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
     return b'<row r="%d">%s</row>' % (row, body) if body else b""
 
 
-def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
+def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor, memo: dict) -> bytes:
     cells = edits.cells[row]
     end = element.find(b">")
     head = element[: end + 1]
@@ -142,7 +136,7 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     if b"spans" in head:
         # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
         head = _SPANS.sub(b"", head)
-    fast = None if edits.keeps and any(v is KEEP for v in cells.values()) else _fast_row(inner, row, cells, edits.styles, style_for)
+    fast = None if edits.keeps and any(v is KEEP for v in cells.values()) else _fast_row(inner, row, cells, edits.styles, style_for, memo)
     if fast is not None:
         return head + fast + b"</row>"
     # Only the cells from the first edited column on are parsed: plansync's columns are usually the
@@ -153,7 +147,7 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     return head + inner[:cut] + _merge(inner[cut:], row, cells, edits.styles, style_for) + b"</row>"
 
 
-def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor) -> bytes | None:
+def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor, memo: dict | None = None) -> bytes | None:
     """The row's cells when plansync's columns are its last ones (the usual case), else None.
 
     Finds where plansync's first column begins with one search for its reference (or after the
@@ -161,11 +155,16 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     """
     cols = sorted(cells)  # the caller sends style-only (KEEP) edits down the careful path
     first = cols[0]
-    cut = inner.find(b'<c r="%s%d"' % (column_letters(first).encode(), row))
+    cut = inner.find(b'%s%d"' % (_ref_start(first), row))
+    if cut < 0 and cols[-1] - first == len(cols) - 1:
+        # Side by side (as plansync writes them), the first of its cells the row holds starts its tail.
+        for col in cols[1:]:
+            if (cut := inner.find(b'%s%d"' % (_ref_start(col), row))) >= 0:
+                break
     if cut < 0:
         last = inner.rfind(b'<c r="')
         if last < 0:
-            return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for)
+            return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for, memo)
         ref = _CELL_REF.match(inner, last + 3)
         if ref is None or _column(ref.group(1)) >= first:
             return None
@@ -190,23 +189,40 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
             if close < 0:
                 return None
             pos = close + 4
-    return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for)
+    return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for, memo)
 
 
 _CELL_CACHE: dict = {}
 
 
-def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor) -> bytes:
-    """Cells from their values; a value written before in the same column and style reuses its XML.
+def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor, memo: dict | None) -> bytes:
+    """A row's cells from their values, reusing the XML of an earlier row with the same values and styles.
 
-    Big plans repeat few values in plansync's columns (four RAG words, Yes/No, a few hundred dates),
-    so most cells cost one dictionary lookup instead of escaping and formatting.
+    Big plans repeat few combinations in plansync's columns (a due date, its RAG word, Yes/No, its
+    days overdue), so most rows cost one dictionary lookup: the cached pieces are joined with the
+    row's number.
     """
-    out = []
+    values = tuple([cells[c] for c in cols])
+    key = None
+    if not styles and memo is not None:  # no style forced on any cell (rag, validate): a row's XML follows from its values
+        key = (tuple(cols), values, tuple(map(type, values)), tuple([old_styles.get(c) for c in cols]))
+        try:
+            pieces = memo.get(key)
+        except TypeError:  # an unhashable value: no reuse
+            pieces, key = None, None
+        if pieces is not None:
+            return str(row).encode().join(pieces) if len(pieces) > 1 else b""
+    pieces = _cell_pieces(row, cols, values, old_styles, styles, style_for)
+    if key is not None and len(memo) < 100_000:
+        memo[key] = pieces
+    return str(row).encode().join(pieces) if len(pieces) > 1 else b""
+
+
+def _cell_pieces(row: int, cols: list[int], values: tuple, old_styles: dict[int, str | None], styles, style_for: StyleFor) -> list[bytes]:
+    """The row's cells as the pieces between their row numbers (joined with the row's number)."""
+    pieces = [b""]
     cache = _CELL_CACHE
-    suffix_row = str(row).encode()
-    for col in cols:
-        value = cells[col]
+    for col, value in zip(cols, values):
         forced = styles.get((row, col)) if styles else None
         style = forced if forced is not None else style_for(old_styles.get(col), value)
         key = (type(value), value, style)
@@ -220,8 +236,9 @@ def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[in
             if key is not None and len(cache) < 100_000:
                 cache[key] = tail
         if tail:
-            out.append(_ref_start(col) + suffix_row + tail)
-    return b"".join(out)
+            pieces[-1] += _ref_start(col)
+            pieces.append(tail)
+    return pieces
 
 
 def _tail_start(inner: bytes, first: int) -> int | None:
