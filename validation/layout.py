@@ -194,17 +194,26 @@ def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> E
         recommendation_col=layout.columns.get("recommendation"),
     )
     kinds = mark_blocks(table, kinds)
-    heading = heading_of_rows(table, kinds)
     is_action = kinds.eq(ACTION)
-
     out = pd.DataFrame(index=table.index[is_action])
     for name in FIELD_NAMES:
         col = layout.columns.get(name)
         out[name] = table.loc[is_action, col].astype(object) if col is not None else None
     out = out.astype(object)
+    rec, rec_from = _recommendations(table, kinds, layout, grid)
+    out["recommendation"] = rec
+    out, rec_from, split_cells = _tidy(out, rec_from, title)
+    out[SHEET_COL] = grid.name
+    return Extracted(_frame(out), rec_from, int(kinds.eq(HEADING).sum()), split_cells)
 
+
+def _recommendations(table: pd.DataFrame, kinds: pd.Series, layout: Layout, grid: SheetGrid) -> tuple[pd.Series, str]:
+    """Each action's recommendation, from its column (filled down its block) and the headings
+    above it, and where it was found ('column', 'headings' or '')."""
+    is_action = kinds.eq(ACTION)
+    heading = heading_of_rows(table, kinds)
     rec_from = ""
-    rec = pd.Series(None, index=out.index, dtype=object)
+    rec = pd.Series(None, index=table.index[is_action], dtype=object)
     if "recommendation" in layout.columns:
         column = fill_merged_down(table[layout.columns["recommendation"]], layout.columns["recommendation"], grid.merged)
         block = kinds.eq(HEADING).cumsum()
@@ -219,8 +228,12 @@ def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> E
         rec = rec.where(~numbered, above.astype(object) + ": " + rec.astype(str))
         rec = rec.where(rec.notna(), above)
         rec_from = rec_from or "headings"
-    out["recommendation"] = rec.where(rec.notna(), None)
+    return rec.where(rec.notna(), None), rec_from
 
+
+def _tidy(out: pd.DataFrame, rec_from: str, title: str | None) -> tuple[pd.DataFrame, str, int]:
+    """Cells of several actions split, refs taken from the text and tied to their recommendation,
+    markers stripped; with the number of cells split."""
     out["_split"] = False
     out, split_cells = _split_cells(out)
     out = _refs_from_text(out)
@@ -230,8 +243,7 @@ def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> E
         out, rec_from = recommendation_otherwise(out, title)
     for name in _MARKER_FIELDS:
         out[name] = _strip_markers(out[name])
-    out[SHEET_COL] = grid.name
-    return Extracted(_frame(out), rec_from, int(kinds.eq(HEADING).sum()), split_cells)
+    return out, rec_from, split_cells
 
 
 def _numbers(values: pd.Series) -> pd.Series:
