@@ -92,7 +92,7 @@ def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Ser
     ``1``, ``2`` under Recommendation No. 3 and ``1`` under No. 4 -> ``3.1``, ``3.2``, ``4.1``.
     Numbering that runs on through the plan (each number once) is left as written.
     """
-    bare = _each_distinct(refs, _bare_number)
+    bare = pd.Series([_bare_number(v) if _may_be_bare(v) else None for v in refs.to_numpy(dtype=object)], index=refs.index, dtype=object)
     numbers = _each_distinct(recommendations, recommendation_number)
     usable = bare.notna() & numbers.notna()
     if not usable.any() or numbers[usable].nunique() < 2:
@@ -103,6 +103,13 @@ def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Ser
     out = refs.astype(object).copy()
     out[usable] = qualified
     return out
+
+
+def _may_be_bare(value: object) -> bool:
+    """False for what cannot be a bare number, cheaply: a longer text with no space around it."""
+    if isinstance(value, str):
+        return len(value) <= 4 or value[0].isspace() or value[-1].isspace()
+    return isinstance(value, int)
 
 
 def _bare_number(value: object) -> str | None:
