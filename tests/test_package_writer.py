@@ -254,6 +254,28 @@ def test_the_quick_path_for_plansyncs_columns_gives_what_the_careful_path_gives(
         assert quick is not None  # plansync's columns after the team's: always the quick path
 
 
+@given(
+    existing=st.dictionaries(st.integers(1, 12), st.sampled_from([None, "1", "7"]), max_size=8),
+    written=st.dictionaries(st.integers(1, 12), st.sampled_from(["Red", 3, None, datetime(2022, 7, 31)]), min_size=1, max_size=5),
+    spans=st.booleans(),
+)
+def test_cells_added_after_a_rows_last_cell_are_what_the_careful_path_writes(existing, written, spans):
+    from plansync.workbook import sheet_patch
+
+    def cell(col, style):
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{sheet_patch.column_letters(col)}4"{s}><v>{col}</v></c>'.encode()
+
+    inner = b"".join(cell(col, existing[col]) for col in sorted(existing))
+    head = b'<row r="4" spans="1:9">' if spans else b'<row r="4">'
+    style_for = lambda present, value: "9" if isinstance(value, datetime) else present  # noqa: E731
+    quick = sheet_patch._appended(head + inner + b"</row>", 4, dict(written), style_for, {})
+    careful = b'<row r="4">' + sheet_patch._merge(inner, 4, dict(written), {}, style_for) + b"</row>"
+    assert quick is None or quick == careful
+    if existing and max(existing) < min(written):
+        assert quick is not None  # plansync's columns after the team's: always the quick path
+
+
 def test_pandas_missing_values_are_empty_cells_and_numpy_numbers_are_numbers():
     import numpy as np
     import pandas as pd

@@ -126,6 +126,10 @@ def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
 
 def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor, memo: dict) -> bytes:
     cells = edits.cells[row]
+    if not edits.styles and not edits.keeps:
+        appended = _appended(element, row, cells, style_for, memo)
+        if appended is not None:
+            return appended
     end = element.find(b">")
     head = element[: end + 1]
     if head.endswith(b"/>"):
@@ -147,6 +151,26 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     return head + inner[:cut] + _merge(inner[cut:], row, cells, edits.styles, style_for) + b"</row>"
 
 
+def _appended(element: bytes, row: int, cells: dict[int, Any], style_for: StyleFor, memo: dict) -> bytes | None:
+    """The row with plansync's cells added after its last cell (a first ``rag``), else None.
+
+    The quickest case gets its own path: one search back for the row's last cell, nothing parsed.
+    """
+    tag_end = element.find(b">")
+    size = len(element) - len(b"</row>")
+    if element[tag_end - 1] == 47 or not element.endswith(b"</row>"):  # <row .../>: the careful path
+        return None
+    last = element.rfind(b'<c r="', tag_end, size)
+    ref = _CELL_REF.match(element, last + 3) if last >= 0 else None
+    cols = sorted(cells)
+    if ref is None or _column(ref.group(1)) >= cols[0] or _after(element, last) != size:
+        return None
+    if b"spans" in element[:tag_end]:
+        # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
+        return _SPANS.sub(b"", element[: tag_end + 1]) + element[tag_end + 1 : size] + _cells(row, cols, cells, {}, {}, style_for, memo) + b"</row>"
+    return element[:size] + _cells(row, cols, cells, {}, {}, style_for, memo) + b"</row>"
+
+
 def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor, memo: dict | None = None) -> bytes | None:
     """The row's cells when plansync's columns are its last ones (the usual case), else None.
 
@@ -156,19 +180,24 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     cols = sorted(cells)  # the caller sends style-only (KEEP) edits down the careful path
     first = cols[0]
     cut = inner.find(b'%s%d"' % (_ref_start(first), row))
-    if cut < 0 and cols[-1] - first == len(cols) - 1:
-        # Side by side (as plansync writes them), the first of its cells the row holds starts its tail.
-        for col in cols[1:]:
-            if (cut := inner.find(b'%s%d"' % (_ref_start(col), row))) >= 0:
-                break
     if cut < 0:
         last = inner.rfind(b'<c r="')
         if last < 0:
             return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for, memo)
         ref = _CELL_REF.match(inner, last + 3)
-        if ref is None or _column(ref.group(1)) >= first:
+        if ref is None:
             return None
-        cut = _after(inner, last)
+        if _column(ref.group(1)) < first:
+            cut = _after(inner, last)
+        elif cols[-1] - first == len(cols) - 1:
+            # Side by side (as plansync writes them), the first of its cells the row holds starts its tail.
+            for col in cols[1:]:
+                if (cut := inner.find(b'%s%d"' % (_ref_start(col), row))) >= 0:
+                    break
+            if cut < 0:
+                return None
+        else:
+            return None
     old_styles: dict[int, str | None] = {}
     pos, size = cut, len(inner)
     while pos < size:

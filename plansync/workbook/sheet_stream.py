@@ -121,9 +121,16 @@ class Reader:
 
     def _row_from(self, target: int, write):
         buffer, pos = self.buffer, self.pos
+        head = b'<row r="%d"' % target
+        if buffer.startswith(head, pos):  # the very next row (plansync writing every row): found at once
+            end = _row_end(buffer, pos)
+            if end >= 0:
+                self.pos = end
+                self.previous = target
+                return buffer[pos:end], target
         # Rows ascend (18.3.1.73), so all before row ``target`` are numbered below it. Searched near
         # only: a row that is not in the sheet must not cost a search of the whole buffer.
-        direct = buffer.find(b'<row r="%d"' % target, pos, pos + _NEAR)
+        direct = buffer.find(head, pos, pos + _NEAR)
         if direct > pos and buffer.find(b"</sheetData>", pos, direct) < 0:
             write(buffer[pos:direct])
             self.pos = pos = direct
@@ -147,7 +154,8 @@ class Reader:
             number = row_number(buffer, start, self.previous)
             self.previous = number
             if number >= target:
-                write(buffer[self.pos : start])
+                if start > self.pos:
+                    write(buffer[self.pos : start])
                 self.pos = end
                 return buffer[start:end], number
             pos = end
