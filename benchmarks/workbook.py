@@ -13,7 +13,7 @@ Each figure is wall-clock seconds and the peak memory (max RSS) of that process,
 is shown as a ratio to the baseline. The plans are written with XlsxWriter (constant memory) in
 the template's layout: one Actions sheet with plansync's headings and a Settings sheet.
 
-    python benchmarks/workbook.py [N ...]
+    python benchmarks/workbook.py [N ...]        (e.g. ``100000`` for the big plan alone)
 """
 
 from __future__ import annotations
@@ -130,6 +130,8 @@ def main(sizes: list[int]) -> None:
                     f"   {baseline[0] / took:5.1f}x (wall) {baseline[3] / cpu:5.1f}x (CPU) faster than baseline"
                 )
             print(f"  validate + rag                : {validate[0] + rag[0]:6.2f} s wall {validate[3] + rag[3]:6.2f} s CPU")
+            # Other processes slow every figure alike; the ratios, measured in the same run, less so.
+            print(f"  load average after this size  : {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
