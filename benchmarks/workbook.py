@@ -13,7 +13,7 @@ Each figure is wall-clock seconds and the peak memory (max RSS) of that process,
 is shown as a ratio to the baseline. The plans are written with XlsxWriter (constant memory) in
 the template's layout: one Actions sheet with plansync's headings and a Settings sheet.
 
-    python benchmarks/workbook.py [N ...] [--repeat R] [--as-installed]
+    python benchmarks/workbook.py [N ...] [--repeat R] [--as-installed]   (e.g. ``100000`` for the big plan alone)
 
 Before timing, plansync's own modules are compiled to bytecode, as ``pip install`` does and as
 Python does on a first run (unless PYTHONDONTWRITEBYTECODE is set, as it may be here: then every
@@ -201,6 +201,8 @@ def run_sizes(sizes: list[int], plansync: list[str], repeat: int) -> None:
                     f"   {baseline[0] / took:5.1f}x (wall) {baseline[3] / cpu:5.1f}x (CPU) faster than baseline"
                 )
             print(f"  validate + rag                : {validate[0] + rag[0]:6.2f} s wall {validate[3] + rag[3]:6.2f} s CPU")
+            # Other processes slow every figure alike; the ratios, measured in the same run, less so.
+            print(f"  load average after this size  : {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

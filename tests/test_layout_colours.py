@@ -3,6 +3,8 @@
 import json
 
 import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
@@ -106,3 +108,28 @@ def test_coloured_cells_with_and_without_words_in_one_sheet_are_all_read(tmp_pat
     path = _plan(tmp_path / "plan.xlsx", ["0070C0", "C00000"], words={2: "Off track"})
     fills = read_fills(path, "Action Plan")
     assert ("0070C0", "C00000") == (fills[(2, 5)], fills[(3, 5)])
+
+
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(1, 3), st.integers(1, 30), st.sampled_from(["0", "1", "2", "12", "21"]), st.sampled_from(["", ' t="s"', ' t="inlineStr"'])),
+        max_size=25,
+    ),
+    row_style=st.booleans(),
+)
+def test_filled_cells_found_by_their_style_are_those_the_sheet_wide_scan_finds(cells, row_style):
+    from plansync.workbook import fills
+
+    rows = {}
+    for col, row, style, kind in cells:
+        rows.setdefault(row, {})[col] = f'<c r="{"ABC"[col - 1]}{row}"{kind} s="{style}"><v>1</v></c>'
+    styled_row = ' s="1" customFormat="1"' if row_style else ""
+    xml = "".join(f'<row r="{r}"{styled_row}>' + "".join(line[c] for c in sorted(line)) + "</row>" for r, line in sorted(rows.items())).encode()
+    styles = [None, "FF0000", None, None, None, None, None, None, None, None, None, None, "00FF00"]
+    quick = fills._cell_fills(xml, styles)
+    few, fills._FEW_FILLS = fills._FEW_FILLS, -1  # every exact form by the regex over the whole sheet
+    try:
+        scanned = fills._cell_fills(xml, styles)
+    finally:
+        fills._FEW_FILLS = few
+    assert list(quick.items()) == list(scanned.items())

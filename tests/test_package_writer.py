@@ -79,6 +79,21 @@ def test_a_chunked_read_gives_the_same_sheet_as_a_whole_one():
     assert _patched(xml, _edits(edits)) == _patched(xml, _edits(edits), chunk=7)
 
 
+def test_rows_plansync_does_not_write_keep_their_bytes_whatever_their_layout():
+    # Pretty-printed rows, rows without r (numbered one after the row before), and edits in rows
+    # the sheet does not hold, between rows it does.
+    untouched = ['<row r="2">\n  <c r="A2"><v>2</v></c>\n</row>', '<row><c r="A3"><v>3</v></c></row>', '<row r="9" customHeight="1"/>']
+    rows = ['<row r="1"><c r="A1"><v>1</v></c></row>', untouched[0], untouched[1], '<row r="5"><c r="A5"><v>5</v></c></row>', untouched[2], '<row r="12"><c r="A12"><v>12</v></c></row>']
+    xml = _sheet("\n".join(rows) + "\n")
+    edits = {(1, 2): "one", (4, 2): "four", (5, 2): "five", (7, 2): "seven", (12, 2): "twelve", (14, 2): "fourteen"}
+    new = _patched(xml, _edits(edits))
+    assert all(row.encode() in new for row in untouched)
+    assert [b"1", b"2", b"4", b"5", b"7", b"9", b"12", b"14"] == re.findall(rb'<row r="(\d+)"', new)
+    assert [b"B1", b"B4", b"B5", b"B7", b"B12", b"B14"] == re.findall(rb'<c r="(B\d+)"', new)
+    assert new == _patched(xml, _edits(edits), chunk=5)
+    assert xml == _patched(xml, SheetEdits())  # nothing to write: every byte as it was
+
+
 def test_dates_are_serials_shown_through_an_appended_date_style_and_existing_styles_keep_their_index(tmp_path):
     path = tmp_path / "plan.xlsx"
     wb = openpyxl.Workbook()
@@ -236,6 +251,28 @@ def test_the_quick_path_for_plansyncs_columns_gives_what_the_careful_path_gives(
     careful = sheet_patch._merge(inner, 4, dict(written), {}, style_for)
     assert quick is None or quick == careful
     if not existing or max(existing) < min(written):
+        assert quick is not None  # plansync's columns after the team's: always the quick path
+
+
+@given(
+    existing=st.dictionaries(st.integers(1, 12), st.sampled_from([None, "1", "7"]), max_size=8),
+    written=st.dictionaries(st.integers(1, 12), st.sampled_from(["Red", 3, None, datetime(2022, 7, 31)]), min_size=1, max_size=5),
+    spans=st.booleans(),
+)
+def test_cells_added_after_a_rows_last_cell_are_what_the_careful_path_writes(existing, written, spans):
+    from plansync.workbook import sheet_patch
+
+    def cell(col, style):
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{sheet_patch.column_letters(col)}4"{s}><v>{col}</v></c>'.encode()
+
+    inner = b"".join(cell(col, existing[col]) for col in sorted(existing))
+    head = b'<row r="4" spans="1:9">' if spans else b'<row r="4">'
+    style_for = lambda present, value: "9" if isinstance(value, datetime) else present  # noqa: E731
+    quick = sheet_patch._appended(head + inner + b"</row>", 4, dict(written), style_for, {})
+    careful = b'<row r="4">' + sheet_patch._merge(inner, 4, dict(written), {}, style_for) + b"</row>"
+    assert quick is None or quick == careful
+    if existing and max(existing) < min(written):
         assert quick is not None  # plansync's columns after the team's: always the quick path
 
 

@@ -92,8 +92,8 @@ def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Ser
     ``1``, ``2`` under Recommendation No. 3 and ``1`` under No. 4 -> ``3.1``, ``3.2``, ``4.1``.
     Numbering that runs on through the plan (each number once) is left as written.
     """
-    bare = refs.map(lambda v: _BARE_NUMBER.match(str(v)).group(1) if isinstance(v, (str, int)) and _BARE_NUMBER.match(str(v)) else None)
-    numbers = recommendations.map(recommendation_number)
+    bare = pd.Series([_bare_number(v) if _may_be_bare(v) else None for v in refs.to_numpy(dtype=object)], index=refs.index, dtype=object)
+    numbers = _each_distinct(recommendations, recommendation_number)
     usable = bare.notna() & numbers.notna()
     if not usable.any() or numbers[usable].nunique() < 2:
         return refs
@@ -103,6 +103,32 @@ def qualify_block_numbers(refs: pd.Series, recommendations: pd.Series) -> pd.Ser
     out = refs.astype(object).copy()
     out[usable] = qualified
     return out
+
+
+def _may_be_bare(value: object) -> bool:
+    """False for what cannot be a bare number, cheaply: a longer text with no space around it."""
+    if isinstance(value, str):
+        return len(value) <= 4 or value[0].isspace() or value[-1].isspace()
+    return isinstance(value, int)
+
+
+def _bare_number(value: object) -> str | None:
+    match = _BARE_NUMBER.match(str(value)) if isinstance(value, (str, int)) else None
+    return match.group(1) if match else None
+
+
+def _each_distinct(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)``, with ``func`` run once per distinct value (of its own type: 1 is not True)."""
+    done: dict = {}
+    out = []
+    for value in values.to_numpy(dtype=object):
+        try:
+            key = (type(value), value)
+            result = done[key] if key in done else done.setdefault(key, func(value))
+        except TypeError:  # unhashable, or pandas' NA that cannot be compared
+            result = func(value)
+        out.append(result)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 __all__ = ["NARRATIVE_PATTERN", "banner_above", "is_banner", "is_narrative", "mark_blocks", "qualify_block_numbers"]

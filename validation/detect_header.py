@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from validation.detect_grid import grid_frame
-from validation.detect_names import field_for_header, normalise_header
+from validation.detect_names import ALIAS_TO_FIELD, DATED_STARTS, field_for_header, normalise_header
 from validation.fields import COMPUTED
 from validation.grid import SheetGrid
 
@@ -51,21 +51,49 @@ class HeaderFound:
         return len(self.columns)
 
 
-def header_fields(frame: pd.DataFrame, aliases: dict[str, str] | None = None) -> pd.DataFrame:
-    """The canonical field each short text cell names (else None), same shape as ``frame``.
+def _named_fields(frame: pd.DataFrame, aliases: dict[str, str] | None) -> pd.DataFrame:
+    """The canonical field each short text cell names (else None), for only the rows where one
+    does (rows of None say nothing to detection).
 
-    Each distinct value is normalised once: a column of 50,000 leads has a few dozen.
+    A 100,000-row plan has a handful of such rows, so the rest of detection works on a few rows,
+    not the whole sheet; each distinct text is named once, and most are ruled out by their first
+    letters alone.
     """
-    out = {}
+    prefixes = _name_prefixes(aliases)
+    mapped, keep = {}, np.zeros(len(frame), dtype=bool)
     for col in frame.columns:
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
-        names = [
-            field_for_header(v, aliases) if isinstance(v, str) and len(v) <= _MAX_HEADER_LEN else None
-            for v in uniques
-        ]
-        mapped = np.array(names + [None], dtype=object)[codes]  # code -1 (blank) takes the trailing None
-        out[col] = mapped
-    return pd.DataFrame(out, index=frame.index, columns=frame.columns, dtype=object)
+        names = np.array(_fields_for(uniques, aliases, prefixes) + [None], dtype=object)
+        if any(n is not None for n in names):
+            mapped[col] = names[codes]
+            keep |= mapped[col] != None  # noqa: E711 (element-wise)
+    rows = np.flatnonzero(keep)
+    out = {col: mapped[col][rows] if col in mapped else np.full(len(rows), None, dtype=object) for col in frame.columns}
+    return pd.DataFrame(out, index=frame.index[rows], columns=frame.columns, dtype=object)
+
+
+def _name_prefixes(aliases: dict[str, str] | None) -> frozenset[str]:
+    """The first three letters of every name a header can have (headers dated by their tail included)."""
+    names = [*ALIAS_TO_FIELD, *(aliases or {}), *DATED_STARTS]
+    return frozenset(name[:3] for name in names)
+
+
+def _fields_for(values, aliases: dict[str, str] | None, prefixes: frozenset[str]) -> list[str | None]:
+    """``field_for_header`` of each short text (else None), skipping texts no name starts like.
+
+    One loop, no call per value: a 100,000-row sheet has hundreds of thousands of distinct texts.
+    """
+    out: list[str | None] = []
+    for value in values:
+        name = None
+        if isinstance(value, str) and len(value) <= _MAX_HEADER_LEN:
+            start = value.lstrip()[:3]
+            # Three printable ASCII characters, no space or colon: normalising keeps them as the
+            # text's start, lowercased, so a text starting otherwise than every name names nothing.
+            if start.lower() in prefixes or len(start) != 3 or not start.isascii() or not start.isprintable() or " " in start or ":" in start:
+                name = field_for_header(value, aliases)
+        out.append(name)
+    return out
 
 
 def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> HeaderFound | None:
@@ -76,7 +104,7 @@ def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> Heade
     frame = grid_frame(grid)
     if frame.empty:
         return None
-    fields = header_fields(frame, aliases)
+    fields = _named_fields(frame, aliases)
     if not fields.eq("action").any(axis=None):
         # A tracker of recommendations (one row each, no action column): the recommendation is
         # what will be done, so its column is read as the action.
@@ -174,4 +202,4 @@ def _computed_col(header: pd.Series, body: pd.DataFrame) -> int:
     return int(used[used].index.max()) + 1 if used.any() else int(body.columns.min())
 
 
-__all__ = ["HeaderFound", "find_header", "header_fields"]
+__all__ = ["HeaderFound", "find_header"]

@@ -28,6 +28,8 @@ for _f in FIELDS:
 # "Update the homeless protocol" is never taken for a header.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _PERIOD = rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}(?:\s+\d{{2,4}})?|q[1-4](?:\s+\d{{2,4}})?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}})"
+# Every header _DATED reads starts with one of these words (header detection skips other texts early).
+DATED_STARTS = ("latest", "progress", "update")
 _DATED = (
     (re.compile(rf"^(?:latest\s+)?(?:progress(?:\s+update)?|update)\s*[:(\-–]?\s*(?:as\s+(?:at|of)\s+|at\s+|to\s+|for\s+)?{_PERIOD}\)?$"), "progress"),
 )
@@ -48,4 +50,4 @@ def field_for_header(value: object, extra: dict[str, str] | None = None) -> str 
     return found
 
 
-__all__ = ["ALIAS_TO_FIELD", "field_for_header", "normalise_header"]
+__all__ = ["ALIAS_TO_FIELD", "DATED_STARTS", "field_for_header", "normalise_header"]

@@ -61,7 +61,7 @@ class SheetGrid:
 
     @property
     def max_col(self) -> int:
-        width = max((len(r) for r in self.values), default=0)
+        width = max(map(len, self.values), default=0)
         return self.origin[1] + width - 1
 
 

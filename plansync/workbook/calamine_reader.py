@@ -63,7 +63,6 @@ def read_grids(path: str | Path, *, sheets: list[str] | None = None) -> list[She
 
 def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
     sheet = book.get_sheet_by_name(meta.name)
-    # skip_empty_area=False keeps row 1 / column A at values[0][0], as Excel numbers them.
     # skip_empty_area=False keeps row 1 / column A at values[0][0], as Excel numbers them. Rows are
     # converted in place, one at a time, so no second copy of the sheet is built; equal texts and
     # dates then share one object (a 100,000-row plan repeats its leads, statuses and dates).
@@ -71,7 +70,12 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
     shared: dict = {}
     keep = shared.setdefault
     for i, row in enumerate(values):
-        values[i] = [(_text(v, keep) if v else None) if type(v) is str else _shared(_value(v), keep) for v in row]
+        # Equal texts share one object; a text beginning with '=' is text, not a formula (formulas
+        # are read from the XML below). Written inline: a call per cell costs more than the work.
+        values[i] = [
+            ((keep(v, v) if v[0] != "=" else Text(v)) if v else None) if type(v) is str else _shared(_value(v), keep)
+            for v in row
+        ]
     while values and all(v is None for v in values[-1]):
         values.pop()
     merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
@@ -81,11 +85,6 @@ def _read_sheet(book: pc.CalamineWorkbook, meta: pc.SheetMetadata) -> SheetGrid:
         merged=merged,
         hidden=meta.visible != pc.SheetVisibleEnum.Visible,
     )
-
-
-def _text(value: str, keep) -> CellValue:
-    # A text cell beginning with '=' is text, not a formula (formulas are read from the XML below).
-    return Text(value) if value[0] == "=" else keep(value, value)
 
 
 def _shared(value: CellValue, keep) -> CellValue:
@@ -131,10 +130,22 @@ def _read_formulas(path: Path, names: list[str]) -> dict[str, dict[tuple[int, in
             part = parts.get(name)
             if part is None:
                 continue
-            xml = archive.read(part)
-            if b"<f>" in xml or b"<f " in xml:  # plain byte search: most sheets hold no formula
-                found[name] = _formulas_in(xml)
+            if _holds_formula(archive, part):
+                found[name] = _formulas_in(archive.read(part))
     return found
+
+
+def _holds_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML holds a ``<f>``, read in chunks: most sheets hold no formula, and a
+    100,000-row sheet is tens of megabytes that need not be held at once."""
+    tail = b""
+    with archive.open(part) as handle:
+        while chunk := handle.read(1 << 22):
+            window = tail + chunk
+            if b"<f>" in window or b"<f " in window:  # plain byte search
+                return True
+            tail = window[-2:]
+    return False
 
 
 def _formulas_in(xml: bytes) -> dict[tuple[int, int], str]:

@@ -140,10 +140,12 @@ def set_active_tab(book_xml: bytes, index: int) -> bytes:
 def sheet_xml(rows: list[list], style_for, selected: tuple[int, int] | None) -> bytes:
     """A whole worksheet part for one of plansync's own sheets, values only."""
     body = []
-    width = 0
+    width = max(map(len, rows), default=0)
+    starts = [b'<c r="' + column_letters(c).encode() for c in range(1, width + 1)]
+    tails: dict = {}  # a value's cell XML after its reference: an Issues sheet repeats its messages
     for r, line in enumerate(rows, start=1):
-        cells = b"".join(cell_xml(f"{column_letters(c)}{r}", v, style_for(None, v)) for c, v in enumerate(line, start=1))
-        width = max(width, len(line))
+        number = b"%d" % r
+        cells = b"".join(starts[c] + number + tail for c, v in enumerate(line) if (tail := _tail(v, style_for, tails)))
         if cells:
             body.append(b'<row r="%d">%s</row>' % (r, cells))
     ref = f"A1:{column_letters(max(width, 1))}{max(len(rows), 1)}"
@@ -159,6 +161,21 @@ def sheet_xml(rows: list[list], style_for, selected: tuple[int, int] | None) -> 
         + b"".join(body)
         + b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
     )
+
+
+def _tail(value, style_for, tails: dict) -> bytes:
+    """``cell_xml`` of ``value`` from the end of its reference on (b"" for no cell)."""
+    try:
+        key = (type(value), value)
+        tail = tails.get(key)
+    except TypeError:  # unhashable, or pandas' NA that cannot be compared
+        key, tail = None, None
+    if tail is None:
+        xml = cell_xml("", value, style_for(None, value))
+        tail = xml[len(b'<c r="') :] if xml else b""
+        if key is not None:
+            tails[key] = tail
+    return tail
 
 
 class Scratch:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from plansync.workbook.cell_xml import cell_xml, column_letters, column_number
+from plansync.workbook.sheet_head import patch_head
 from plansync.workbook.sheet_stream import Reader as _Reader
 from plansync.workbook.sheet_stream import read_chunks
 
@@ -31,13 +32,6 @@ _START_TAG = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*)>')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
 _VALUE = re.compile(rb"<v>(.*?)</v>|<is>.*?</is>", re.S)
-_DIMENSION = re.compile(rb'<dimension\s+ref="([^"]*)"\s*/>')
-_SHEET_VIEW = re.compile(rb"<sheetView\b[^>]*?/>|<sheetView\b[^>]*>.*?</sheetView>", re.S)
-_SELECTION = re.compile(rb"<selection\b[^>]*?/>")
-_PANE = re.compile(rb'<pane\b[^>]*?/>')
-_ACTIVE_PANE = re.compile(rb'activePane="(\w+)"')
-_TAB_SELECTED = re.compile(rb'\s+tabSelected="(?:1|true)"')
-_ANY_TAB_SELECTED = re.compile(rb'\s+tabSelected="[^"]*"')
 # What may follow conditional formats in a worksheet, in schema order (18.3.1.99).
 _AFTER_CF = (
     b"dataValidations", b"hyperlinks", b"printOptions", b"pageMargins", b"pageSetup", b"headerFooter",
@@ -84,7 +78,7 @@ def patch_sheet(chunks: Iterator[bytes], write: Callable[[bytes], None], edits: 
     """Copy the worksheet XML from ``chunks`` to ``write`` with ``edits`` applied."""
     reader = _Reader(chunks)
     prefix = reader.until(b"<sheetData")
-    write(_patch_prefix(prefix, edits))
+    write(patch_head(prefix, edits.bounds(), edits.select, edits.unselect))
     pending = sorted(edits.cells)
     open_tag = reader.tag()
     if open_tag.endswith(b"/>"):
@@ -100,28 +94,22 @@ def patch_sheet(chunks: Iterator[bytes], write: Callable[[bytes], None], edits: 
 
 
 def _copy_rows(reader: "_Reader", write, edits: SheetEdits, pending: list[int], style_for: StyleFor) -> None:
-    at = 0
-    previous = 0
-    while True:
-        element = reader.element(_ROW, b"</sheetData>")
-        if element is None:
-            break
-        if element.startswith(b'<row r="'):  # as Excel and most writers put it: no regex needed
-            number = int(element[8 : element.find(b'"', 8)])
-        else:
-            found = _ROW_NUMBER.search(element, 0, element.find(b">"))
-            number = int(found.group(1)) if found else previous + 1
-        previous = number
-        while at < len(pending) and pending[at] < number:
-            write(_new_row(pending[at], edits, style_for))
-            at += 1
-        if at < len(pending) and pending[at] == number:
-            write(_edited_row(element, number, edits, style_for))
-            at += 1
-        else:
-            write(element)
-    for row in pending[at:]:
-        write(_new_row(row, edits, style_for))
+    """Rows plansync does not write go through as the bytes they are; only its own rows are parsed."""
+    memo: dict = {}  # this save's cells of a row, by their values (styles are this workbook's)
+    for row in pending:
+        found = reader.row_from(row, write)
+        if found is None:
+            write(_new_row(row, edits, style_for))
+            continue
+        element, number = found
+        if number == row:
+            write(_edited_row(element, number, edits, style_for, memo))
+        else:  # the row is not in the sheet: it goes before the next one there is
+            write(_new_row(row, edits, style_for))
+            reader.pos -= len(element)  # read again for the next row plansync writes
+            reader.previous = number - 1
+    reader.copy_until(b"</sheetData>", write)
+    reader.tag()
 
 
 def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
@@ -130,8 +118,12 @@ def _new_row(row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
     return b'<row r="%d">%s</row>' % (row, body) if body else b""
 
 
-def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor) -> bytes:
+def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor, memo: dict) -> bytes:
     cells = edits.cells[row]
+    if not edits.styles and not edits.keeps:
+        appended = _appended(element, row, cells, style_for, memo)
+        if appended is not None:
+            return appended
     end = element.find(b">")
     head = element[: end + 1]
     if head.endswith(b"/>"):
@@ -142,7 +134,7 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     if b"spans" in head:
         # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
         head = _SPANS.sub(b"", head)
-    fast = None if edits.keeps and any(v is KEEP for v in cells.values()) else _fast_row(inner, row, cells, edits.styles, style_for)
+    fast = None if edits.keeps and any(v is KEEP for v in cells.values()) else _fast_row(inner, row, cells, edits.styles, style_for, memo)
     if fast is not None:
         return head + fast + b"</row>"
     # Only the cells from the first edited column on are parsed: plansync's columns are usually the
@@ -153,7 +145,27 @@ def _edited_row(element: bytes, row: int, edits: SheetEdits, style_for: StyleFor
     return head + inner[:cut] + _merge(inner[cut:], row, cells, edits.styles, style_for) + b"</row>"
 
 
-def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor) -> bytes | None:
+def _appended(element: bytes, row: int, cells: dict[int, Any], style_for: StyleFor, memo: dict) -> bytes | None:
+    """The row with plansync's cells added after its last cell (a first ``rag``), else None.
+
+    The quickest case gets its own path: one search back for the row's last cell, nothing parsed.
+    """
+    tag_end = element.find(b">")
+    size = len(element) - len(b"</row>")
+    if element[tag_end - 1] == 47 or not element.endswith(b"</row>"):  # <row .../>: the careful path
+        return None
+    last = element.rfind(b'<c r="', tag_end, size)
+    ref = _CELL_REF.match(element, last + 3) if last >= 0 else None
+    cols = sorted(cells)
+    if ref is None or _column(ref.group(1)) >= cols[0] or _after(element, last) != size:
+        return None
+    if b"spans" in element[:tag_end]:
+        # spans is only a loading hint (18.3.1.73); a stale one is worse than none.
+        return _SPANS.sub(b"", element[: tag_end + 1]) + element[tag_end + 1 : size] + _cells(row, cols, cells, {}, {}, style_for, memo) + b"</row>"
+    return element[:size] + _cells(row, cols, cells, {}, {}, style_for, memo) + b"</row>"
+
+
+def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: StyleFor, memo: dict | None = None) -> bytes | None:
     """The row's cells when plansync's columns are its last ones (the usual case), else None.
 
     Finds where plansync's first column begins with one search for its reference (or after the
@@ -161,15 +173,25 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
     """
     cols = sorted(cells)  # the caller sends style-only (KEEP) edits down the careful path
     first = cols[0]
-    cut = inner.find(b'<c r="%s%d"' % (column_letters(first).encode(), row))
+    cut = inner.find(b'%s%d"' % (_ref_start(first), row))
     if cut < 0:
         last = inner.rfind(b'<c r="')
         if last < 0:
-            return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for)
+            return None if b"<c" in inner else inner + _cells(row, cols, cells, {}, styles, style_for, memo)
         ref = _CELL_REF.match(inner, last + 3)
-        if ref is None or _column(ref.group(1)) >= first:
+        if ref is None:
             return None
-        cut = _after(inner, last)
+        if _column(ref.group(1)) < first:
+            cut = _after(inner, last)
+        elif cols[-1] - first == len(cols) - 1:
+            # Side by side (as plansync writes them), the first of its cells the row holds starts its tail.
+            for col in cols[1:]:
+                if (cut := inner.find(b'%s%d"' % (_ref_start(col), row))) >= 0:
+                    break
+            if cut < 0:
+                return None
+        else:
+            return None
     old_styles: dict[int, str | None] = {}
     pos, size = cut, len(inner)
     while pos < size:
@@ -190,23 +212,40 @@ def _fast_row(inner: bytes, row: int, cells: dict[int, Any], styles, style_for: 
             if close < 0:
                 return None
             pos = close + 4
-    return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for)
+    return inner[:cut] + _cells(row, cols, cells, old_styles, styles, style_for, memo)
 
 
 _CELL_CACHE: dict = {}
 
 
-def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor) -> bytes:
-    """Cells from their values; a value written before in the same column and style reuses its XML.
+def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[int, str | None], styles, style_for: StyleFor, memo: dict | None) -> bytes:
+    """A row's cells from their values, reusing the XML of an earlier row with the same values and styles.
 
-    Big plans repeat few values in plansync's columns (four RAG words, Yes/No, a few hundred dates),
-    so most cells cost one dictionary lookup instead of escaping and formatting.
+    Big plans repeat few combinations in plansync's columns (a due date, its RAG word, Yes/No, its
+    days overdue), so most rows cost one dictionary lookup: the cached pieces are joined with the
+    row's number.
     """
-    out = []
+    values = tuple([cells[c] for c in cols])
+    key = None
+    if not styles and memo is not None:  # no style forced on any cell (rag, validate): a row's XML follows from its values
+        key = (tuple(cols), values, tuple(map(type, values)), tuple([old_styles.get(c) for c in cols]))
+        try:
+            pieces = memo.get(key)
+        except TypeError:  # an unhashable value: no reuse
+            pieces, key = None, None
+        if pieces is not None:
+            return str(row).encode().join(pieces) if len(pieces) > 1 else b""
+    pieces = _cell_pieces(row, cols, values, old_styles, styles, style_for)
+    if key is not None and len(memo) < 100_000:
+        memo[key] = pieces
+    return str(row).encode().join(pieces) if len(pieces) > 1 else b""
+
+
+def _cell_pieces(row: int, cols: list[int], values: tuple, old_styles: dict[int, str | None], styles, style_for: StyleFor) -> list[bytes]:
+    """The row's cells as the pieces between their row numbers (joined with the row's number)."""
+    pieces = [b""]
     cache = _CELL_CACHE
-    suffix_row = str(row).encode()
-    for col in cols:
-        value = cells[col]
+    for col, value in zip(cols, values):
         forced = styles.get((row, col)) if styles else None
         style = forced if forced is not None else style_for(old_styles.get(col), value)
         key = (type(value), value, style)
@@ -220,8 +259,9 @@ def _cells(row: int, cols: list[int], cells: dict[int, Any], old_styles: dict[in
             if key is not None and len(cache) < 100_000:
                 cache[key] = tail
         if tail:
-            out.append(_ref_start(col) + suffix_row + tail)
-    return b"".join(out)
+            pieces[-1] += _ref_start(col)
+            pieces.append(tail)
+    return pieces
 
 
 def _tail_start(inner: bytes, first: int) -> int | None:
@@ -298,58 +338,6 @@ def _cell(row: int, col: int, value: Any, forced: str | None, old: bytes | None,
         return tag + b' s="%s"' % forced.encode() + (b"/>" if closing else old[tag_end:])
     style = forced if forced is not None else style_for(present, value)
     return cell_xml(ref, value, style)
-
-
-def _patch_prefix(prefix: bytes, edits: SheetEdits) -> bytes:
-    bounds = edits.bounds()
-    if bounds is not None:
-        prefix = _DIMENSION.sub(lambda m: b'<dimension ref="%s"/>' % _union(m.group(1), bounds), prefix, count=1)
-    if edits.select is not None:
-        prefix = _select(prefix, *edits.select)
-    elif edits.unselect:
-        view = _SHEET_VIEW.search(prefix)
-        if view is not None:
-            tag_end = view.start() + view.group().find(b">")
-            prefix = prefix[: view.start()] + _TAB_SELECTED.sub(b"", prefix[view.start() : tag_end]) + prefix[tag_end:]
-    return prefix
-
-
-def _union(ref: bytes, bounds: tuple[int, int, int, int]) -> bytes:
-    top, left, bottom, right = bounds
-    parts = [_CELL_REF.match(b'r="%s"' % p) for p in ref.split(b":")]
-    if all(parts):
-        cols = [column_number(p.group(1)) for p in parts]
-        rows = [int(p.group(2)) for p in parts]
-        top, left, bottom, right = min(top, *rows), min(left, *cols), max(bottom, *rows), max(right, *cols)
-    return f"{column_letters(left)}{top}:{column_letters(right)}{bottom}".encode()
-
-
-def _select(prefix: bytes, row: int, col: int) -> bytes:
-    ref = f"{column_letters(col)}{row}".encode()
-    view = _SHEET_VIEW.search(prefix)
-    if view is None:
-        new = b'<sheetViews><sheetView tabSelected="1" workbookViewId="0"><selection activeCell="%s" sqref="%s"/></sheetView></sheetViews>' % (ref, ref)
-        at = _after_first(prefix, (b"<sheetFormatPr", b"<cols", b"<sheetData"))
-        return prefix[:at] + new + prefix[at:]
-    element = view.group()
-    tag_end = element.find(b">")
-    self_closing = element[tag_end - 1 : tag_end] == b"/"
-    tag = _ANY_TAB_SELECTED.sub(b"", element[: tag_end - 1 if self_closing else tag_end]).rstrip()
-    tag = tag[: len(b"<sheetView")] + b' tabSelected="1"' + tag[len(b"<sheetView") :] + b">"
-    body = b"" if self_closing else element[tag_end + 1 : -len(b"</sheetView>")]
-    pane = _PANE.search(body)
-    active = _ACTIVE_PANE.search(pane.group()) if pane else None
-    pane_attr = b' pane="%s"' % active.group(1) if active else b""
-    selection = b'<selection%s activeCell="%s" sqref="%s"/>' % (pane_attr, ref, ref)
-    body = _SELECTION.sub(b"", body)
-    at = pane.end() if pane else 0
-    body = body[:at] + selection + body[at:]
-    return prefix[: view.start()] + tag + body + b"</sheetView>" + prefix[view.end() :]
-
-
-def _after_first(xml: bytes, tags: tuple[bytes, ...]) -> int:
-    found = [xml.find(t) for t in tags if xml.find(t) >= 0]
-    return min(found) if found else len(xml)
 
 
 def _insert_conditional_formats(tail: bytes, formats: list[bytes]) -> bytes:
