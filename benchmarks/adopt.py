@@ -27,6 +27,7 @@ import openpyxl
 from plansync.workbook.calamine_reader import read_grids
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 from validation.layout import detect_layout, read_actions
+from validation.grid import SheetGrid
 
 PER_RECOMMENDATION = 100
 TARGETS = ("March 2023", "Ongoing", datetime(2023, 6, 30), "Quarterly reporting", "Q3 2023", "01/09/2023")
