@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from plansync.bookkeeping import load_meta
+from plansync.state.bookkeeping import load_meta
 from plansync.errors import LayoutNotFound, SettingsError
 from plansync.plan_colours import ColourReading, read_colour_status
 from plansync.workbook.base import Progress, Workbook

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from plansync.workbook.base import Workbook
-from plansync.sync_state import SyncState, save_state
+from plansync.state.sync_state import SyncState, save_state
 
 PENDING = "pending"
 """Key of the sync target (meta ``sync``) holding ``[key, fingerprint, sheet, row]`` of keys being created."""

@@ -15,7 +15,7 @@ import pandas as pd
 from plansync.formula_text import text_not_formula
 from plansync.plan import LoadedPlan
 from plansync.row_identity import known_keys
-from plansync.sync_state import SyncState, load_state
+from plansync.state.sync_state import SyncState, load_state
 from validation.facts import PlanFacts
 from validation.keys import assign_keys, duplicate_key_issues, plan_slug
 from validation.schema import validate_actions

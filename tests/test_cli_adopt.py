@@ -10,7 +10,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plansync.bookkeeping import load_meta
+from plansync.state.bookkeeping import load_meta
 from plansync.cli import main
 from plansync.commands.adopt import adopt_workbook
 from plansync.commands.rag import refresh_rag

@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "sync",
             "plansync.workbook",
-            "plansync.bookkeeping",  # the hidden sheet's format, over the workbook seam
+            "plansync.state.bookkeeping",  # the hidden sheet's format, over the workbook seam
             "workbook_templates",
             "addin.xlwings_book",
             "addin.xlwings_format",

@@ -10,7 +10,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plansync.bookkeeping import load_meta, save_meta, update_meta
+from plansync.state.bookkeeping import load_meta, save_meta, update_meta
 from plansync.errors import LayoutNotFound, WorkbookError, WorkbookUnreadable
 from plansync.plan import load_plan
 from plansync.workbook.base import Workbook
@@ -153,7 +153,7 @@ def test_bookkeeping_round_trips_json_in_a_hidden_sheet(tmp_path):
 
 
 def test_saving_the_meta_leaves_the_row_state_beside_it(tmp_path):
-    from plansync.bookkeeping import load_row_lines, save_bookkeeping
+    from plansync.state.bookkeeping import load_row_lines, save_bookkeeping
 
     path = _user_workbook(tmp_path / "plan.xlsx")
     book = OpenpyxlWorkbook.open(path, write=True)
@@ -170,8 +170,8 @@ def test_saving_the_meta_leaves_the_row_state_beside_it(tmp_path):
 
 
 def test_a_hand_damaged_sync_state_is_named_at_its_cell(tmp_path):
-    from plansync.bookkeeping import save_bookkeeping
-    from plansync.sync_state import load_state
+    from plansync.state.bookkeeping import save_bookkeeping
+    from plansync.state.sync_state import load_state
 
     path = _user_workbook(tmp_path / "plan.xlsx")
     book = OpenpyxlWorkbook.open(path, write=True)

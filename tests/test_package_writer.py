@@ -289,7 +289,7 @@ def test_pandas_missing_values_are_empty_cells_and_numpy_numbers_are_numbers():
 
 
 def test_the_one_list_of_what_plansync_owns_names_the_sheets_the_commands_write():
-    from plansync.bookkeeping import META_SHEET
+    from plansync.state.bookkeeping import META_SHEET
     from plansync.history_sheet import HISTORY_SHEET
     from plansync.sync_sheets import CONFLICTS_SHEET
     from plansync.workbook.owned import COMPUTED_COLUMNS, OWN_SHEETS, SETTINGS_SHEET

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from plansync.bookkeeping import update_meta
+from plansync.state.bookkeeping import update_meta
 from plansync.cli import main
 from plansync_0_1 import move_row_state_to_own_sheet
 from plansync.commands.new import new_workbook
@@ -263,7 +263,7 @@ def test_an_expired_change_log_falls_back_to_reading_the_whole_list(server, list
     board = tmp_path / "board.xlsx"
     first = pull(board, server, list_name, date(2026, 8, 1))
     book = OpenpyxlWorkbook.open(board, write=True)
-    from plansync.bookkeeping import load_meta
+    from plansync.state.bookkeeping import load_meta
 
     state = load_meta(book)["pull"]
     update_meta(book, pull={**state, "delta_link": state["delta_link"].split("token=")[0] + "token=expired"})

@@ -1,7 +1,7 @@
 """The hidden ``_plansync`` sheet's format: its name and its ``key | JSON`` meta table.
 
 Here, with the templates that write it into a new workbook, so that they and
-``plansync.bookkeeping`` (which reads and rewrites it in any workbook) share one definition
+``plansync.state.bookkeeping`` (which reads and rewrites it in any workbook) share one definition
 without an import running up the layers.
 """
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from plansync.bookkeeping import update_meta
+from plansync.state.bookkeeping import update_meta
 from plansync.errors import LayoutNotFound
 from plansync.plan import load_plan
 from plansync.plan_colours import status_warnings

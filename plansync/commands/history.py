@@ -20,7 +20,7 @@ from plansync.errors import GraphError, SyncError, WorkbookError
 from plansync.plan import load_plan
 from plansync.workbook.base import Workbook
 from sync.engine import ITEM_ID
-from plansync.sync_state import load_state
+from plansync.state.sync_state import load_state
 from sync.target import connected
 from sync.versions import Change, read_histories
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from plansync.errors import SettingsError, WorkbookError
 from plansync.history_sheet import HISTORY_SHEET, fill_histories, history_rows
-from plansync.pull_state import PullState, load_pull_state, save_pull_state
+from plansync.state.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
 from plansync.list_values import write_report_issues
 from sync.cell_values import cell_rows
@@ -219,8 +219,8 @@ def _open(book_or_path: Workbook | str | Path) -> Workbook:
 
 def _plan_kind(book: Workbook) -> str | None:
     """Why this workbook is a team's plan (a pull would replace its Summary sheet), or None."""
-    from plansync.bookkeeping import LEGACY_ROWS_SHEET, load_meta
-    from plansync.sync_state import META_KEY as SYNC_KEY
+    from plansync.state.bookkeeping import LEGACY_ROWS_SHEET, load_meta
+    from plansync.state.sync_state import META_KEY as SYNC_KEY
 
     meta = load_meta(book)
     if SYNC_KEY in meta or LEGACY_ROWS_SHEET in book.sheet_names():

@@ -30,7 +30,7 @@ from plansync.plan import LoadedPlan, load_plan
 from plansync.row_identity import adopt_orphans, keep_before_create, pending_after
 from plansync.sync_derived import rerated_with_pulls
 from plansync.sync_sheets import read_resolutions
-from plansync.sync_state import SyncState
+from plansync.state.sync_state import SyncState
 from plansync.workbook.base import Progress, Workbook
 from sync.apply import Failure, apply_plan
 from sync.cell_values import edited_substitutes, keep_true_values

@@ -15,7 +15,7 @@ import pandas as pd
 
 from plansync.plan import LoadedPlan
 from plansync.row_keys import key_plan
-from plansync.sync_state import SyncState
+from plansync.state.sync_state import SyncState
 from sync.values import derived_text, normalise_value, normalise_values, read_dues
 from validation.facts import PlanFacts
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL

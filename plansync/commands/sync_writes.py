@@ -19,7 +19,7 @@ from plansync.commands.sync_rows import SyncRows
 from plansync.list_values import with_substitutes
 from plansync.plan import LoadedPlan, load_plan
 from plansync.sync_sheets import write_conflicts, write_last_sync, write_sync_line
-from plansync.sync_state import SyncState, save_state
+from plansync.state.sync_state import SyncState, save_state
 from plansync.workbook.base import Workbook
 from plansync.workbook.blocks import write_cells
 from sync.apply import Applied

@@ -1,6 +1,6 @@
 """What the last pull left in the reporting workbook, so the next pull reads only the changes.
 
-Both in the hidden sheet ``_plansync`` (``plansync.bookkeeping``), so a pull reads and writes it
+Both in the hidden sheet ``_plansync`` (``plansync.state.bookkeeping``), so a pull reads and writes it
 once: meta key ``pull`` holds where the list is (``where``, ``site_id``, ``list_id``) and the delta
 link without the server's address (the embedded server's port changes per run); the row-state
 table beside it holds every item as last read, one line each: the item id, then its record as JSON
@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from plansync.bookkeeping import load_meta, load_row_lines, save_bookkeeping
+from plansync.state.bookkeeping import load_meta, load_row_lines, save_bookkeeping
 from plansync.workbook.base import Workbook
 
 # Where plansync 0.1 kept the items (read until the next pull folds them into ``_plansync``).

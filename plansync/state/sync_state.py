@@ -1,6 +1,6 @@
 """Sync state per row key, kept in the workbook's hidden sheet ``_plansync`` (DESIGN §6).
 
-One line per key in the sheet's row-state table (``plansync.bookkeeping``), two cells: the key,
+One line per key in the sheet's row-state table (``plansync.state.bookkeeping``), two cells: the key,
 and JSON holding the list item id, its eTag, the field values as last synced (the *base*), the
 list's values when they differ from the base (a conflict or a refused row), and for generated keys
 the fingerprint and position that re-attach them. Where the list is and the delta link for the
@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from plansync.bookkeeping import META_SHEET, load_meta, load_row_lines, save_bookkeeping, save_meta
+from plansync.state.bookkeeping import META_SHEET, load_meta, load_row_lines, save_bookkeeping, save_meta
 from plansync.workbook.base import Workbook
 from sync.engine import ETAG, ITEM_ID, MODIFIED_BY
 from validation.errors import WorkbookError

@@ -6,7 +6,7 @@ it in one bulk write (an Excel click stays at a few calls whatever the plan's si
 * columns A:B, **meta**: ``key | JSON value`` under a header row. Typical keys: ``layout``
   (adoption's mapping), ``plan_id``, ``sync`` (where the list is, the delta link).
 * columns D onwards, **row state**: ``key | JSON`` under a header row, one line per synced row in
-  a plan (``plansync.sync_state``) or per list item in a reporting workbook (``plansync.pull_state``).
+  a plan (``plansync.state.sync_state``) or per list item in a reporting workbook (``plansync.state.pull_state``).
   JSON longer than one Excel cell holds goes on in the next cells of its line.
 
 The state travels with the workbook (copy the file, the state comes along) and a curious person
