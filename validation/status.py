@@ -172,10 +172,11 @@ def _contains(norm: _Normalised, phrases: tuple[str, ...], among: np.ndarray | N
     return found
 
 
-def _states(norm: _Normalised, phrases: tuple[str, ...], among: np.ndarray | None = None) -> np.ndarray:
-    """Like ``_contains``, but only where the phrase states the action itself is done
-    (``validation.complete_statement``): a part of the work completed is not the action complete."""
-    found = _contains(norm, phrases, among)
+def _states(norm: _Normalised, phrases: tuple[str, ...], holding: np.ndarray) -> np.ndarray:
+    """Of the texts ``holding`` one of the phrases (``_contains``), those where it states the action
+    itself is done (``validation.complete_statement``): a part of the work completed is not the
+    action complete."""
+    found = holding.copy()
     if found.any():
         parts = tuple(sorted(_phrase_parts(tuple(phrases))))
         rows = np.flatnonzero(found)
@@ -198,12 +199,14 @@ def status_per_text(uniques: np.ndarray, keywords: StatusKeywords) -> np.ndarray
     signed off: the answers are those of trying every status on every text."""
     norm = _Normalised(uniques)
     codes = np.full(len(norm.texts), -1, dtype="int8")
-    says_done = _contains(norm, keywords.signed_off) | _contains(norm, keywords.complete)
-    open_ = ~_contains(norm, keywords.not_complete, among=says_done)  # not held back
+    # Which texts hold a completion phrase is found once: it decides both what is held back and
+    # where Signed off and Complete are stated.
+    says = {attr: _contains(norm, getattr(keywords, attr)) for attr in ("signed_off", "complete")}
+    open_ = ~_contains(norm, keywords.not_complete, among=says["signed_off"] | says["complete"])  # not held back
     for attr, label in _ORDER:
         undecided = codes < 0
-        if attr in ("signed_off", "complete"):
-            hit = _states(norm, getattr(keywords, attr), among=undecided & open_)
+        if attr in says:
+            hit = _states(norm, getattr(keywords, attr), says[attr] & undecided & open_)
         else:
             hit = _contains(norm, getattr(keywords, attr), among=undecided)
         codes[hit] = STATUS_CODE[label]
