@@ -58,7 +58,9 @@ def _to_int(texts: np.ndarray) -> np.ndarray:
     present = ~_none(texts)
     out = np.zeros(len(texts), dtype="int64")
     if present.any():
-        out[present] = np.asarray(texts[present], dtype=str).astype("int64")
+        # int() of each text, in numpy's C loop: a third of the time or less of going through a fixed-width
+        # string array first (the same digits read, those of other scripts that \d matches too).
+        out[present] = texts[present].astype("int64")
     return out
 
 

@@ -36,10 +36,18 @@ class Joined:
         """Positions (sorted) of the texts that hold one of ``words``."""
         if self.text is None:
             return np.arange(self.count)
-        found = [self._holding_word(word) for word in words]
-        if not found:
-            return np.zeros(0, dtype="int64")
-        return np.unique(np.concatenate(found))
+        return np.flatnonzero(self.marked(words))
+
+    def marked(self, words: Sequence[str]) -> np.ndarray:
+        """Per text, whether it holds one of ``words`` (every text when ``text`` is None). A mask
+        rather than ``np.unique`` of the positions: a few µs less a call, and most rules ask
+        about a handful of distinct texts."""
+        if self.text is None:
+            return np.ones(self.count, dtype=bool)
+        mark = np.zeros(self.count, dtype=bool)
+        for word in words:
+            mark[self._holding_word(word)] = True
+        return mark
 
     def _holding_word(self, word: str) -> np.ndarray:
         """The texts that hold ``word``, found once: status rules ask about the same words again
@@ -63,10 +71,10 @@ class AnyCase:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._lower = Joined(list(map(str.lower, texts)))
-        self._beyond_ascii = np.flatnonzero(~np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts)))
+        self._beyond_ascii = ~np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))
 
     def holding(self, words: Sequence[str]) -> np.ndarray:
-        return np.union1d(self._lower.holding(words), self._beyond_ascii).astype("int64")
+        return np.flatnonzero(self._lower.marked(words) | self._beyond_ascii)
 
 
 __all__ = sorted(["AnyCase", "Joined"])
