@@ -35,20 +35,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # The sync benchmark's plan header, identity and sign-in against the local list server.
-from benchmarks.sync import HEADER, USER, token  # noqa: E402
+from benchmarks.sync import HEADER, USER, client  # noqa: E402
 from plansync.commands.pull import pull_consolidated  # noqa: E402
 from plansync.commands.sync import sync_workbook  # noqa: E402
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
 from sync.consolidated import read_list  # noqa: E402
-from sync.graph import GraphClient  # noqa: E402
 from plansync.history_sheet import fill_histories  # noqa: E402
 from sync.local_server import serve_in_thread  # noqa: E402
 
 TODAY = date(2026, 8, 1)
-
-
-def client(server) -> GraphClient:
-    return GraphClient(server.graph_url, auth=token(server), verify=server.ca_path)
 
 
 def make_plan(path: Path, name: str, actions: int) -> Path:

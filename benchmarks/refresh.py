@@ -20,58 +20,23 @@ import argparse
 import math
 import os
 import shutil
-import ssl
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 import openpyxl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sync import HEADER, USER, ServerProcess, client  # noqa: E402
 from plansync.commands.refresh import refresh_list  # noqa: E402
 from plansync.commands.sync import sync_workbook  # noqa: E402
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook  # noqa: E402
-from sync.auth import StaticToken  # noqa: E402
-from sync.graph import GraphClient  # noqa: E402
 
-USER = "ann@council.gov.uk"
-HEADER = ["Ref", "Action", "Lead", "Owner sign-in", "Target date", "Status", "Progress"]
 DAY = date(2026, 1, 15)
-
-
-class ServerProcess:
-    """The local list server in its own process (its own CPU, as in real use), at ``latency_ms``."""
-
-    def __init__(self, home: Path, latency_ms: float) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sync.local_server", "--home", str(home), "--latency-ms", str(latency_ms)],
-            stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        )
-        ready = dict(self.proc.stdout.readline().strip().split(": ", 1) for _ in range(3))
-        self.graph_url, self.authority, self.ca_path = ready["graph"], ready["authority"], ready["ca"]
-
-    def __enter__(self) -> "ServerProcess":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-
-    def client(self) -> GraphClient:
-        context = ssl.create_default_context(cafile=self.ca_path)
-        answer = httpx.post(
-            f"{self.authority}/oauth2/v2.0/token",
-            data={"client_id": "bench", "grant_type": "password", "username": USER, "password": "local-dev", "scope": "Sites.ReadWrite.All"},
-            verify=context,
-        )
-        answer.raise_for_status()
-        return GraphClient(self.graph_url, auth=StaticToken(answer.json()["access_token"], user=USER), verify=self.ca_path)
 
 
 def make_book(path: Path, rows: int, changed: int) -> None:
@@ -90,7 +55,7 @@ def make_book(path: Path, rows: int, changed: int) -> None:
 
 
 def run(server: ServerProcess, day: date, home: Path):
-    with server.client() as gc:
+    with client(server) as gc:
         return refresh_list(client=gc, list_name="Bench", today=day, environ={"PLANSYNC_HOME": str(home)})
 
 
@@ -108,7 +73,7 @@ def main() -> None:
         path = Path(tmp) / "plan.xlsx"
         make_book(path, n, k)
         started = time.perf_counter()
-        with ServerProcess(server_home, 0) as server, server.client() as gc:  # setting up needs no latency
+        with ServerProcess(server_home, 0) as server, client(server) as gc:  # setting up needs no latency
             sync_workbook(OpenpyxlWorkbook.open(path, write=True), client=gc, list_name="Bench", today=DAY)
         setup = time.perf_counter() - started
 

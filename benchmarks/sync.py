@@ -58,6 +58,11 @@ def token(server) -> StaticToken:
     return StaticToken(answer.json()["access_token"], user=USER)
 
 
+def client(server) -> GraphClient:
+    """A Graph client signed in as USER on ``server``."""
+    return GraphClient(server.graph_url, auth=token(server), verify=server.ca_path)
+
+
 def make_book(path: Path, rows: int, plan: str = "Bench plan") -> None:
     wb = openpyxl.Workbook(write_only=False)
     ws = wb.active
@@ -137,7 +142,7 @@ def timed_sync(path: Path, server, list_name: str) -> tuple[int, float, dict, fl
 
 def baseline(server, list_name: str, sample: int) -> tuple[float, float, float]:
     """Seconds per row of a one-request-per-row sync: (create, update, check)."""
-    with GraphClient(server.graph_url, auth=token(server), verify=server.ca_path) as gc:
+    with client(server) as gc:
         site = gc.get_site(None, "/sites/plansync")
         lst = gc.ensure_list(site["id"], list_name, list_columns())
         ids = []
@@ -188,12 +193,11 @@ def main() -> None:
     parser.add_argument("--server-home", type=Path, default=None,
                         help="where the server keeps its SQLite file (default: a temporary folder; /dev/shm shows the cost without disk syncs)")
     args = parser.parse_args()
-    n, k = args.rows, args.changed
     if args.only != "shared":
         single_plan_case(args)
     if args.only != "single":
         with tempfile.TemporaryDirectory() as tmp, ServerProcess(Path(tmp) / "server", args.latency_ms) as server:
-            shared_list_case(server, Path(tmp), args.plans, args.plan_rows, k)
+            shared_list_case(server, Path(tmp), args.plans, args.plan_rows, args.changed)
 
 
 def single_plan_case(args) -> None:
