@@ -321,15 +321,21 @@ def test_pull_consolidated_brings_every_synced_plan_into_the_reporting_workbook(
     assert [chart] == board.charts("Summary")
 
 
-def test_pull_costs_the_same_bulk_calls_for_10_or_200_actions_in_the_list(tmp_path, signed_in):
+def _pulled_board(tmp_path, rows: int) -> RemoteExcel:
+    """A reporting workbook in Excel after one Pull click, from a team plan of ``rows`` actions synced first."""
     from workbook_templates.consolidated import build_reporting_workbook
 
+    RemoteExcel.from_xlsx(_demo(tmp_path / f"team{rows}", rows=rows)).click(buttons.sync)
+    build_reporting_workbook().save(tmp_path / f"board{rows}.xlsx")
+    board = RemoteExcel.from_xlsx(tmp_path / f"board{rows}.xlsx")
+    board.click(buttons.pull)
+    return board
+
+
+def test_pull_costs_the_same_bulk_calls_for_10_or_200_actions_in_the_list(tmp_path, signed_in):
     calls = []
     for rows in (10, 200):
-        RemoteExcel.from_xlsx(_demo(tmp_path / f"team{rows}", rows=rows)).click(buttons.sync)
-        build_reporting_workbook().save(tmp_path / f"board{rows}.xlsx")
-        board = RemoteExcel.from_xlsx(tmp_path / f"board{rows}.xlsx")
-        board.click(buttons.pull)
+        board = _pulled_board(tmp_path, rows)
         board.click(buttons.pull)  # the second pull reads only the changes
         calls.append((board.reads, board.writes))
     assert calls[0] == calls[1]
@@ -392,14 +398,9 @@ def test_a_summary_click_draws_its_chart_once_and_costs_the_same_calls_for_10_or
 
 
 def test_a_pull_click_costs_the_same_calls_into_excel_for_10_or_200_actions(tmp_path, signed_in):
-    from workbook_templates.consolidated import build_reporting_workbook
-
     calls = []
     for rows in (10, 200):
-        RemoteExcel.from_xlsx(_demo(tmp_path / f"team{rows}", rows=rows)).click(buttons.sync)
-        build_reporting_workbook().save(tmp_path / f"board{rows}.xlsx")
-        board = RemoteExcel.from_xlsx(tmp_path / f"board{rows}.xlsx")
-        board.click(buttons.pull)
+        board = _pulled_board(tmp_path, rows)
         calls.append(_excel_calls(board))
         assert 1 == len(board.charts("Summary"))
     assert calls[0] == calls[1]
