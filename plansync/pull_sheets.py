@@ -96,14 +96,13 @@ def summary_chart(plans: int) -> BragChart:
     )
 
 
-def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int) -> int:
+def install_formatting(book: Workbook, *, rows: int, formatted: int, plans: int) -> None:
     """The Consolidated table's size and formats, and the Summary chart with the sheet's fonts and
-    widths (left alone when the sheet already shows it over this many plans); returns the plans charted."""
+    widths (left alone when the sheet already shows it over this many plans)."""
     book.fit_consolidated(rows, formatted)
     if book.draw_brag_chart(SUMMARY_SHEET, summary_chart(plans)):
         book.style_cells(SUMMARY_SHEET, SUMMARY_STYLES)
         book.set_column_widths(SUMMARY_SHEET, SUMMARY_WIDTHS)
-    return plans
 
 
 def local_time(value: Any) -> datetime | None:

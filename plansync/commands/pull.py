@@ -152,9 +152,9 @@ def pull_consolidated(
 
     _report(progress, "Writing the workbook", 0.8)
     sheet = summary_rows(summary, plans, today=when, source=source, withdrawn=withdrawn)
-    chart_plans = _write_sheets(book, state, read, actions, rated, sheet, plans=len(plans))
+    _write_sheets(book, state, read, actions, rated, sheet, plans=len(plans))
     target = {"where": where, "site_id": site_id, "list_id": list_id, "delta_link": relative_link(gc, read.delta_link)}
-    save_pull_state(book, PullState(target={**target, "rows": len(actions), "chart_plans": chart_plans}, items=read.items))
+    save_pull_state(book, PullState(target={**target, "rows": len(actions)}, items=read.items))
     result = PullResult(summary=summary, plans=plans, today=when, requests=requests, withdrawn=withdrawn,
                         full=read.full, changed=read.changed, path=getattr(book, "path", None))
     book.status(result.line)
@@ -173,9 +173,8 @@ def _live_actions(read: ListRead) -> tuple[pd.DataFrame, int]:
 
 def _write_sheets(
     book: Workbook, state: PullState, read: ListRead, actions: pd.DataFrame, rated: pd.DataFrame, summary: list[list[Any]], *, plans: int
-) -> int:
-    """The Consolidated, Summary, History and Issues sheets and their formatting; how many plans
-    the chart shows."""
+) -> None:
+    """The Consolidated, Summary, History and Issues sheets and their formatting."""
     previous_rows = int(state.target.get("rows") or 0)
     # Rows of an earlier pull keep their formats; a sheet the person deleted comes back bare.
     formatted = previous_rows if CONSOLIDATED_SHEET in book.sheet_names() else 0
@@ -184,7 +183,7 @@ def _write_sheets(
     book.replace_sheet(HISTORY_SHEET, cell_rows(history_rows(read.items)))
     # List values a cell cannot hold are shown as substitutes (sync.cell_values) and flagged here.
     write_report_issues(book, actions, sheet=CONSOLIDATED_SHEET, columns=COLUMN_OF)
-    return install_formatting(book, rows=len(actions), formatted=formatted, plans=plans)
+    install_formatting(book, rows=len(actions), formatted=formatted, plans=plans)
 
 
 def _open(book_or_path: Workbook | str | Path) -> Workbook:
