@@ -42,7 +42,8 @@ def _settings(workbook: str | None) -> Any:
         return None
     from plansync.errors import SettingsError
     from plansync.workbook.package_book import PackageWorkbook
-    from validation.settings import SETTINGS_SHEET, Settings, SettingsProblem
+    from validation.settings import Settings, SettingsProblem
+    from validation.sheet_names import SETTINGS_SHEET
 
     book = PackageWorkbook.open(workbook)
     if SETTINGS_SHEET not in book.sheet_names():

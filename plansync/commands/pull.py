@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from plansync.errors import SettingsError, WorkbookError
-from plansync.history_sheet import HISTORY_SHEET, fill_histories, history_rows
+from plansync.history_sheet import fill_histories, history_rows
 from plansync.state.pull_state import PullState, load_pull_state, save_pull_state
 from plansync.workbook.base import Progress, Workbook
 from plansync.list_values import write_report_issues
@@ -35,10 +35,11 @@ from sync.engine import WITHDRAWN
 from sync.target import connected, relative_link
 from validation.fields import FIELD_NAMES, RAG_VALUES, ROW_COL, SHEET_COL
 from validation.rag import compute_rag
-from validation.settings import SETTINGS_SHEET, Settings, read_settings
+from validation.settings import Settings, read_settings
+from validation.sheet_names import CONSOLIDATED_SHEET, HISTORY_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
 from validation.summary import BoardSummary, board_summary, plans_summary
 from plansync.pull_sheets import install_formatting, summary_rows, write_consolidated
-from workbook_templates.consolidated import COLUMN_OF, CONSOLIDATED_SHEET, SUMMARY_SHEET
+from workbook_templates.consolidated import COLUMN_OF
 
 # Marks of a team's plan workbook: a tracker made by ``plansync new``, an adopted layout.
 _PLAN_META = ("template", "layout")

@@ -20,8 +20,9 @@ from plansync.reporting_guard import refuse_reporting_workbook
 from plansync.row_keys import key_plan
 from plansync.workbook.base import Progress, Workbook
 from validation.facts import PlanFacts
-from validation.settings import SETTINGS_SHEET, SettingsProblem
-from workbook_templates.written_words import ISSUES_HEADER, ISSUES_SHEET
+from validation.settings import SettingsProblem
+from validation.sheet_names import ISSUES_SHEET, SETTINGS_SHEET
+from workbook_templates.written_words import ISSUES_HEADER
 
 ISSUE_COLUMNS = ["sheet", "cell", "row", "column", "field", "value", "check", "message", "fix", "severity"]
 
