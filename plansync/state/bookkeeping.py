@@ -31,10 +31,8 @@ from validation.grid import Grid, SheetGrid, cell_address
 from workbook_templates.hidden_sheet import (
     CELL_MAX as _CELL_MAX,
     LEGACY_ROWS_SHEET,
-    META_HEADER as _HEADER,
     META_SHEET,
     ROWS_COLUMN,
-    json_default as _default,
     meta_rows,
 )
 
