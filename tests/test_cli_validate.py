@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import time
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from plansync.cli import main
+from plansync.commands.validate import ISSUE_COLUMNS, ValidateResult
 
 
 GOOD = {
@@ -118,6 +121,14 @@ def test_json_lists_errors_and_warnings_with_the_documented_keys(make_plan):
             }
         ],
     } == json.loads(result.output)
+
+
+def test_json_shows_a_time_of_day_in_a_cell_as_its_text():
+    # A cell formatted as a time reads as a time of day; the --json output shows it as 12:00:00.
+    issue = {"sheet": "Action Plan", "cell": "'Action Plan'!C39", "row": 39, "column": "C", "field": "action",
+             "value": time(12, 0), "check": "status_undetermined", "message": "m", "fix": "f", "severity": "warning"}
+    result = ValidateResult(rows=1, issues=pd.DataFrame([issue], columns=ISSUE_COLUMNS))
+    assert ["12:00:00"] == [w["value"] for w in json.loads(json.dumps(result.to_json()))["warnings"]]
 
 
 def test_warnings_alone_exit_0(make_plan):

@@ -73,6 +73,14 @@ def test_recommendations_are_numbered_by_their_text_else_the_refs_prefix_else_th
     assert [3, 4, 5] == recommendation_numbers(actions).tolist()
 
 
+def test_a_huge_number_in_the_recommendation_column_is_not_taken_for_its_number():
+    actions = _actions([
+        [1e300, "a", None, None, None, 2],
+        ["2. Supervision", "b", None, None, None, 3],
+    ])
+    assert [3, 2] == recommendation_numbers(actions).tolist()
+
+
 def test_report_json_on_rotherham_as_at_the_panel_date(tmp_path):
     path = _copy("rotherham_ilacs_2022.xlsx", tmp_path)
     result = CliRunner().invoke(main, ["report", str(path), "--today", "2022-11-14", "--json"])

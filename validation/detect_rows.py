@@ -114,7 +114,8 @@ def recommendation_number(text: object) -> int | None:
     if text is None or (isinstance(text, float) and text != text):
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return int(text) if float(text).is_integer() else None
+        # As in text, up to three digits: 1e300 in the column is not a recommendation's number.
+        return int(text) if float(text).is_integer() and 0 <= text < 1000 else None
     match = _NUMBER.match(str(text))
     return int(match.group(1)) if match else None
 

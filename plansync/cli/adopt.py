@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.adopt import AdoptResult, adopt_workbook
@@ -88,7 +88,7 @@ def adopt_command(path: Path, as_json: bool) -> None:
     with progress_bar("Adopting", enabled=not as_json) as progress:
         result = adopt_workbook(book, progress=progress)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(), indent=2)
         return
     for line in render(result):
         click.echo(line)

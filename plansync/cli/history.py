@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._main import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.commands.history import HistoryResult, plan_history
 from plansync.workbook.openpyxl_book import OpenpyxlWorkbook
 
@@ -67,7 +67,7 @@ def history_command(path: Path, ref, since, site, list_name, graph_url, as_email
     result = plan_history(book, ref=ref, since=since.date() if since else None, site=site, list_name=list_name,
                           graph_url=graph_url, as_email=as_email)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(), indent=2)
         return
     for line in render(result):
         click.echo(line)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.pull import pull_consolidated
@@ -40,7 +40,7 @@ def pull_command(path: Path, site, list_name, graph_url, as_email, today, as_jso
             today=today.date() if today else None, progress=progress,
         )
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        echo_json(result.to_json())
         return
     click.echo(result.line)
 

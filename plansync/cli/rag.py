@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.rag import RagResult, refresh_rag, summary_line
@@ -55,7 +55,7 @@ def rag_command(path: Path, today, as_json: bool) -> None:
         book = PackageWorkbook.open(path, write=True)
         result = refresh_rag(book, today=today.date() if today else None, progress=progress)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(), indent=2)
         return
     if result.actions.empty:
         click.echo("No actions to rate yet: type your actions on the plan's sheet, then run this again.")

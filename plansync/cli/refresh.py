@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 
 import click
 
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.commands.refresh import refresh_list
 from plansync.errors import PlansyncError
@@ -51,7 +51,7 @@ def refresh_command(site, list_name, graph_url, as_email, today, dry_run: bool, 
         _log(f"{stamp} plansync refresh failed: {exc}")
         sys.exit(2)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        echo_json(result.to_json())
     else:
         lines = result.lines()
         rerated = sum(1 for line in lines if line.startswith(("Re-rated", "Would re-rate")))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.report import ReportResult, is_read_only, not_saved_warning, report_workbook
@@ -56,7 +56,7 @@ def report_command(path: Path, today, as_json: bool) -> None:
     with progress_bar("Summarising", enabled=not as_json) as progress:
         result = report_workbook(book, today=today.date() if today else None, progress=progress, save=not read_only)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(), indent=2)
     else:
         lines = render(result)
         for line in lines[:-1] if read_only else lines:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 
 import click
 
 from plansync.cli._main import main
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli.auth import _settings, target_options, workbook_option
 
 
@@ -47,7 +47,7 @@ def show_command(as_email, as_json: bool, site, list_name, graph_url, workbook) 
 
     report = show_roles(_settings(workbook), as_email=as_email, site=site, list_name=list_name, graph_url=graph_url)
     if as_json:
-        click.echo(json.dumps(report.to_json()))
+        echo_json(report.to_json())
         return
     for line in report.lines():
         click.echo(line)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.sync import SyncResult, sync_workbook
@@ -119,7 +119,7 @@ def sync_command(path: Path, dry_run: bool, as_email, site, list_name, graph_url
     with progress_bar("Syncing", enabled=not as_json) as progress:
         result = sync_workbook(book, dry_run=dry_run, delete_removed=delete_removed, progress=progress, **options)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        echo_json(result.to_json())
     else:
         for line in render_plan(result):
             click.echo(line)

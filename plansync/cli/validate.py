@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from plansync.cli._errors import reports_errors
+from plansync.cli._json import echo_json
 from plansync.cli._main import main
 from plansync.cli._progress import progress_bar
 from plansync.commands.validate import summary_line, validate_workbook
@@ -53,7 +53,7 @@ def validate_command(path: Path, as_json: bool) -> None:
         book = PackageWorkbook.open(path, write=True)
         result = validate_workbook(book, progress=progress)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(), indent=2)
     else:
         if not result.issues.empty:
             click.echo("\n".join(render_table(result.issues)))  # one write: click flushes after every echo
