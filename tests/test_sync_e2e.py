@@ -78,6 +78,16 @@ def test_first_sync_creates_every_valid_row_and_records_the_result(server, list_
     assert datetime(2026, 1, 15, 9, 30) == settings["Last sync"]
 
 
+def test_a_status_typed_in_another_case_goes_to_the_list_as_its_choice_and_stays_as_typed(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row("1.1", status="complete"), row("1.2", status="  on TRACK ")])
+    first = sync(path, server, list_name)
+    assert (2, []) == (len(first.plan.creates), first.failed)
+    listed = by_key(server, list_name)
+    assert ("Complete", "On track") == (listed["york-2022:1.1"]["fields"]["Status"], listed["york-2022:1.2"]["fields"]["Status"])
+    assert "Synced 2 actions: nothing to change" == sync(path, server, list_name).summary
+    assert ("complete", "  on TRACK ") == (cell(path, 2, "Status"), cell(path, 3, "Status"))
+
+
 def test_a_second_sync_with_no_change_sends_one_request_and_changes_nothing(server, list_name, tmp_path):
     path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2")])
     sync(path, server, list_name)

@@ -36,12 +36,14 @@ def render_plan(result: SyncResult) -> list[str]:
     """
     p = result.plan
     verb = "Would" if result.dry_run else ""
+    # A write the list did not accept is listed once, as not accepted, not also as done.
+    failed = set() if result.dry_run else {f.key for f in result.failed}
     lines = []
     lines += _capped(
-        [f"{verb + ' create' if verb else 'Created'} {c.key}" for c in p.creates], "created", result.dry_run
+        [f"{verb + ' create' if verb else 'Created'} {c.key}" for c in p.creates if c.key not in failed], "created", result.dry_run
     )
     lines += _capped(
-        [f"{verb + ' update' if verb else 'Updated'} {u.key} ({', '.join(sorted(u.fields))})" for u in p.updates],
+        [f"{verb + ' update' if verb else 'Updated'} {u.key} ({', '.join(sorted(u.fields))})" for u in p.updates if u.key not in failed],
         "updated",
         result.dry_run,
     )
@@ -53,7 +55,7 @@ def render_plan(result: SyncResult) -> list[str]:
         "brought in",
         result.dry_run,
     )
-    for w in p.withdrawals:
+    for w in (w for w in p.withdrawals if w.key not in failed):
         action = "delete" if w.delete else "withdraw"
         done = "Deleted" if w.delete else "Withdrew"
         lines.append(f"{verb} {action} {w.key}" if verb else f"{done} {w.key}")

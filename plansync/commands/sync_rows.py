@@ -20,7 +20,7 @@ from sync.values import derived_text, normalise_value, normalise_values, read_du
 from validation.facts import PlanFacts
 from validation.fields import COMPUTED_NAMES, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.keys import plan_of_key
-from validation.rag import compute_rag
+from validation.rag import canonical_status, compute_rag
 
 # Fields pushed, never pulled: the plan's name and what plansync computes.
 _DERIVED = ("plan", *COMPUTED_NAMES)
@@ -73,6 +73,11 @@ def prepare_rows(loaded: LoadedPlan, *, today: date | None) -> SyncRows:
     rag = compute_rag(actions, today=rated_on, rules=settings.rag_rules, facts=facts)
     fields = [f for f in FIELD_NAMES if f in layout.columns and f != "plan"]
     values = normalise_values(actions, fields)
+    if "status" in values:
+        # The list's Status is a choice: 'complete' or 'On Track', which validation accepts,
+        # goes as the choice it stands for ('Complete', 'On track'), or the list refuses it.
+        typed = canonical_status(actions["status"])
+        values["status"] = typed.where(typed.notna(), values["status"]).astype(object)
     derived = list(_DERIVED)
     values["plan"] = actions["plan"].map(normalise_value)
     for name, column in derived_text(rag).items():
