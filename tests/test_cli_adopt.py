@@ -318,3 +318,16 @@ def test_the_new_issues_sheet_lists_the_action_found_without_a_ref(tmp_path):
          "This action has no ref; plansync will give it a key of its own, but a ref makes it easier to find.",
          "Type a ref for this action, e.g. 1.5.", "warning"),
     ] == list(ws.iter_rows(values_only=True))
+
+
+def test_a_heading_of_a_whole_essay_in_a_column_plansync_does_not_know_is_quoted_short_and_adopt_still_saves(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    _team_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Action Plan"]["G3"] = "Notes on the approach agreed with the board. " * 800  # 36,000 characters
+    wb.save(path)
+    result = CliRunner().invoke(main, ["adopt", str(path), "--json"], env={"PLANSYNC_HOME": str(tmp_path / "home")})
+    assert 0 == result.exit_code, result.output
+    (note,) = [u for u in json.loads(result.stdout)["unplaced"] if u.startswith("Column G")]
+    assert note.startswith("Column G ('Notes on the approach agreed with the board.") and len(note) < 200
+    assert "layout" in load_meta(OpenpyxlWorkbook.open(path))

@@ -25,6 +25,7 @@ from validation.layout_refs import tidy_actions
 from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
+from validation.messages import shown
 from validation.sheet_names import NOT_THE_PLAN as PLANSYNC_SHEETS  # sheets plansync writes itself: never searched for a plan
 
 _REQUIRED_HINTS = {
@@ -99,7 +100,7 @@ def detect_layout(grids: list[SheetGrid], aliases: dict[str, str] | None = None)
         return None
     grid, found = best
     unplaced = [
-        f"Column {column_letter(col)} ('{text}') on {grid.name} is not a column plansync knows; it is kept as it is."
+        f"Column {column_letter(col)} ('{shown(str(text))}') on {grid.name} is not a column plansync knows; it is kept as it is."
         for col, text in found.labels.items()
         if col < found.computed_col and col not in found.columns.values() and field_for_header(text, aliases) is None
     ]
