@@ -79,6 +79,14 @@ def test_a_stored_generated_key_follows_its_row_when_the_row_moves():
     assert first["key"].iloc[0] != moved["key"].iloc[0]
 
 
+def test_of_two_rows_with_the_same_text_the_one_that_kept_its_place_keeps_its_stored_key():
+    # Only the second row was synced (the first was invalid), so only its key was stored.
+    first = assign_keys(actions([None, None], ["Review", "Review"], rows=[6, 11]), plan_id="york")
+    known = pd.DataFrame({"key": first["key"].iloc[[1]], "fingerprint": first["fingerprint"].iloc[[1]], "sheet": "Actions", "row": [11]})
+    again = assign_keys(actions([None, None], ["Review", "Review"], rows=[6, 11]), plan_id="york", known=known)
+    assert first["key"].tolist() == again["key"].tolist()
+
+
 def test_keys_of_another_plan_in_the_stored_table_are_ignored():
     known = pd.DataFrame({"key": ["leeds:row-0000abcd"], "fingerprint": ["x"], "sheet": ["Actions"], "row": [5]})
     keys = assign_keys(actions([None]), plan_id="york", known=known)

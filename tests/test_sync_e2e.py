@@ -88,6 +88,15 @@ def test_a_status_typed_in_another_case_goes_to_the_list_as_its_choice_and_stays
     assert ("complete", "  on TRACK ") == (cell(path, 2, "Status"), cell(path, 3, "Status"))
 
 
+def test_two_rows_without_ref_with_the_same_words_keep_their_own_items_while_one_is_invalid(server, list_name, tmp_path):
+    path = make_book(tmp_path / "plan.xlsx", [row(None, action="Review the audit", target="Jully 2026"), row(None, action="Review the audit")])
+    first = sync(path, server, list_name)
+    assert (1, 1) == (len(first.plan.creates), first.plan.skipped_invalid)
+    again = sync(path, server, list_name)
+    assert (0, 0) == (len(again.plan.creates), len(again.plan.withdrawals))
+    assert 1 == len(by_key(server, list_name))
+
+
 def test_a_second_sync_with_no_change_sends_one_request_and_changes_nothing(server, list_name, tmp_path):
     path = make_book(tmp_path / "plan.xlsx", [row("1.1"), row("1.2")])
     sync(path, server, list_name)

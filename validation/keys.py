@@ -166,10 +166,11 @@ def _stored_generated_keys(known: pd.DataFrame | None, *, plans: set[str]) -> pd
 
 def _reattach(rows: pd.DataFrame, stored: pd.DataFrame, *, index: pd.Index) -> pd.Series:
     """The stored key each refless row takes back (NA where none), on ``index`` (the rows' ``idx``):
-    1. same text (the row kept its words, perhaps it moved); 2. same place (its words were edited).
-    Each stored key goes to one row."""
+    1. same text in the same place; 2. same text (the row kept its words, perhaps it moved);
+    3. same place (its words were edited). Each stored key goes to one row. The first step keeps
+    rows with the same words apart: without it the first of them would take the key of another."""
     chosen = pd.Series(pd.NA, index=index, dtype=object)
-    for on in (["plan", "fingerprint"], ["plan", "sheet", "row"]):
+    for on in (["plan", "fingerprint", "sheet", "row"], ["plan", "fingerprint"], ["plan", "sheet", "row"]):
         open_rows = rows[chosen.loc[rows["idx"]].isna().to_numpy()]
         used = set(chosen.dropna())
         free = stored[~stored["key"].isin(used)]
