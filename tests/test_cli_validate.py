@@ -163,6 +163,42 @@ def test_an_unreadable_file_exits_2_with_the_reason(tmp_path, content, message):
     assert (2, [message]) == (result.exit_code, result.output.splitlines())
 
 
+def _zip(parts: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+            "Error: plan.xlsx is an OpenDocument spreadsheet (.ods), not an Excel workbook. Open it in LibreOffice Calc or Excel "
+            "and save it as 'Excel Workbook (*.xlsx)' (in LibreOffice: File > Save As, 'Excel 2007-365'), then try again.",
+        ),
+        (
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>"}),
+            "Error: plan.xlsx is not an Excel workbook (.xlsx) plansync can read: it holds no worksheets. "
+            "Open it in Excel and save it as 'Excel Workbook (*.xlsx)', then try again.",
+        ),
+    ],
+    ids=["ods", "word"],
+)
+def test_another_kind_of_document_is_named_for_what_it_is_and_left_as_it_was(tmp_path, content, message):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+    for command in ("validate", "rag", "adopt", "report"):
+        result = CliRunner().invoke(main, [command, str(path)])
+        assert (2, [message]) == (result.exit_code, result.output.splitlines()), command
+    assert content == path.read_bytes()
+
+
 def test_a_missing_file_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.xlsx")])
     assert 2 == result.exit_code

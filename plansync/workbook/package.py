@@ -101,6 +101,7 @@ class Package:
         try:
             self.zip = zipfile.ZipFile(path)
             self.names = {info.filename for info in self.zip.infolist()}
+            self._refuse_other_documents()
             self._refuse_what_we_cannot_keep()
             self.workbook_part = self._workbook_part()
             self.workbook_rels_part = rels_part(self.workbook_part)
@@ -123,6 +124,23 @@ class Package:
 
     def read(self, part: str) -> bytes:
         return self.zip.read(part)
+
+    def _refuse_other_documents(self) -> None:
+        """A zip that is not an Excel workbook (an OpenDocument spreadsheet, a Word file) is named
+        for what it is, not reported as a damaged workbook."""
+        if "mimetype" in self.names and self.zip.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            raise WorkbookUnreadable(
+                f"{self.path.name} is an OpenDocument spreadsheet (.ods), not an Excel workbook. Open it in "
+                "LibreOffice Calc or Excel and save it as 'Excel Workbook (*.xlsx)' (in LibreOffice: File > Save As, "
+                "'Excel 2007-365'), then try again.",
+                path=str(self.path),
+            )
+        if not any(name.startswith("xl/") for name in self.names):
+            raise WorkbookUnreadable(
+                f"{self.path.name} is not an Excel workbook (.xlsx) plansync can read: it holds no worksheets. "
+                "Open it in Excel and save it as 'Excel Workbook (*.xlsx)', then try again.",
+                path=str(self.path),
+            )
 
     def _refuse_what_we_cannot_keep(self) -> None:
         for info in self.zip.infolist():
