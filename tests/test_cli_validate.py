@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import zipfile
 from datetime import time
 
 import openpyxl
@@ -164,9 +166,6 @@ def test_an_unreadable_file_exits_2_with_the_reason(tmp_path, content, message):
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in parts.items():
