@@ -9,9 +9,9 @@ identical to one already there is reused, so running a command again adds nothin
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS = {"m": MAIN}
@@ -158,13 +158,13 @@ def _write(element: ET.Element, prefix: str, declared: dict[str, str]) -> str:
             return "xml:" + local
         if uri not in declared:
             declared[uri] = f"ps{len(declared)}"
-            extra.append(f' xmlns:{declared[uri]}="{escape(uri)}"')
+            extra.append(f' xmlns:{declared[uri]}="{html.escape(uri)}"')
         return f"{declared[uri]}:{local}"
 
     tag = name(element.tag)
-    attributes = "".join(f' {name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in element.items())
+    attributes = "".join(f' {name(k)}="{html.escape(v)}"' for k, v in element.items())
     children = "".join(_write(child, prefix, declared) for child in element)
-    text = escape(element.text) if element.text and element.text.strip() else ""
+    text = html.escape(element.text, quote=False) if element.text and element.text.strip() else ""
     head = f"<{tag}{''.join(extra)}{attributes}"
     return f"{head}>{text}{children}</{tag}>" if children or text else f"{head}/>"
 
