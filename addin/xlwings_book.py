@@ -135,20 +135,31 @@ class XlwingsWorkbook(XlwingsFormatting):
     def _gap(self, sheet: str, cells: Mapping[tuple[int, int], CellValue], keeps: bool) -> Callable[[int, int], object]:
         if keeps:
             return keep_gap
-        if self.book.app.engine.name in _VALUES_ONLY_ENGINES:
+        if not self._reads_formulas():
             return unfaithful_gap
-        grid = self._grids.get(sheet) or self._grids.setdefault(sheet, self._read(self.book.sheets[sheet]))
+        self.read_sheet(sheet)  # desktop: the gaps go back as this click read them (one read, if not yet)
         span = self.book.sheets[sheet].range(
             (min(r for r, _ in cells), min(c for _, c in cells)), (max(r for r, _ in cells), max(c for _, c in cells))
         )
-        if span.merge_cells is not False:
+        if self._merged(span) is not False:
             # A block over part of a merged cell fails in Excel: no gap is rewritten (one call per run).
             return unfaithful_gap
-        return desktop_gap(grid, _errors(span))
+        return desktop_gap(self._grids[sheet], _errors(span))
 
     def _client(self) -> str | None:
+        """Which client sent the workbook to the remote engine (None on desktop Excel)."""
         api = self.book.api
         return api.get("client") if isinstance(api, dict) else None
+
+    def _reads_formulas(self) -> bool:
+        return self.book.app.engine.name not in _VALUES_ONLY_ENGINES
+
+    def _merged(self, span: xw.Range) -> bool | None:
+        """Whether ``span`` holds merged cells: True, False, or None for "some" (desktop Excel)."""
+        try:
+            return span.merge_cells
+        except (NotImplementedError, AttributeError):
+            return None
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         sheets = self.book.sheets

@@ -136,8 +136,10 @@ class RemoteExcel:
             position = action["sheet_position"]
             if func == "setValues":
                 self.writes += 1
-                self._record_formulas(sheets[position]["name"], action)
+                recalculated = self._record_formulas(sheets[position], action)
                 _set_values(sheets[position], action)
+                for (r, c), shown in recalculated.items():
+                    sheets[position]["values"][r][c] = shown
             elif func == "addSheet":
                 index, name = action["args"]
                 sheets.insert(index, _sheet(name, []))
@@ -175,22 +177,40 @@ class RemoteExcel:
             else:
                 raise AssertionError(f"the test client does not know the action {func!r}")
 
+    def typed(self, sheet: str, row: int, col: int, value: object) -> None:
+        """A value a person typed (as text, where it is a str) at (row, col), 1-based."""
+        self.formulas.pop((sheet, row, col), None)
+        self._show(sheet, row, col, value)
+
     def set_formula(self, sheet: str, row: int, col: int, formula: str, shown: object) -> None:
         """A formula a person typed at (row, col), 1-based, showing ``shown``."""
         self.formulas[(sheet, row, col)] = formula
-        _set_values(next(s for s in self.state["sheets"] if s["name"] == sheet), {
-            "start_row": row - 1, "start_column": col - 1, "values": [[_to_json(shown)]]})
+        self._show(sheet, row, col, shown)
 
-    def _record_formulas(self, sheet: str, action: dict) -> None:
+    def _show(self, sheet: str, row: int, col: int, value: object) -> None:
+        shown = "" if value is None else _to_json(value)
+        # Through _set_values, where a leading apostrophe is the text prefix: text is text.
+        shown = "'" + shown if isinstance(value, str) else shown
+        _set_values(next(s for s in self.state["sheets"] if s["name"] == sheet), {
+            "start_row": row - 1, "start_column": col - 1, "values": [[shown]]})
+
+    def _record_formulas(self, sheet: dict, action: dict) -> dict[tuple[int, int], object]:
+        """Note the formulas a block of values writes (and the ones it overwrites); returns the
+        shown values of formulas written again as they were, which Excel recalculates to the same."""
+        same = {}
         for i, line in enumerate(action["values"]):
             for j, value in enumerate(line):
-                at = (sheet, action["start_row"] + i + 1, action["start_column"] + j + 1)
+                r, c = action["start_row"] + i, action["start_column"] + j
+                at = (sheet["name"], r + 1, c + 1)
                 if value is None:
                     continue  # null: the cell keeps its formula, if it has one
                 if isinstance(value, str) and value.startswith("="):
+                    if self.formulas.get(at) == value:
+                        same[(r, c)] = sheet["values"][r][c]
                     self.formulas[at] = value
                 else:
                     self.formulas.pop(at, None)
+        return same
 
     # --- looking at the result ---------------------------------------------------------------
 
