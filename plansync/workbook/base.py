@@ -58,7 +58,8 @@ class Workbook(Protocol):
         """Write scattered cells, ``(row, col) -> value`` (1-based), and leave every other cell as it was.
 
         A value is written as ``write_range`` writes it (text stays text, even if it begins with
-        '='). In Excel this costs at most one call per column written, whatever the row count.
+        '='). In Excel this costs at most one call per column written, whatever the row count (one
+        more per cell between that cannot be rewritten as it was: ``plansync.workbook.blocks``).
         """
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
