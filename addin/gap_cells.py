@@ -15,6 +15,8 @@ goes back as Excel will store it unchanged:
   the cell it was read from; a value from the list is never one), numbers, dates, booleans and
   blanks as they are. What it cannot put back (an error constant typed by hand, which desktop
   Excel hands over as a blank; anything else unknown) is ``UNFAITHFUL``: the block is cut there.
+  Where the range holds merged cells, array formulas or spills, no gap is rewritten
+  (``XlwingsWorkbook._holds_parts``).
 * Any other client of a values-only engine (xlwings Server's VBA or Google Sheets clients) hands
   over a formula's value without its formula, so no gap is rewritten: one block per run of
   changed cells, as before (the add-in itself runs on desktop Excel).

@@ -141,8 +141,8 @@ class XlwingsWorkbook(XlwingsFormatting):
         span = self.book.sheets[sheet].range(
             (min(r for r, _ in cells), min(c for _, c in cells)), (max(r for r, _ in cells), max(c for _, c in cells))
         )
-        if self._merged(span) is not False:
-            # A block over part of a merged cell fails in Excel: no gap is rewritten (one call per run).
+        if self._holds_parts(span):
+            # No gap is rewritten (one call per run of changed cells): see _holds_parts.
             return unfaithful_gap
         return desktop_gap(self._grids[sheet], _errors(span))
 
@@ -154,12 +154,25 @@ class XlwingsWorkbook(XlwingsFormatting):
     def _reads_formulas(self) -> bool:
         return self.book.app.engine.name not in _VALUES_ONLY_ENGINES
 
-    def _merged(self, span: xw.Range) -> bool | None:
-        """Whether ``span`` holds merged cells: True, False, or None for "some" (desktop Excel)."""
+    def _holds_parts(self, span: xw.Range) -> bool:
+        """Whether ``span`` may hold part of a merged cell, of an array formula or of a spilled range:
+        Excel refuses a write over part of the first two, and a value written into a spilled cell
+        breaks its formula (#SPILL!). Desktop Excel answers each in one call (True, False, or None
+        for "some"); no answer about merged cells counts as yes. Excel without dynamic arrays has no
+        HasSpill (nor spills); AppleScript has neither of the last two."""
         try:
-            return span.merge_cells
+            if span.merge_cells is not False:
+                return True
         except (NotImplementedError, AttributeError):
-            return None
+            return True
+        for name in ("HasArray", "HasSpill"):
+            try:
+                answer = getattr(span.api, name)
+            except AttributeError:
+                continue
+            if answer is not False:
+                return True
+        return False
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         sheets = self.book.sheets

@@ -17,6 +17,7 @@ import pytest
 from addin_plans import demo_plan
 from addin_remote_excel import RemoteExcel
 import addin.buttons as buttons
+from addin.xlwings_book import XlwingsWorkbook
 
 LEAD, STATUS, PROGRESS = 5, 9, 10  # columns E, I and J of the demo's Actions sheet
 SIGNED_OFF_ON, SIGNED_OFF_BY = 17, 18  # Q and R, added for the sign-off test
@@ -139,8 +140,6 @@ def test_where_the_client_would_empty_a_cell_given_null_no_cell_between_is_writt
     # keep a cell given null: each run of changed cells is a block of its own, as before.
     excel = RemoteExcel.from_grids("plan.xlsx", {"Actions": [["Ref", "Progress"], ["1.1", "a"], ["1.2", "=B2"], ["1.3", "c"]]})
     excel.state["client"] = client
-    from addin.xlwings_book import XlwingsWorkbook
-
     xl = excel.open()
     XlwingsWorkbook(xl).write_cells("Actions", {(2, 2): "new a", (4, 2): "new c"})
     excel.apply(xl)
@@ -148,33 +147,31 @@ def test_where_the_client_would_empty_a_cell_given_null_no_cell_between_is_writt
     assert [["Ref", "Progress"], ["1.1", "new a"], ["1.2", "=B2"], ["1.3", "new c"]] == excel.values("Actions")
 
 
-class _DesktopExcel:
+class _Desktop(XlwingsWorkbook):
     """``XlwingsWorkbook`` as on desktop Excel, played through the remote engine: there no JavaScript
     client keeps a cell given null, the read carries each formula as its '=...' text and Excel says
-    whether a range has merged cells (the remote engine can do none of this synchronously, so this
-    stands in for those answers only)."""
+    whether a range holds merged cells, array formulas or spills (the remote engine can do none of
+    this synchronously, so this stands in for those answers only)."""
 
-    def __new__(cls, excel: RemoteExcel, *, merged: bool | None = False):
-        from addin.xlwings_book import XlwingsWorkbook
+    def __init__(self, excel: RemoteExcel, *, merged: bool | None = False) -> None:
+        super().__init__(excel.open())
+        self.excel, self.merged = excel, merged
 
-        class Desktop(XlwingsWorkbook):
-            def _client(self) -> None:
-                return None  # no JavaScript client: a null would empty the cell
+    def _client(self) -> None:
+        return None  # no JavaScript client: a null would empty the cell
 
-            def _reads_formulas(self) -> bool:
-                return True
+    def _reads_formulas(self) -> bool:
+        return True
 
-            def _merged(self, span) -> bool | None:
-                return merged
+    def _holds_parts(self, span) -> bool:
+        return self.merged is not False
 
-            def _read(self, sheet):
-                grid = super()._read(sheet)
-                for (name, row, col), formula in excel.formulas.items():
-                    if name == sheet.name:
-                        grid.values[row - grid.origin[0]][col - grid.origin[1]] = formula
-                return grid
-
-        return Desktop(excel._book)
+    def _read(self, sheet):
+        grid = super()._read(sheet)
+        for (name, row, col), formula in self.excel.formulas.items():
+            if name == sheet.name:
+                grid.values[row - grid.origin[0]][col - grid.origin[1]] = formula
+        return grid
 
 
 GAPS = [
@@ -190,20 +187,20 @@ GAPS = [
 ]
 
 
-def _desktop(**kwargs) -> tuple[RemoteExcel, object]:
+def _gaps_typed() -> RemoteExcel:
     excel = RemoteExcel.from_grids("plan.xlsx", {"Actions": [GAPS[0]]})
     for row, line in enumerate(GAPS[1:], start=2):
         for col, value in enumerate(line, start=1):
             excel.typed("Actions", row, col, value)
     excel.set_formula("Actions", 4, 2, '=A4&" due"', "1.3 due")
-    excel._book = excel.open()
-    return excel, _DesktopExcel(excel, **kwargs)
+    return excel
 
 
 def test_on_desktop_the_cells_between_are_written_back_as_read_in_one_block():
-    excel, book = _desktop()
+    excel = _gaps_typed()
+    book = _Desktop(excel)
     book.write_cells("Actions", {(2, 2): "new a", (9, 2): "new h"})
-    excel.apply(excel._book)
+    excel.apply(book.book)
     [block] = [a["values"] for a in excel.actions if a["func"] == "setValues"]
     # Text with Excel's text prefix, the formula as itself, the date, the blank, the number.
     assert [["new a"], ["'1.10"], ['=A4&" due"'], ["2022-08-01"], [""], [3.5], ["'=not a formula"], ["new h"]] == block
@@ -212,20 +209,29 @@ def test_on_desktop_the_cells_between_are_written_back_as_read_in_one_block():
 
 
 def test_on_desktop_an_error_typed_between_is_not_rewritten_and_costs_one_more_block():
-    excel, _ = _desktop()
+    excel = _gaps_typed()
     excel.typed("Actions", 6, 2, "#N/A")  # an error constant: desktop Excel reads it as a blank
-    excel._book = excel.open()
-    book = _DesktopExcel(excel)
+    book = _Desktop(excel)
     book.write_cells("Actions", {(2, 2): "new a", (5, 2): "new d", (9, 2): "new h"})
-    excel.apply(excel._book)
+    excel.apply(book.book)
     # Cut at row 6: rows 2-5 in one block, row 9 in another.
     assert [(1, 4), (8, 1)] == [(a["start_row"], len(a["values"])) for a in excel.actions if a["func"] == "setValues"]
     assert ["#N/A", "new h"] == [line[1] for line in excel.values("Actions")[5:9:3]]
 
 
-def test_on_desktop_a_range_with_merged_cells_is_written_run_by_run():
-    excel, book = _desktop(merged=None)  # Excel: "some cells merged"
+def test_on_desktop_a_range_with_merged_cells_or_arrays_is_written_run_by_run():
+    excel = _gaps_typed()
+    book = _Desktop(excel, merged=None)  # Excel: "some cells merged" (or part of an array, a spill)
     book.write_cells("Actions", {(2, 2): "new a", (3, 2): "new b", (9, 2): "new h"})
-    excel.apply(excel._book)
+    excel.apply(book.book)
     assert [(1, 2), (8, 1)] == [(a["start_row"], len(a["values"])) for a in excel.actions if a["func"] == "setValues"]
     assert GAPS[3:8] == excel.values("Actions")[3:8]
+
+
+def test_on_desktop_every_other_row_of_200_is_one_write():
+    excel = RemoteExcel.from_grids("plan.xlsx", {"Actions": [["Ref", "Progress"], *[[f"1.{r}", f"typed {r}"] for r in range(2, 202)]]})
+    book = _Desktop(excel)
+    book.write_cells("Actions", {(r, 2): f"new {r}" for r in range(2, 202, 2)})
+    excel.apply(book.book)
+    assert 1 == excel.writes
+    assert [f"new {r}" if r % 2 == 0 else f"typed {r}" for r in range(2, 202)] == [line[1] for line in excel.values("Actions")[1:]]
