@@ -6,6 +6,8 @@ on the workbook a person is looking at. The rules that keep a click fast whateve
 * each sheet is read once per click, in one bulk read of its used range (plus one bulk read of
   its formulas on desktop Excel, only when the sheet has any), then served from memory;
 * each block is written in one bulk write of values (colours come from conditional formatting);
+* scattered cells (values a sync brings in) in at most one bulk write per column, the cells
+  between put back as they were (``write_cells``, ``addin.gap_cells``);
 * screen updating is off while a button runs (``XlwingsWorkbook.session``);
 * formatting (``addin.xlwings_format``) is one call per range, rule or font, never one per row.
 

@@ -90,7 +90,7 @@ def test_every_cell_not_brought_in_reads_back_as_before_and_the_values_brought_i
         if before[r - 1][c - 1] != after[r - 1][c - 1] or type(before[r - 1][c - 1]) is not type(after[r - 1][c - 1])
     }
     assert set(brought) == set(changed)
-    assert {at: value for at, value in brought.items()} == {at: new for at, (_, new) in changed.items()}
+    assert brought == {at: new for at, (_, new) in changed.items()}
     assert formulas == excel.formulas == {("Actions", 7, PROGRESS): '=E7&" to report"'}
     assert ["1.10", "July 2026", datetime(2022, 8, 1), None] == [after[r - 1][PROGRESS - 1] for r in (3, 5, 9, 11)]
 
