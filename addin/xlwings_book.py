@@ -6,6 +6,8 @@ on the workbook a person is looking at. The rules that keep a click fast whateve
 * each sheet is read once per click, in one bulk read of its used range (plus one bulk read of
   its formulas on desktop Excel, only when the sheet has any), then served from memory;
 * each block is written in one bulk write of values (colours come from conditional formatting);
+* scattered cells (values a sync brings in) in at most one bulk write per column, the cells
+  between put back as they were (``write_cells``, ``addin.gap_cells``);
 * screen updating is off while a button runs (``XlwingsWorkbook.session``);
 * formatting (``addin.xlwings_format``) is one call per range, rule or font, never one per row.
 
@@ -20,12 +22,14 @@ import math
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
 import xlwings as xw
 
+from addin.gap_cells import EXCEL_ERRORS, KEEP, NULL_KEEPS_CLIENTS, Formula, desktop_gap, keep_gap, unfaithful_gap
 from addin.text_prefix import excel_text
 from addin.xlwings_format import XlwingsFormatting
+from plansync.workbook.blocks import filled_blocks
 from validation.grid import CellValue, Grid, SheetGrid, Text
 
 # Engines whose workbook payload carries values only (formulas are not sent with it).
@@ -109,7 +113,68 @@ class XlwingsWorkbook(XlwingsFormatting):
         self.book.sheets[sheet].range((row, col)).value = block  # the one bulk write
         grid = self._grids.get(sheet)
         if grid is not None:
-            self._grids[sheet] = _patched(grid, row, col, values)
+            self._grids[sheet] = _patched(grid, _cells_of(row, col, values))
+
+    def write_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> None:
+        """At most one bulk write per group of neighbouring columns, whatever the row count: the
+        cells between the given ones go back as they were (``addin.gap_cells``)."""
+        if not cells:
+            return
+        target = self.book.sheets[sheet]
+        keeps = self._client() in NULL_KEEPS_CLIENTS
+        for row, col, values in filled_blocks(cells, self._gap(sheet, cells, keeps)):
+            rng = target.range((row, col)).resize(len(values), len(values[0]))
+            if keeps:
+                # Past xlwings' conversion, which would send KEEP's null as "" and so empty the cell.
+                prepare = self.book.app.engine.impl.prepare_xl_data_element
+                rng.raw_value = [[None if v is KEEP else prepare(_for_excel(v), {}) for v in line] for line in values]
+            else:
+                rng.value = [[_for_excel(v) for v in line] for line in values]  # the one bulk write of this block
+        grid = self._grids.get(sheet)
+        if grid is not None:
+            self._grids[sheet] = _patched(grid, cells)
+
+    def _gap(self, sheet: str, cells: Mapping[tuple[int, int], CellValue], keeps: bool) -> Callable[[int, int], object]:
+        if keeps:
+            return keep_gap
+        if not self._reads_formulas():
+            return unfaithful_gap
+        self.read_sheet(sheet)  # desktop: the gaps go back as this click read them (one read, if not yet)
+        span = self.book.sheets[sheet].range(
+            (min(r for r, _ in cells), min(c for _, c in cells)), (max(r for r, _ in cells), max(c for _, c in cells))
+        )
+        if self._holds_parts(span):
+            # No gap is rewritten (one call per run of changed cells): see _holds_parts.
+            return unfaithful_gap
+        return desktop_gap(self._grids[sheet], _errors(span))
+
+    def _client(self) -> str | None:
+        """Which client sent the workbook to the remote engine (None on desktop Excel)."""
+        api = self.book.api
+        return api.get("client") if isinstance(api, dict) else None
+
+    def _reads_formulas(self) -> bool:
+        return self.book.app.engine.name not in _VALUES_ONLY_ENGINES
+
+    def _holds_parts(self, span: xw.Range) -> bool:
+        """Whether ``span`` may hold part of a merged cell, of an array formula or of a spilled range:
+        Excel refuses a write over part of the first two, and a value written into a spilled cell
+        breaks its formula (#SPILL!). Desktop Excel answers each in one call (True, False, or None
+        for "some"); no answer about merged cells counts as yes. Excel without dynamic arrays has no
+        HasSpill (nor spills); AppleScript has neither of the last two."""
+        try:
+            if span.merge_cells is not False:
+                return True
+        except (NotImplementedError, AttributeError):
+            return True
+        for name in ("HasArray", "HasSpill"):
+            try:
+                answer = getattr(span.api, name)
+            except AttributeError:
+                continue
+            if answer is not False:
+                return True
+        return False
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         sheets = self.book.sheets
@@ -122,9 +187,7 @@ class XlwingsWorkbook(XlwingsFormatting):
         self.write_range(name, 1, 1, values)
         if _visible(sheet) == hidden:
             sheet.visible = not hidden
-        width = max((len(r) for r in values), default=0)
-        rows = [list(r) + [None] * (width - len(r)) for r in values]
-        self._grids[name] = SheetGrid(name, rows, [], hidden=hidden)
+        self._grids[name] = _patched(SheetGrid(name, [], [], hidden=hidden), _cells_of(1, 1, values))
 
     def remove_sheet(self, name: str) -> None:
         if name in self.sheet_names():
@@ -227,23 +290,49 @@ def _to_excel(value: object) -> object:
     return item() if callable(item) else str(value)
 
 
-def _patched(grid: SheetGrid, row: int, col: int, values: Grid) -> SheetGrid:
-    """The cached grid with ``values`` written at (row, col), so a later read in the same click
-    sees the write without another call into Excel."""
+def _for_excel(value: object) -> object:
+    """A value as handed to Excel: a cell's own formula as itself; text that Excel would re-read
+    (formula-, number- or date-like) with Excel's text prefix."""
+    if isinstance(value, Formula):
+        return str(value)
+    return _prefixed(_to_excel(value))
+
+
+def _errors(span: xw.Range) -> set[tuple[int, int]]:
+    """Cells of ``span`` holding an error constant (desktop Excel reads them as blanks): one bulk read."""
+    values = span.options(ndim=2, err_to_str=True).value
+    return {
+        (span.row + i, span.column + j)
+        for i, line in enumerate(values)
+        for j, value in enumerate(line)
+        if isinstance(value, str) and value in EXCEL_ERRORS
+    }
+
+
+def _cells_of(row: int, col: int, values: Grid) -> dict[tuple[int, int], CellValue]:
+    return {(row + i, col + j): value for i, line in enumerate(values) for j, value in enumerate(line)}
+
+
+def _patched(grid: SheetGrid, cells: Mapping[tuple[int, int], CellValue]) -> SheetGrid:
+    """The cached grid with ``cells`` written, so a later read in the same click sees the writes
+    without another call into Excel."""
+    if not cells:
+        return grid
+    rows_written = [r for r, _ in cells]
+    cols_written = [c for _, c in cells]
     if not grid.values:
-        origin = (row, col)
+        origin = (min(rows_written), min(cols_written))
     else:
-        origin = (min(grid.origin[0], row), min(grid.origin[1], col))
-    last_row = max(grid.max_row if grid.values else row, row + len(values) - 1)
-    last_col = max(grid.max_col if grid.values else col, col + max(len(v) for v in values) - 1)
+        origin = (min(grid.origin[0], *rows_written), min(grid.origin[1], *cols_written))
+    last_row = max(grid.max_row if grid.values else 0, *rows_written)
+    last_col = max(grid.max_col if grid.values else 0, *cols_written)
     rows: Grid = [
         [grid.cell(r, c) for c in range(origin[1], last_col + 1)] for r in range(origin[0], last_row + 1)
     ]
-    for i, line in enumerate(values):
-        for j, value in enumerate(line):
-            read = _clean(_to_excel(value))
-            # As Excel will hand it back: text that begins with '=' is text (issue 19).
-            rows[row - origin[0] + i][col - origin[1] + j] = Text(read) if isinstance(read, str) and read.lstrip().startswith("=") else read
+    for (r, c), value in cells.items():
+        read = _clean(_to_excel(value))
+        # As Excel will hand it back: text that begins with '=' is text (issue 19).
+        rows[r - origin[0]][c - origin[1]] = Text(read) if isinstance(read, str) and read.lstrip().startswith("=") else read
     return SheetGrid(grid.name, rows, list(grid.merged), grid.hidden, origin)
 
 

@@ -10,7 +10,8 @@ which is why the number of calls must stay constant.
 
 Sync and Pull run against the embedded local list server (started by the click, in a temporary
 ``PLANSYNC_HOME``): "Sync (first)" sends every action once (a single run), "Sync (again)" and
-"Pull (again)" find nothing new (best of 3).
+"Pull (again)" find nothing new (best of 3); "Sync (pulls)" brings in the Progress that someone
+changed in the list on every other action (scattered cells: a single run each side).
 """
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ def _sign_in(home: Path) -> None:
         login(target, as_email="business.support@york.example", echo=lambda message: None)
 
 
+def _edit_every_other_item(progress: str) -> None:
+    """The Progress of every other action changed in the list, as managers do on SharePoint."""
+    from sync.target import connected, find_list
+    from validation.settings import Settings
+
+    with connected(Settings.from_grid(None)) as (gc, opened, _):
+        site_id, found = find_list(gc, opened, create=False)
+        for item in list(gc.iter_items(site_id, found["id"]))[::2]:
+            gc.update_fields(site_id, found["id"], item["id"], {"Progress": progress})
+
+
 def _sync_and_pull(folder: Path, path: Path, rows: int) -> None:
     from workbook_templates.consolidated import build_reporting_workbook
 
@@ -100,6 +112,14 @@ def _sync_and_pull(folder: Path, path: Path, rows: int) -> None:
     _line("Sync (first)", rows, first, excel, time.perf_counter() - start)
     again = best(lambda: excel.click(buttons.sync))
     _line("Sync (again)", rows, again, excel, best(lambda: sync_workbook(_Unsaved.open(synced))))
+
+    _edit_every_other_item("Reviewed at the board")
+    start = time.perf_counter()
+    excel.click(buttons.sync)
+    pulls = time.perf_counter() - start
+    start = time.perf_counter()
+    sync_workbook(_Unsaved.open(synced))
+    _line("Sync (pulls)", rows, pulls, excel, time.perf_counter() - start)
 
     board = folder / f"board_{rows}.xlsx"
     build_reporting_workbook().save(board)

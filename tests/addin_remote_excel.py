@@ -3,9 +3,12 @@
 xlwings' remote engine (``xw.Book(json=...)``) is the real xlwings code that xlwings Server and
 xlwings Lite run: the workbook arrives as JSON (what the Excel client sends), Python reads it
 through the ordinary xlwings API, and every change becomes an action (``setValues``,
-``addSheet``...) that the Excel client then performs. ``RemoteExcel`` plays that client: it
-keeps the workbook as JSON, opens it for a click, and applies the click's actions, counting the
-bulk reads and writes that reached "Excel".
+``addSheet``...) that the Excel client then performs. ``RemoteExcel`` plays that client, as
+Office.js does it (xlwings Lite, xlwings Server's Excel add-in): it keeps the workbook as JSON,
+opens it for a click, and applies the click's actions, counting the bulk reads and writes that
+reached "Excel". As in Excel, a value written that begins with '=' becomes a formula (kept in
+``formulas``; the payload carries its value only, as Office.js sends it), a leading apostrophe is
+the text prefix, and a ``null`` in a block of values leaves that cell as it was.
 
 The remote engine ships in xlwings' PRO folder under the PolyForm Noncommercial licence (or a
 paid licence); xlwings accepts the key ``noncommercial`` for it. We use it in tests only, never
@@ -74,7 +77,7 @@ class RemoteExcel:
     def __init__(self, name: str, sheets: list[dict]) -> None:
         self.state = {
             "version": xw.__version__,
-            "client": "Microsoft Excel",
+            "client": "Office.js",
             "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
             "names": [],
             "sheets": sheets,
@@ -85,6 +88,7 @@ class RemoteExcel:
         self.selected: tuple[str, int, int] | None = None
         self.alerts: list[str] = []
         self.formats: list[tuple] = []
+        self.formulas: dict[tuple[str, int, int], str] = {}  # (sheet, row, col) -> "=..."
 
     @classmethod
     def from_grids(cls, name: str, grids: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> "RemoteExcel":
@@ -132,12 +136,16 @@ class RemoteExcel:
             position = action["sheet_position"]
             if func == "setValues":
                 self.writes += 1
+                recalculated = self._record_formulas(sheets[position], action)
                 _set_values(sheets[position], action)
+                for (r, c), shown in recalculated.items():
+                    sheets[position]["values"][r][c] = shown
             elif func == "addSheet":
                 index, name = action["args"]
                 sheets.insert(index, _sheet(name, []))
             elif func in ("sheetClearContents", "sheetClear"):
                 sheets[position]["values"] = [[]]
+                self.formulas = {at: f for at, f in self.formulas.items() if at[0] != sheets[position]["name"]}
             elif func == "sheetDelete":
                 del sheets[position]
             elif func == "setSheetVisibility":
@@ -168,6 +176,41 @@ class RemoteExcel:
                 pass
             else:
                 raise AssertionError(f"the test client does not know the action {func!r}")
+
+    def typed(self, sheet: str, row: int, col: int, value: object) -> None:
+        """A value a person typed (as text, where it is a str) at (row, col), 1-based."""
+        self.formulas.pop((sheet, row, col), None)
+        self._show(sheet, row, col, value)
+
+    def set_formula(self, sheet: str, row: int, col: int, formula: str, shown: object) -> None:
+        """A formula a person typed at (row, col), 1-based, showing ``shown``."""
+        self.formulas[(sheet, row, col)] = formula
+        self._show(sheet, row, col, shown)
+
+    def _show(self, sheet: str, row: int, col: int, value: object) -> None:
+        shown = "" if value is None else _to_json(value)
+        # Through _set_values, where a leading apostrophe is the text prefix: text is text.
+        shown = "'" + shown if isinstance(value, str) else shown
+        _set_values(next(s for s in self.state["sheets"] if s["name"] == sheet), {
+            "start_row": row - 1, "start_column": col - 1, "values": [[shown]]})
+
+    def _record_formulas(self, sheet: dict, action: dict) -> dict[tuple[int, int], object]:
+        """Note the formulas a block of values writes (and the ones it overwrites); returns the
+        shown values of formulas written again as they were, which Excel recalculates to the same."""
+        same = {}
+        for i, line in enumerate(action["values"]):
+            for j, value in enumerate(line):
+                r, c = action["start_row"] + i, action["start_column"] + j
+                at = (sheet["name"], r + 1, c + 1)
+                if value is None:
+                    continue  # null: the cell keeps its formula, if it has one
+                if isinstance(value, str) and value.startswith("="):
+                    if self.formulas.get(at) == value:
+                        same[(r, c)] = sheet["values"][r][c]
+                    self.formulas[at] = value
+                else:
+                    self.formulas.pop(at, None)
+        return same
 
     # --- looking at the result ---------------------------------------------------------------
 
@@ -249,6 +292,8 @@ def _set_values(sheet: dict, action: dict) -> None:
         row.extend([""] * (need_cols - len(row)))
     for i, line in enumerate(block):
         for j, value in enumerate(line):
+            if value is None:
+                continue  # Office.js leaves a cell given null as it was
             # A leading apostrophe is Excel's text prefix: the cell holds the rest, as text.
             if isinstance(value, str) and value.startswith("'"):
                 value = value[1:]

@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "addin.xlwings_book",
             "addin.xlwings_format",
             "addin.text_prefix",
+            "addin.gap_cells",
             "addin.build",
             "addin.cfb",
             "addin.ovba",

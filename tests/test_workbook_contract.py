@@ -138,6 +138,16 @@ def test_a_written_block_lands_at_its_cell_and_leaves_the_rest(probe):
     assert "Ref" == grid.cell(1, 1) and grid.cell(1, 6) is None
 
 
+def test_scattered_cells_land_where_given_and_the_cells_between_stay_as_they_were(probe):
+    probe.book.read_sheet("Actions")
+    probe.book.write_cells("Actions", {(1, 5): "Mark", (3, 5): 4, (3, 2): "=not a formula"})
+    assert (4, "Mark") == (probe.book.read_sheet("Actions").cell(3, 5), probe.book.read_sheet("Actions").cell(1, 5))
+    grid = probe.persisted().read_sheet("Actions")
+    assert ["Ref", "Action", "Lead", "Target date", "Mark"] == grid.values[0]
+    assert ["1.1", "Audit case files", "Jo Bloggs", datetime(2022, 7, 31), 3] == grid.values[1]
+    assert ["1.2", "=not a formula", None, "Q3 2022", 4] == grid.values[2]
+
+
 def test_writing_none_empties_a_cell(probe):
     probe.book.write_range("Actions", 3, 2, [[None]])
     grid = probe.persisted().read_sheet("Actions")

@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from plansync.workbook.base import Workbook
-from plansync.workbook.blocks import write_cells
 from sync.engine import Refusal
 from validation.fields import FIELD_BY_NAME, SIGN_OFF_FIELDS
 from validation.grid import cell_address
@@ -107,7 +106,7 @@ def write_stamps(book: Workbook, stamped: dict[str, dict[str, str]], cells: dict
             if columns.get(name):
                 by_sheet.setdefault(sheet, {})[(row, columns[name])] = _cell(value, FIELD_BY_NAME[name].kind)
     for sheet, values in by_sheet.items():
-        write_cells(book, sheet, values)
+        book.write_cells(sheet, values)
 
 
 def _known(base: pd.DataFrame, remote: pd.DataFrame, keys: pd.Index) -> dict[str, pd.Series]:

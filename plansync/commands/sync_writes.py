@@ -21,7 +21,6 @@ from plansync.plan import LoadedPlan, load_plan
 from plansync.sync_sheets import write_conflicts, write_last_sync, write_sync_line
 from plansync.state.sync_state import SyncState, save_state
 from plansync.workbook.base import Workbook
-from plansync.workbook.blocks import write_cells
 from sync.apply import Applied
 from sync.engine import ETAG, ITEM_ID, SyncPlan
 from sync.values import cell_for
@@ -88,9 +87,9 @@ def next_state(state: SyncState, applied: Applied, rows: SyncRows, site_id: str,
 
 
 def _write_pulls(book: Workbook, loaded: LoadedPlan, rows: SyncRows, plan: SyncPlan) -> None:
-    """Write values brought in from the list into their cells (dates as dates), in as few blocks
-    as the changed cells allow (one call into Excel per block, not per cell). Each plan sheet
-    has its own columns (a plan kept on several sheets need not lay them all out alike)."""
+    """Write values brought in from the list into their cells (dates as dates), one ``write_cells``
+    per sheet (in Excel at most one call per column, not per row). Each plan sheet has its own
+    columns (a plan kept on several sheets need not lay them all out alike)."""
     columns_of = {layout.sheet: layout.columns for layout in loaded.sheet_layouts()}
     by_sheet: dict[str, dict[tuple[int, int], Any]] = {}
     for pull in plan.pulls:
@@ -100,7 +99,7 @@ def _write_pulls(book: Workbook, loaded: LoadedPlan, rows: SyncRows, plan: SyncP
             if col is not None:
                 by_sheet.setdefault(sheet, {})[(row, col)] = cell_for(value, FIELD_BY_NAME[name].kind)
     for sheet, cells in by_sheet.items():
-        write_cells(book, sheet, cells)
+        book.write_cells(sheet, cells)
 
 
 def _refresh_computed(book: Workbook, loaded: LoadedPlan, rows: SyncRows, plan: SyncPlan) -> None:

@@ -8,6 +8,9 @@ edits the file's package in place and keeps every part plansync does not own byt
 
 Each method is one bulk operation: a command reads each sheet it needs once and writes each
 block once, so a click costs a constant number of calls into Excel whatever the row count.
+Scattered cells (values a sync brings in from the list on rows 7, 9, 11...) go through
+``write_cells``, which each adapter writes in its own cheapest way: a file cell by cell, Excel
+in at most one call per column written.
 Writes are values only: colours come from conditional formatting installed by the template or
 by adoption.
 
@@ -20,10 +23,10 @@ call costs a constant number of calls into Excel, whatever the row count.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, runtime_checkable
 
 from plansync.workbook.drawing import BragChart, CellStyle
-from validation.grid import Grid, SheetGrid
+from validation.grid import CellValue, Grid, SheetGrid
 
 if TYPE_CHECKING:  # only named in add_settings_sheet's signature
     from validation.settings import Settings
@@ -50,6 +53,14 @@ class Workbook(Protocol):
 
     def write_range(self, sheet: str, row: int, col: int, values: Grid) -> None:
         """Write a rectangular block of values with its top-left cell at (row, col), 1-based."""
+
+    def write_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> None:
+        """Write scattered cells, ``(row, col) -> value`` (1-based), and leave every other cell as it was.
+
+        A value is written as ``write_range`` writes it (text stays text, even if it begins with
+        '='). In Excel this costs at most one call per column written, whatever the row count (one
+        more per cell between that cannot be rewritten as it was: ``plansync.workbook.blocks``).
+        """
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         """Clear one of plansync's own sheets (creating it if missing) and write ``values`` at A1."""

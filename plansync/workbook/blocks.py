@@ -1,54 +1,84 @@
-"""Scattered cells written as few rectangular blocks, so a click costs calls per block, not per cell.
+"""Scattered cells covered by a few rectangles, so writing them into Excel costs calls per column, not per row.
 
-A sync brings values back from the list into scattered cells (Progress of row 7, Status and
-Progress of rows 20-24, ...). Each ``write_range`` is one call into Excel, so cells are gathered
-into vertical runs per column, and runs of neighbouring columns covering the same rows are joined
-into one rectangle. Only the given cells are written: filling the gaps between them with the values
-read earlier would rewrite cells nobody changed (Excel re-reads typed text such as ``1.10`` as a
-number, and a formula read as its value would be lost).
+A sync brings values back from the list into scattered cells (Progress of rows 7, 9, 11...,
+Status of row 20...). Each write into Excel is one round trip, so writing each run of changed
+cells on its own cost one call per run: O(rows) when every other row changed. ``filled_blocks``
+covers the changed cells of each group of neighbouring columns with ONE rectangle, from the first
+to the last changed row, whatever lies between.
 
-    >>> cell_blocks({(7, 3): "a", (8, 3): "b", (7, 4): "c", (8, 4): "d", (20, 3): "e"})
-    [(7, 3, [['a', 'c'], ['b', 'd']]), (20, 3, [['e']])]
+The cells in between (the gaps) are rewritten, so they must come back exactly as they were. That
+is the caller's part: ``gap(row, col)`` gives each gap as the writer will put it back unchanged
+(``addin.gap_cells``: "leave this cell alone" where Excel's client has such a value, else the cell
+as this click read it: text with Excel's text prefix, a formula as the same formula, numbers, dates
+and blanks as they are), or ``UNFAITHFUL`` for a cell it cannot put back faithfully. The rectangle
+is then cut around that cell, one column at a time: the calls stay at most one per changed column
+plus one per such cell, never one per row.
+
+A file writes each cell where it is (a cell costs nothing to reach there) and needs none of this.
+
+    >>> filled_blocks({(7, 3): "a", (9, 3): "b", (7, 4): "c"}, lambda row, col: f"kept {row},{col}")
+    [(7, 3, [['a', 'c'], ['kept 8,3', 'kept 8,4'], ['b', 'kept 9,4']])]
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
-from plansync.workbook.base import Workbook
 from validation.grid import CellValue, Grid
 
 
-def cell_blocks(cells: Mapping[tuple[int, int], CellValue]) -> list[tuple[int, int, Grid]]:
-    """(row, col, values) blocks covering exactly ``cells`` ((row, col) -> value, 1-based)."""
-    runs: dict[int, list[tuple[int, list[CellValue]]]] = {}
-    for (row, col) in sorted(cells, key=lambda at: (at[1], at[0])):
-        column = runs.setdefault(col, [])
-        if column and column[-1][0] + len(column[-1][1]) == row:
-            column[-1][1].append(cells[(row, col)])
+class _Unfaithful:
+    def __repr__(self) -> str:
+        return "UNFAITHFUL"
+
+
+UNFAITHFUL = _Unfaithful()
+"""What ``gap`` answers for a cell it cannot put back as it was: that cell is never rewritten."""
+
+
+def column_groups(cells: Mapping[tuple[int, int], object]) -> list[tuple[int, int]]:
+    """(first, last) column of each run of neighbouring columns holding changed cells."""
+    groups: list[tuple[int, int]] = []
+    for col in sorted({c for _, c in cells}):
+        if groups and groups[-1][1] == col - 1:
+            groups[-1] = (groups[-1][0], col)
         else:
-            column.append((row, [cells[(row, col)]]))
-    blocks: list[tuple[int, int, list[list[CellValue]]]] = []  # (row, first col, one list per column)
-    open_blocks: dict[tuple[int, int], tuple[int, int, list[list[CellValue]]]] = {}
-    previous = None
-    for col in sorted(runs):
-        still_open = {}
-        for row, values in runs[col]:
-            span = (row, len(values))
-            block = open_blocks.get(span) if previous == col - 1 else None
-            if block is None:
-                block = (row, col, [])
-                blocks.append(block)
-            block[2].append(values)
-            still_open[span] = block
-        open_blocks, previous = still_open, col
-    return [(row, col, [list(line) for line in zip(*columns)]) for row, col, columns in blocks]
+            groups.append((col, col))
+    return groups
 
 
-def write_cells(book: Workbook, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> None:
-    """Write ``cells`` of ``sheet``, one bulk write per block."""
-    for row, col, values in cell_blocks(cells):
-        book.write_range(sheet, row, col, values)
+def filled_blocks(cells: Mapping[tuple[int, int], CellValue], gap: Callable[[int, int], object]) -> list[tuple[int, int, Grid]]:
+    """(row, col, values) blocks covering ``cells`` ((row, col) -> value, 1-based): one per group of
+    neighbouring columns, gaps filled with ``gap(row, col)``; cut around cells ``gap`` calls UNFAITHFUL."""
+    blocks: list[tuple[int, int, Grid]] = []
+    for left, right in column_groups(cells):
+        rows = [r for r, c in cells if left <= c <= right]
+        top, bottom = min(rows), max(rows)
+        block = [
+            [cells[(r, c)] if (r, c) in cells else gap(r, c) for c in range(left, right + 1)] for r in range(top, bottom + 1)
+        ]
+        if not any(value is UNFAITHFUL for line in block for value in line):
+            blocks.append((top, left, block))
+            continue
+        for j, col in enumerate(range(left, right + 1)):
+            changed = {r for r, c in cells if c == col}
+            blocks.extend(_column_pieces(top, col, [line[j] for line in block], changed))
+    return blocks
 
 
-__all__ = sorted(["cell_blocks", "write_cells"])
+def _column_pieces(top: int, col: int, column: list, changed: set[int]) -> list[tuple[int, int, Grid]]:
+    """One column cut at its UNFAITHFUL cells; each piece holding changed cells, trimmed to them."""
+    pieces: list[tuple[int, int, Grid]] = []
+    first = last = None
+    for i, value in enumerate([*column, UNFAITHFUL]):
+        if value is UNFAITHFUL:
+            if first is not None:
+                pieces.append((first, col, [[v] for v in column[first - top : last - top + 1]]))
+            first = last = None
+        elif top + i in changed:
+            first = top + i if first is None else first
+            last = top + i
+    return pieces
+
+
+__all__ = sorted(["UNFAITHFUL", "column_groups", "filled_blocks"])

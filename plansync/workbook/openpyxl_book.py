@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Mapping
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
@@ -147,6 +148,12 @@ class OpenpyxlWorkbook(OpenpyxlFormatting):
         for r, line in enumerate(values):
             for c, value in enumerate(line):
                 _set(ws.cell(row=row + r, column=col + c), value)
+
+    def write_cells(self, sheet: str, cells: Mapping[tuple[int, int], CellValue]) -> None:
+        # In a file a cell costs nothing to reach: each is written where it is, nothing else.
+        ws = self.wb[sheet]
+        for (row, col), value in cells.items():
+            _set(ws.cell(row=row, column=col), value)
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         if name in self.wb.sheetnames:

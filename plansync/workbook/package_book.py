@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from validation.errors import WorkbookUnreadable
 from plansync.workbook.atomic import atomic_save, check_exists, check_writable, clean_stale_temps
@@ -147,6 +147,11 @@ class PackageWorkbook(OpenpyxlFormatting):
             at = edits.setdefault(r, {})
             for c, value in enumerate(line, start=col):
                 at[c] = value
+
+    def write_cells(self, sheet: str, cells: Mapping[tuple[int, int], Any]) -> None:
+        # In a file a cell costs nothing to reach: each is written where it is, nothing else.
+        for (row, col), value in cells.items():
+            self.write_range(sheet, row, col, [[value]])
 
     def replace_sheet(self, name: str, values: Grid, *, hidden: bool = False) -> None:
         if self.scratch is not None:
