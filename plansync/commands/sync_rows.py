@@ -72,12 +72,7 @@ def prepare_rows(loaded: LoadedPlan, *, today: date | None) -> SyncRows:
     rated_on = today or settings.today or date.today()
     rag = compute_rag(actions, today=rated_on, rules=settings.rag_rules, facts=facts)
     fields = [f for f in FIELD_NAMES if f in layout.columns and f != "plan"]
-    values = normalise_values(actions, fields)
-    if "status" in values:
-        # The list's Status is a choice: 'complete' or 'On Track', which validation accepts,
-        # goes as the choice it stands for ('Complete', 'On track'), or the list refuses it.
-        typed = canonical_status(actions["status"])
-        values["status"] = typed.where(typed.notna(), values["status"]).astype(object)
+    values = _status_as_choice(normalise_values(actions, fields), actions)
     derived = list(_DERIVED)
     values["plan"] = actions["plan"].map(normalise_value)
     for name, column in derived_text(rag).items():
@@ -119,6 +114,15 @@ def prepare_rows(loaded: LoadedPlan, *, today: date | None) -> SyncRows:
         by_key=actions.set_axis(values.index),
         dues=read_dues(facts, fields),
     )
+
+
+def _status_as_choice(values: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """The list's Status is a choice: 'complete' or 'On Track', which validation accepts, goes as
+    the choice it stands for ('Complete', 'On track'), or the list refuses it."""
+    if "status" in values:
+        typed = canonical_status(actions["status"])
+        values["status"] = typed.where(typed.notna(), values["status"]).astype(object)
+    return values
 
 
 def _owners(actions: pd.DataFrame, settings: Any) -> pd.Series:
