@@ -59,6 +59,10 @@ class BatchResponse:
     headers: Mapping[str, str]
     body: Any
     request: BatchRequest | None = None
+    # An earlier sending of this request got no definite answer (a dropped or hung connection, a
+    # transient status such as 504), so that attempt may have been carried out: a 409 or 412 now
+    # may answer our own earlier write rather than somebody else's (``sync.lost_answers``).
+    answer_lost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -128,6 +132,7 @@ def run_batch(http: GraphHttp, requests: Sequence[BatchRequest]) -> list[BatchRe
 def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, BatchResponse]) -> None:
     pending = group
     rounds = 0
+    unsure: set[str] = set()  # ids of requests an earlier attempt of which may have been carried out
     while pending:
         sendable = []
         for request in pending:
@@ -144,9 +149,13 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
         # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
         # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
         # second time) and updates and deletes an If-Match (412 or 404 the second time).
+        resent: list[bool] = []
         response = http.send(
-            "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True
+            "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True,
+            on_resend=lambda: resent.append(True),
         )
+        if resent:
+            unsure.update(in_group)
         body = http.json(response)
         listed = body.get("responses") if isinstance(body, dict) else None
         entries = {str(e.get("id")): e for e in listed or [] if isinstance(e, dict)}
@@ -170,10 +179,11 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 retry.append(request)
                 retry_ids.add(request.id)
                 if transient:
+                    unsure.add(request.id)  # a 504 may come after the work was done
                     waits.append(headers)
                     worst = worst or status
                 continue
-            answers[request.id] = BatchResponse(request.id, status, headers, entry.get("body"), request)
+            answers[request.id] = BatchResponse(request.id, status, headers, entry.get("body"), request, request.id in unsure)
         if retry:
             rounds += 1
             # One wait for the round: the longest Retry-After any answer asked for, else backoff.
