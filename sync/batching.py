@@ -4,7 +4,10 @@ A 200 from ``$batch`` says nothing about the requests inside it. Each answer car
 status; throttled and failed ones (429/500/502/503/504, each with its own ``Retry-After`` or
 none) are sent again in a new batch after the longest wait, and so are the 424s of requests
 that depended on them, within the command's retry budget (``sync.retry``). Answers come back
-in any order; ``run_batch`` returns them in the order the requests were given.
+in any order; ``run_batch`` returns them in the order the requests were given. An answer says
+``answer_lost`` when an earlier sending of its request went unanswered (the whole batch timed out or
+dropped, or the request got a transient status): that sending may have been carried out, so a 409
+or 412 now may be the list refusing our own repeat (``sync.lost_answers``).
 """
 
 from __future__ import annotations
@@ -144,18 +147,7 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 sendable.append(request)
         if not sendable:
             return
-        in_group = {r.id for r in sendable}
-        wire = [r.to_wire(keep_dependency=r.depends_on in in_group) for r in sendable]
-        # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
-        # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
-        # second time) and updates and deletes an If-Match (412 or 404 the second time).
-        resent: list[bool] = []
-        response = http.send(
-            "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True,
-            on_resend=lambda: resent.append(True),
-        )
-        if resent:
-            unsure.update(in_group)
+        response = _post(http, sendable, unsure)
         body = http.json(response)
         listed = body.get("responses") if isinstance(body, dict) else None
         entries = {str(e.get("id")): e for e in listed or [] if isinstance(e, dict)}
@@ -193,6 +185,23 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 raise http.gave_up(worst or 429, rounds, longest)
             http.sleep(wait)
         pending = retry
+
+
+def _post(http: GraphHttp, sendable: list[BatchRequest], unsure: set[str]) -> Any:
+    """POST one batch; when it had to be sent again after an unanswered try, its ids join ``unsure``."""
+    in_group = {r.id for r in sendable}
+    wire = [r.to_wire(keep_dependency=r.depends_on in in_group) for r in sendable]
+    # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
+    # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
+    # second time) and updates and deletes an If-Match (412 or 404 the second time).
+    resent: list[bool] = []
+    response = http.send(
+        "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True,
+        on_resend=lambda: resent.append(True),
+    )
+    if resent:
+        unsure.update(in_group)
+    return response
 
 
 def _failed_dependency(request: BatchRequest) -> dict[str, Any]:

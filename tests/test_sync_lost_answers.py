@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 import synced_plans
-from synced_plans import ANN, action_row, client, edit, https_server, items_by, list_edit, tracker
+from synced_plans import ANN, EditBeforeFirstBatch, action_row, client, edit, https_server, items_by, list_edit, plansync_list, tracker
 
 BOB = "bob.jones@council.gov.uk"
 
@@ -71,6 +71,10 @@ def withdrawal(entry) -> bool:
     return entry["method"] == "PATCH" and "Withdrawn" in (entry.get("body") or {})
 
 
+def deletion(entry) -> bool:
+    return entry["method"] == "DELETE"
+
+
 def progress_update(entry) -> bool:
     return entry["method"] == "PATCH" and "Progress" in (entry.get("body") or {})
 
@@ -79,9 +83,9 @@ def create(entry) -> bool:
     return entry["method"] == "POST"
 
 
-def sync(path, server, list_name, transport=None):
+def sync(path, server, list_name, transport=None, **options):
     gc = client(server, ANN, transport=transport) if transport else None
-    return synced_plans.sync(path, server, list_name, gc=gc, today=date(2026, 1, 15), now=datetime(2026, 1, 15, 9, 30))
+    return synced_plans.sync(path, server, list_name, gc=gc, today=date(2026, 1, 15), now=datetime(2026, 1, 15, 9, 30), **options)
 
 
 @pytest.fixture
@@ -177,3 +181,35 @@ def test_the_same_edit_made_by_somebody_else_meanwhile_is_not_counted_as_updated
     item = items_by(server, list_name)["york-2022:1.2"]
     assert ("Half done", BOB) == (item["fields"]["Progress"], item["lastModifiedBy"]["user"]["email"])
     assert_nothing_left(synced, server, list_name, 3)
+
+
+def bob_deletes(server, list_name, key):
+    def delete():
+        with plansync_list(server, list_name, BOB) as (gc, site, lst):
+            gc.delete_item(site, lst["id"], items_by(server, list_name, user=BOB)[key]["id"])
+
+    return delete
+
+
+def test_a_deletion_whose_answer_was_lost_is_counted_as_withdrawn_by_this_run(server, list_name, synced):
+    edit(synced, {}, delete_rows=[4])
+    lose = losing(server, deletion, "timeout")
+
+    result = sync(synced, server, list_name, lose, delete_removed=True)
+
+    assert 1 == lose.lost
+    assert ([], "Synced 2 actions: 1 withdrawn") == (result.failed, result.summary)
+    assert ["york-2022:1.1", "york-2022:1.2"] == sorted(items_by(server, list_name))
+    assert_nothing_left(synced, server, list_name, 2)
+
+
+def test_an_item_somebody_else_deleted_meanwhile_is_not_counted_as_withdrawn_by_this_run(server, list_name, synced):
+    edit(synced, {}, delete_rows=[4])
+    # Bob deletes the item just before Ann's deletion goes out: hers is answered 404, not lost.
+    meddled = EditBeforeFirstBatch(server.ca_path, bob_deletes(server, list_name, "york-2022:1.3"))
+
+    result = sync(synced, server, list_name, meddled, delete_removed=True)
+
+    assert ([], "Synced 2 actions: nothing to change", 0) == (result.failed, result.summary, result.to_json()["withdrawn"])
+    assert ["york-2022:1.1", "york-2022:1.2"] == sorted(items_by(server, list_name))
+    assert_nothing_left(synced, server, list_name, 2)
