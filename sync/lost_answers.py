@@ -18,11 +18,14 @@ updated or withdrawn by this run when all of these hold:
 Otherwise it is not counted: somebody else's change is never reported as this run's, and in doubt
 a write is left uncounted rather than counted twice. A withdrawal that deletes (``--delete-removed``)
 answered 404 the second time is this run's by (1) alone: a deleted item has nothing to read.
+``plansync refresh`` counts its own lost writes by the same rules (``holds_write``); its unattended
+job signs in as an app, which SharePoint names by the app's id (``last_writer``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -55,10 +58,21 @@ def found_done(write: Write, fresh: pd.DataFrame, again: SyncPlan, user: str) ->
     key = write.key
     if key not in fresh.index or any(w.key == key for w in (*again.creates, *again.updates, *again.withdrawals)):
         return False
-    row = fresh.loc[key]
+    return holds_write(fresh.loc[key].to_dict(), sent_values(write), user)
+
+
+def last_writer(item: Mapping[str, Any]) -> str:
+    """Who last changed a list item: the person's sign-in, else the app's id (an unattended job)."""
+    by = item.get("lastModifiedBy") or {}
+    return str((by.get("user") or {}).get("email") or (by.get("application") or {}).get("id") or "")
+
+
+def holds_write(row: Mapping[str, Any], sent: Mapping[str, str], user: str) -> bool:
+    """Rules 2 and 3: the item (a row as ``sync.list_rows.item_row`` gives it) was last changed by
+    ``user`` and holds every value ``sent``. Without a sign-in name to compare, nothing is ours."""
     if not user or str(row.get(MODIFIED_BY, "") or "").casefold() != user.casefold():
         return False
-    return all(str(row.get(name, "") or "") == value for name, value in sent_values(write).items())
+    return all(str(row.get(name, "") or "") == value for name, value in sent.items())
 
 
 def count_as_done(again: SyncPlan, done: list[Write], fresh: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -81,4 +95,4 @@ def count_as_done(again: SyncPlan, done: list[Write], fresh: pd.DataFrame) -> di
     return {k: {ITEM_ID: str(fresh.at[k, ITEM_ID]), ETAG: str(fresh.at[k, ETAG])} for k in sorted(keys)}
 
 
-__all__ = sorted(["Write", "count_as_done", "found_done", "sent_values", "writes_by_key"])
+__all__ = sorted(["Write", "count_as_done", "found_done", "holds_write", "last_writer", "sent_values", "writes_by_key"])
