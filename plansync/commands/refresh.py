@@ -29,8 +29,8 @@ from typing import Any
 
 from plansync.errors import GraphError, SyncError
 from sync.batching import update_fields_request
-from sync.list_rows import get_items, item_row, with_fields
 from sync.engine import MODIFIED_BY
+from sync.list_rows import get_items, item_row, with_fields
 from sync.lost_answers import holds_write, last_writer
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITHDRAWN_COLUMN
 from sync.values import ListMap
