@@ -1,7 +1,9 @@
 """What a sync says it did: counts of what the list accepted, one line, and its exit code (issue 19).
 
 Counts are of writes the list *accepted*: a create the list did not accept is not 'created' but
-'not accepted by the list'. The line starts 'Synced N actions' only when every row is in step
+'not accepted by the list'. They are this run's writes, each row once: one whose answer was lost
+and that the merge made again found done still counts, somebody else's change never does
+(``sync.lost_answers``). The line starts 'Synced N actions' only when every row is in step
 with the list; otherwise 'Synced K of N actions', K being the rows with nothing left to do, so a
 run that sent nothing never reads as a success. The exit code is 0 when nothing is left, 1 when
 rows were skipped as invalid, refused, in conflict or not accepted (each listed by the CLI).

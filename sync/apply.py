@@ -5,6 +5,9 @@ a delta round): a key the list already has is merged, never created again. Updat
 withdrawals carry ``If-Match`` with the eTag the plan saw; a 412 means someone changed the item
 meanwhile, so the item is read again and merged again (``replan``), at most a few rounds.
 A create refused as a duplicate (another sync created the key meanwhile) is treated the same way.
+A write whose answer was lost and was refused when sent again (its first sending was carried out)
+is found done by that merge and counted once as this run's (``sync.lost_answers`` has the rule:
+never somebody else's change).
 
 What comes back (``Applied``) says, per key, what the list now holds, so the caller can save the
 base and eTags of exactly what was sent; keys whose write failed keep their old state and are
@@ -25,6 +28,7 @@ from sync.errors import ThrottledError
 from sync.batching import MAX_BATCH, BatchRequest, create_item_request, delete_item_request, item_path, update_fields_request
 from sync.engine import ETAG, ITEM_ID, WITHDRAWN, SyncPlan
 from sync.list_rows import item_row
+from sync.lost_answers import count_as_done, found_done, writes_by_key
 from sync.values import ListMap
 
 # How often a key whose eTag went stale is read and merged again before it is left for next time.
@@ -76,12 +80,14 @@ def apply_plan(
         workers: batches in flight at once.
     """
     sent = _Sent()
+    user = str(getattr(client, "user", "") or "")
     current = plan
     pending = _requests(plan, site_id, list_id, listmap)
     sent.total = max(len(pending), 1)
     for round_no in range(MAX_REMERGE_ROUNDS + 1):
         if not pending:
             break
+        sent.lost = set()
         stale = _send_round(client, pending, sent, progress, workers)
         if not stale or replan is None or round_no == MAX_REMERGE_ROUNDS:
             for key in stale:
@@ -95,19 +101,28 @@ def apply_plan(
             sent.failed.update({key: f"Row {key} was not sent: {exc}" for key in stale})
             break
         again = replan(fresh)
-        current = _merge_plans(current, again, set(stale))
         pending = _requests(again, site_id, list_id, listmap)
+        # Writes found done are this run's (sync.lost_answers): counted, not sent again.
+        lost = writes_by_key(current, sent.lost.intersection(stale))
+        sent.written.update(count_as_done(again, [w for w in lost.values() if found_done(w, fresh, again, user)], fresh))
+        current = _merge_plans(current, again, set(stale))
         sent.total += len(pending)
+    if sent.gone:  # deleted by somebody else before our delete reached the list: not this run's withdrawal
+        current.withdrawals = [w for w in current.withdrawals if w.key not in sent.gone]
     remote = pd.DataFrame.from_dict(sent.written, orient="index", dtype=object) if sent.written else pd.DataFrame()
     return Applied(current, remote, [Failure(k, m) for k, m in sorted(sent.failed.items())])
 
 
 @dataclass
 class _Sent:
-    """What the list answered so far: per key written, its outcome; per key failed, why."""
+    """What the list answered so far: per key written, its outcome; per key failed, why; the keys
+    whose write was refused after an earlier sending of it went unanswered (``lost``: perhaps done
+    by us), and the items found deleted by somebody else (``gone``)."""
 
     written: dict[str, dict[str, Any]] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    lost: set[str] = field(default_factory=set)
+    gone: set[str] = field(default_factory=set)
     done: int = 0
     total: int = 0
 
@@ -140,13 +155,17 @@ def _take(key: str, req: BatchRequest, answer: Any, stopped: str, sent: _Sent, s
         stale[key] = req.item_id
     elif answer.status == 404 and req.method == "DELETE":
         sent.written[key] = {"_deleted": True}
+        if not answer.answer_lost:
+            sent.gone.add(key)
     elif answer.status == 404 and req.method == "PATCH":
         stale[key] = None  # the item is gone: merge again (it will be created)
     elif answer.status == 409 and req.method == "POST":
-        stale[key] = None  # created meanwhile by another run: merge with it
+        stale[key] = None  # created meanwhile by another run, or by this one: merge with it
     else:
         err = answer.error()
         sent.failed[key] = str(err) if err else f"HTTP {answer.status}"
+    if answer is not None and key in stale and answer.answer_lost:
+        sent.lost.add(key)
 
 
 def _send(client: Any, chunk: list[tuple[str, BatchRequest]]) -> tuple[list, str]:

@@ -4,7 +4,10 @@ A 200 from ``$batch`` says nothing about the requests inside it. Each answer car
 status; throttled and failed ones (429/500/502/503/504, each with its own ``Retry-After`` or
 none) are sent again in a new batch after the longest wait, and so are the 424s of requests
 that depended on them, within the command's retry budget (``sync.retry``). Answers come back
-in any order; ``run_batch`` returns them in the order the requests were given.
+in any order; ``run_batch`` returns them in the order the requests were given. An answer says
+``answer_lost`` when an earlier sending of its request went unanswered (the whole batch timed out or
+dropped, or the request got a transient status): that sending may have been carried out, so a 409
+or 412 now may be the list refusing our own repeat (``sync.lost_answers``).
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ class BatchResponse:
     headers: Mapping[str, str]
     body: Any
     request: BatchRequest | None = None
+    # An earlier sending of this request got no definite answer (a dropped or hung connection, a
+    # transient status such as 504), so that attempt may have been carried out: a 409 or 412 now
+    # may answer our own earlier write rather than somebody else's (``sync.lost_answers``).
+    answer_lost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -128,6 +135,7 @@ def run_batch(http: GraphHttp, requests: Sequence[BatchRequest]) -> list[BatchRe
 def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, BatchResponse]) -> None:
     pending = group
     rounds = 0
+    unsure: set[str] = set()  # ids of requests an earlier attempt of which may have been carried out
     while pending:
         sendable = []
         for request in pending:
@@ -139,14 +147,7 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 sendable.append(request)
         if not sendable:
             return
-        in_group = {r.id for r in sendable}
-        wire = [r.to_wire(keep_dependency=r.depends_on in in_group) for r in sendable]
-        # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
-        # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
-        # second time) and updates and deletes an If-Match (412 or 404 the second time).
-        response = http.send(
-            "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True
-        )
+        response = _post(http, sendable, unsure)
         body = http.json(response)
         listed = body.get("responses") if isinstance(body, dict) else None
         entries = {str(e.get("id")): e for e in listed or [] if isinstance(e, dict)}
@@ -170,10 +171,11 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 retry.append(request)
                 retry_ids.add(request.id)
                 if transient:
+                    unsure.add(request.id)  # a 504 may come after the work was done
                     waits.append(headers)
                     worst = worst or status
                 continue
-            answers[request.id] = BatchResponse(request.id, status, headers, entry.get("body"), request)
+            answers[request.id] = BatchResponse(request.id, status, headers, entry.get("body"), request, request.id in unsure)
         if retry:
             rounds += 1
             # One wait for the round: the longest Retry-After any answer asked for, else backoff.
@@ -183,6 +185,23 @@ def _run_group(http: GraphHttp, group: list[BatchRequest], answers: dict[str, Ba
                 raise http.gave_up(worst or 429, rounds, longest)
             http.sleep(wait)
         pending = retry
+
+
+def _post(http: GraphHttp, sendable: list[BatchRequest], unsure: set[str]) -> Any:
+    """POST one batch; when it had to be sent again after an unanswered try, its ids join ``unsure``."""
+    in_group = {r.id for r in sendable}
+    wire = [r.to_wire(keep_dependency=r.depends_on in in_group) for r in sendable]
+    # Graph's throttling page says a throttled batch may fail as a whole with 424: retry that too.
+    # Sending the batch again after a lost answer is safe: creates carry a unique key (409 the
+    # second time) and updates and deletes an If-Match (412 or 404 the second time).
+    resent: list[bool] = []
+    response = http.send(
+        "POST", "/$batch", json_body={"requests": wire}, retry_statuses=TRANSIENT_STATUSES | {424}, resend_safe=True,
+        on_resend=lambda: resent.append(True),
+    )
+    if resent:
+        unsure.update(in_group)
+    return response
 
 
 def _failed_dependency(request: BatchRequest) -> dict[str, Any]:

@@ -90,6 +90,7 @@ class SyncPlan:
     ``base`` holds the field values each key will have as 'last synced' once every write in the
     plan has succeeded (conflicting and refused fields keep their old base, so they come up again).
     ``remote`` is the list as it will be after those writes (item id and eTag as known now).
+    Carried out, its writes are this run's, each key once, never somebody else's (``sync.lost_answers``).
     """
 
     creates: list[Create] = field(default_factory=list)
@@ -108,7 +109,7 @@ class SyncPlan:
         return len(self.creates) + len(self.updates) + len(self.withdrawals)
 
     def counts(self, *, requests: int = 0) -> dict:
-        """The ``--json`` shape."""
+        """The ``--json`` shape (what was planned; ``plansync.sync_summary`` counts what the list accepted)."""
         return {
             "created": len(self.creates),
             "updated": len(self.updates),

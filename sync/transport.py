@@ -146,12 +146,16 @@ class GraphHttp:
         retry_statuses: frozenset[int] = TRANSIENT_STATUSES,
         pass_statuses: frozenset[int] = frozenset(),
         resend_safe: bool = False,
+        on_resend: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """Send one request with token, refresh-once, retries of transient failures and error mapping.
 
         ``resend_safe`` says a POST may be sent again after its connection broke (a create that
         carries a unique key, or a ``$batch`` of guarded writes); reads and ``If-Match`` writes
-        always may.
+        always may. ``on_resend`` is called each time the request is sent again after an attempt
+        the server may have carried out without its answer reaching us (a connection that broke
+        midway or hung, a transient status such as 504): the caller then knows its write may be
+        done already (``sync.batching``).
 
         Returns the 2xx response (or one whose status is in ``pass_statuses``); raises AuthError, ThrottledError, ConflictError, GraphError,
         SyncError or SettingsError.
@@ -169,8 +173,12 @@ class GraphHttp:
                 response = self._client.send(request)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 self._after_failure(exc, method, url, tries, resend=resend_safe or method in _IDEMPOTENT or _guarded(headers))
+                if on_resend is not None and _broken_midway(exc):
+                    on_resend()
                 continue
             if self._try_again(response, request, tries, retry_statuses):
+                if on_resend is not None and response.status_code != 401:
+                    on_resend()
                 continue
             status = response.status_code
             if status >= 400 and status not in pass_statuses:

@@ -176,3 +176,33 @@ def test_batches_sent_from_several_threads_through_one_client_are_all_counted():
     with ThreadPoolExecutor(8) as pool:
         answers = [a for group in pool.map(client.batch, groups) for a in group]
     assert (800, 40) == (sum(a.status == 201 for a in answers), client.requests)
+
+
+def test_an_answer_says_when_an_earlier_sending_of_its_request_went_unanswered():
+    """A 412 after a 504, or after a batch whose answer never came, may refuse our own repeat (sync.lost_answers)."""
+    calls = []
+
+    def handler(request):
+        batch = json.loads(request.content)
+        calls.append([e["id"] for e in batch["requests"]])
+        if len(calls) == 1:  # the first write is answered 504 as the gateway times out; the second is refused
+            return answer_all(batch, lambda e: 504 if e["id"] == "1" else 412)
+        return answer_all(batch, lambda e: 412)
+
+    answers = client_on(handler, sleeps=[]).batch([
+        update_fields_request("1", SITE, LIST, "7", {"Status": "Complete"}, etag='"{X},3"'),
+        update_fields_request("2", SITE, LIST, "8", {"Status": "Complete"}, etag='"{X},4"'),
+    ])
+    assert [["1", "2"], ["1"]] == calls
+    assert [(412, True), (412, False)] == [(a.status, a.answer_lost) for a in answers]
+
+    timed_out = []
+
+    def slow_once(request):
+        if not timed_out:
+            timed_out.append(True)
+            raise httpx.ReadTimeout("no answer", request=request)
+        return answer_all(json.loads(request.content), lambda e: 409)
+
+    answers = client_on(slow_once, sleeps=[]).batch([create_item_request("1", SITE, LIST, {"Title": "A"})])
+    assert [(409, True)] == [(a.status, a.answer_lost) for a in answers]

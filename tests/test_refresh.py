@@ -208,6 +208,55 @@ def test_an_item_changed_again_on_the_second_try_is_a_conflict_and_left_alone(se
     assert "Red" == by_ref(server, list_name)["1.6"]["fields"]["RAG"] and 2 == result.written
 
 
+class LoseTheAnswer(httpx.BaseTransport):
+    """Real HTTPS; the job's first batch of writes is carried out, but its answer never comes."""
+
+    def __init__(self, ca_path) -> None:
+        self.inner = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca_path)))
+        self.lost = 0
+
+    def handle_request(self, request):
+        if request.url.path.endswith("/$batch") and b'"PATCH"' in request.read() and not self.lost:
+            self.lost += 1
+            self.inner.handle_request(request).read()
+            raise httpx.ReadTimeout("the answer never came", request=request)
+        return self.inner.handle_request(request)
+
+
+class AppToken:
+    """The app's own sign-in (client credentials), as the unattended job signs in: SharePoint names no person."""
+
+    user = "plansync"
+
+    def __init__(self, server) -> None:
+        self.server = server
+
+    def token(self, *, force_refresh: bool = False) -> str:
+        answer = httpx.post(f"{self.server.authority}/oauth2/v2.0/token", verify=ssl.create_default_context(cafile=str(self.server.ca_path)),
+                            data={"client_id": self.user, "grant_type": "client_credentials", "client_secret": "any",
+                                  "scope": "https://graph.microsoft.com/.default"})
+        return answer.raise_for_status().json()["access_token"]
+
+
+@pytest.mark.parametrize("signed_in", ["person", "app"])
+def test_writes_whose_answer_was_lost_are_counted_as_written_once(server, list_name, tmp_path, signed_in):
+    sync(make_book(tmp_path / "plan.xlsx"), server, list_name)
+    lose = LoseTheAnswer(server.ca_path)
+    auth = token(server, ANN) if signed_in == "person" else AppToken(server)
+    gc = GraphClient(server.graph_url, auth=auth, transport=lose, sleep=lambda s: None)
+
+    result = refresh(server, list_name, gc=gc)
+
+    # Sent again, the writes were refused (412: done already); read again, they are found ours (sync.lost_answers).
+    assert 1 == lose.lost
+    assert ["1.1", "1.2", "1.6"] == sorted(c.ref for c in result.changes)
+    assert (3, [], 0) == (result.written, result.conflicts, result.exit_code)
+    item = by_ref(server, list_name)["1.1"]
+    assert ("2026-01-31", "Red", True, 14) == derived(item)
+    assert {"person": ANN, "app": None}[signed_in] == item["lastModifiedBy"]["user"].get("email")
+    assert "Re-rated 1.1 (York 2022): Amber → Red: due 31/01/2026, 14 days overdue" in result.lines()
+
+
 def test_each_plan_is_rated_by_the_rules_it_was_last_synced_with(server, list_name, tmp_path):
     # The plan's Settings give a 60-day amber window.
     path = make_book(tmp_path / "plan.xlsx", [("1.1", "31/03/2026", "On track")], amber_days=60)

@@ -91,6 +91,8 @@ def test_a_first_sync_of_2000_rows_completes_in_one_run_under_faults(tmp_path, f
         assert gc.retries > 0  # the faults were there, and were ridden out
         # A create whose answer was lost (a 504 or a drop after the write) was adopted, never made twice.
         assert ROWS == len(first.plan.creates) + len(first.plan.unchanged)
+        # ... and counted as created by this run: the end line says what the run did (sync.lost_answers).
+        assert f"Synced {ROWS} actions: {ROWS} created" == first.summary
         quiet(server)
         assert_list_matches(path, server)
         # The workbook's own record of the sync is exact too: nothing left to send or bring in.
@@ -112,8 +114,10 @@ def test_a_later_sync_and_a_pull_complete_in_one_run_under_faults(tmp_path, faul
         edit(path, {(r, "Progress"): f"edited {r}" for r in range(2, 62)} | {(70, "Status"): "At risk"}, delete_rows=[300])
         inject(server, faults)
         second = sync(path, faulty_client(server, timeout=0.5))
-        # (An update whose answer was lost is found done when merged again, so it may not count as sent.)
         assert ([], ["york-2022:2.50"], 1) == (second.failed, [p.key for p in second.plan.pulls], len(second.plan.withdrawals))
+        # A write whose answer was lost and that the merge made again finds done still counts, once:
+        # 60 progress edits and a status (sync.lost_answers).
+        assert "Synced 299 actions: 61 updated, 1 brought in from the list, 1 withdrawn" == second.summary
         with faulty_client(server, timeout=0.5) as gc:
             pulled = pull_consolidated(tmp_path / "board.xlsx", client=gc, list_name="Actions", today=TODAY)
         quiet(server)

@@ -29,7 +29,9 @@ from typing import Any
 
 from plansync.errors import GraphError, SyncError
 from sync.batching import update_fields_request
-from sync.list_rows import get_items, with_fields
+from sync.engine import MODIFIED_BY
+from sync.list_rows import get_items, item_row, with_fields
+from sync.lost_answers import holds_write, last_writer
 from sync.list_schema import COLUMN_FOR_FIELD, ROW_KEY_COLUMN, TEXT_SUFFIX, WITHDRAWN_COLUMN
 from sync.values import ListMap
 from sync.plan_rules import read_rules, store_rules
@@ -255,6 +257,7 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
             for n, c in enumerate(pending)
         ]
         stale: list[Change] = []
+        lost: list[Change] = []  # refused after an unanswered sending: perhaps written by us (sync.lost_answers)
         for change, answer in zip(pending, gc.batch(requests) if requests else []):
             if answer.ok:
                 result.written += 1
@@ -264,6 +267,7 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
                 record[ETAG] = str(body.get("@odata.etag") or record[ETAG])
             elif answer.status == 412:
                 stale.append(change)
+                lost += [change] if answer.answer_lost else []
             elif answer.status == 404:
                 state.items.pop(change.item_id, None)  # deleted meanwhile: nothing to rate
             else:
@@ -274,13 +278,26 @@ def _write(gc: Any, state: RefreshState, result: RefreshResult, rules: Mapping[s
             result.conflicts.extend(stale)
             return
         # A person changed these items since they were read: their values win, so rate them again.
-        _apply(state, get_items(gc, state.site_id, state.list_id, [c.item_id for c in stale], SELECT).values())
+        fetched = get_items(gc, state.site_id, state.list_id, [c.item_id for c in stale], SELECT)
+        _apply(state, fetched.values())
         again = {c.item_id: state.items[c.item_id] for c in stale if c.item_id in state.items}
         pending, _, _ = rerate(again, rules, today=result.today)
-        # What is reported is the rating as re-done: an item that needs no write after its
-        # person's change is no longer a change.
-        stale_ids = {c.item_id for c in stale}
+        # Our own write whose answer was lost is written, and stays a change; otherwise what is
+        # reported is the rating as re-done: an item that needs no write after its person's change
+        # is no longer a change.
+        planned = {c.item_id for c in pending}
+        done = {c.item_id for c in lost if c.item_id not in planned and _ours(fetched, c, gc.user, listmap)}
+        result.written += len(done)
+        stale_ids = {c.item_id for c in stale} - done
         result.changes = [c for c in result.changes if c.item_id not in stale_ids] + pending
+
+
+def _ours(fetched: Mapping[str, Any], change: Change, user: str, listmap: ListMap) -> bool:
+    """Whether the item read again holds this write of ours (``sync.lost_answers.holds_write``)."""
+    item = fetched.get(change.item_id) or {}
+    if item.get("deleted"):
+        return False
+    return holds_write({**item_row(item, listmap)[1], MODIFIED_BY: last_writer(item)}, change.fields, user)
 
 
 def _refusal(answer: Any) -> str:
