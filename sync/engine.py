@@ -87,10 +87,9 @@ class Refusal:
 class SyncPlan:
     """Everything one sync would do; what ``--dry-run`` prints.
 
-    ``base`` holds the field values each key will have as 'last synced' once every write in the
-    plan has succeeded (conflicting and refused fields keep their old base, so they come up again).
-    ``remote`` is the list as it will be after those writes (item id and eTag as known now).
-    Carried out, its writes are this run's, each key once, never somebody else's (``sync.lost_answers``).
+    ``base``: the field values each key will have as 'last synced' once every write succeeded (conflicting
+    and refused fields keep their old base, so they come up again); ``remote``: the list after those writes
+    (item id and eTag as known now). Its writes are this run's, each key once, never somebody else's (``sync.lost_answers``).
     """
 
     creates: list[Create] = field(default_factory=list)
