@@ -32,6 +32,31 @@ def test_a_heading_written_in_the_action_column_is_still_a_heading():
     assert [("Recommendation No. 3 The quality of supervision", "3.1")] == list(zip(actions["recommendation"], actions["ref"]))
 
 
+def test_a_numbered_heading_left_unmerged_in_the_action_column_is_a_heading_like_the_plans_others():
+    actions = _actions([
+        ["Action", "Lead", "Target date"],
+        ["1. Improve the quality of supervision", None, None],
+        ["Audit supervision records", "Head of QA", "July 2024"],
+        ["2. Strengthen the front door", None, None],
+        ["Review the threshold document", "HoS First Response", "Q3 2024"],
+        ["Train the duty team", "HoS First Response", "Ongoing"],
+    ], merged=[(4, 1, 4, 3)])
+    assert [
+        ("1. Improve the quality of supervision", "Audit supervision records"),
+        ("2. Strengthen the front door", "Review the threshold document"),
+        ("2. Strengthen the front door", "Train the duty team"),
+    ] == list(zip(actions["recommendation"], actions["action"]))
+
+
+def test_a_numbered_line_alone_in_the_action_column_is_an_action_when_the_plan_has_no_such_headings():
+    actions = _actions([
+        ["Action", "Lead", "Target date"],
+        ["1. Audit supervision records", "Head of QA", "July 2024"],
+        ["2. Review the threshold document", None, None],
+    ])
+    assert [2, 3] == actions["_row"].tolist()
+
+
 def test_blank_rows_notes_and_text_after_the_table_are_not_actions():
     actions = _actions([
         ["Ref", "Action", "Lead"],

@@ -21,6 +21,8 @@ HEADING_PATTERN = (
     r"^\s*(?:recommendations?|findings?|areas?\s+for\s+improvement|priority|priorities)"
     r"\s*(?:no\.?|number|#)?\s*[0-9]+\b"
 )
+# A numbered line (``2. Improve supervision``, ``3) The front door``), not a ref such as ``2.1``.
+_NUMBERED_LINE = r"^\s*\(?[0-9]{1,3}[.)]\s+\S"
 # A lone ref (``1.5``, ``a)``) is an action whose text is missing, not a heading.
 _BARE_REF = r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|\(?[a-zA-Z]\)?)\s*$"
 _NUMBER = re.compile(
@@ -64,6 +66,12 @@ def classify_rows(
     heading_one = ~note_one & ~bare_ref & (
         heading_text | pd.Series(one.index.isin(list(wide)), index=one.index) | (action_empty & in_first_col)
     )
+    # A lone numbered line in the action column is a heading too when the team's other headings,
+    # found by their merge or their wording, are numbered lines: one heading of the plan left
+    # unmerged is still a heading, not an action without lead or date.
+    numbered = only_text.str.contains(_NUMBERED_LINE, regex=True).fillna(False).astype(bool) & ~note_one & ~bare_ref
+    if (heading_one & numbered).any():
+        heading_one = heading_one | numbered
     heading = pd.Series(False, index=table.index)
     heading[heading_one[heading_one].index] = True
     note = pd.Series(False, index=table.index)
