@@ -48,6 +48,22 @@ def test_a_numbered_heading_left_unmerged_in_the_action_column_is_a_heading_like
     ] == list(zip(actions["recommendation"], actions["action"]))
 
 
+def test_numbered_headings_typed_in_the_action_column_head_the_unnumbered_actions_below_them():
+    actions = _actions([
+        ["Action", "Progress", "Lead", "Timescales"],
+        ["1. Improve the quality of supervision", None, None, None],
+        ["Audit supervision records", "In progress", "Head of QA", "July 2024"],
+        ["Train managers", "Not yet started", "DCS", "Ongoing"],
+        ["2. Strengthen the front door", None, None, None],
+        ["Review the threshold document", "In progress", "HoS First Response", "Q3 2024"],
+    ])
+    assert [
+        ("1. Improve the quality of supervision", "Audit supervision records"),
+        ("1. Improve the quality of supervision", "Train managers"),
+        ("2. Strengthen the front door", "Review the threshold document"),
+    ] == list(zip(actions["recommendation"], actions["action"]))
+
+
 def test_a_numbered_line_alone_in_the_action_column_is_an_action_when_the_plan_has_no_such_headings():
     actions = _actions([
         ["Action", "Lead", "Target date"],

@@ -66,11 +66,13 @@ def classify_rows(
     heading_one = ~note_one & ~bare_ref & (
         heading_text | pd.Series(one.index.isin(list(wide)), index=one.index) | (action_empty & in_first_col)
     )
-    # A lone numbered line in the action column is a heading too when the team's other headings,
-    # found by their merge or their wording, are numbered lines: one heading of the plan left
-    # unmerged is still a heading, not an action without lead or date.
+    # A lone numbered line in the action column is a heading too when numbering marks the plan's
+    # headings: its other headings (found by their merge or their wording) are numbered lines, or
+    # no action (a row with more filled in) is one. One heading left unmerged, or headings typed in
+    # the action column, are then headings, not actions without lead or date.
     numbered = only_text.str.contains(_NUMBERED_LINE, regex=True).fillna(False).astype(bool) & ~note_one & ~bare_ref
-    if (heading_one & numbered).any():
+    numbered &= only_col.isin([action_col, first_col])
+    if numbered.any() and ((heading_one & numbered).any() or not _numbered_actions(table, action_col, count)):
         heading_one = heading_one | numbered
     heading = pd.Series(False, index=table.index)
     heading[heading_one[heading_one].index] = True
@@ -82,6 +84,12 @@ def classify_rows(
     kinds[count.eq(0)] = BLANK
     kinds[table.index.isin(list(header_rows))] = HEADER
     return kinds
+
+
+def _numbered_actions(table: pd.DataFrame, action_col: int, count: pd.Series) -> bool:
+    """Whether any row with more than its action filled in has a numbered line as its action."""
+    texts = table.loc[count.ge(2).to_numpy(), action_col].dropna().astype(str)
+    return bool(texts.str.contains(_NUMBERED_LINE, regex=True).any())
 
 
 def _wide_merge_rows(merged: list[tuple[int, int, int, int]], cols: pd.Index) -> list[int]:
