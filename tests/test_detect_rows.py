@@ -64,6 +64,22 @@ def test_numbered_headings_typed_in_the_action_column_head_the_unnumbered_action
     ] == list(zip(actions["recommendation"], actions["action"]))
 
 
+def test_a_heading_alone_in_the_first_column_of_a_plan_that_starts_in_column_b_is_a_heading():
+    actions = _actions([
+        [None, "Ref", "Action", "Lead", "Target date"],
+        [None, "Recommendation 1: Improve supervision", None, None, None],
+        [None, "1.1", "Audit supervision records", "Head of QA", "July 2024"],
+        [None, "Strengthen the front door", None, None, None],
+        [None, "2.1", "Review the threshold document", "HoS First Response", "Q3 2024"],
+        [None, None, None, None, None],
+        ["Key: Blue = complete, Green = on track", None, None, None, None],
+    ], merged=[(2, 2, 2, 5)])
+    assert [
+        ("Recommendation 1: Improve supervision", "1.1"),
+        ("Strengthen the front door", "2.1"),
+    ] == list(zip(actions["recommendation"], actions["ref"]))
+
+
 def test_a_numbered_line_alone_in_the_action_column_is_an_action_when_the_plan_has_no_such_headings():
     actions = _actions([
         ["Action", "Lead", "Target date"],

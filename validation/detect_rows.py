@@ -41,8 +41,12 @@ def classify_rows(
     header_rows: tuple[int, ...] | list[int],
     merged: list[tuple[int, int, int, int]],
     recommendation_col: int | None = None,
+    first_col: int | None = None,
 ) -> pd.Series:
     """The kind of each row of ``table`` (rows under the first header, the team's columns only).
+
+    ``first_col``: the header's first column (a plan may start in column B, with a note left of
+    it in A); the table's first column when not given.
 
     A row holding one cell is a heading when that cell is in the first or the recommendation
     column, is laid across the table (merged), or reads like one (``Recommendation No. 3``).
@@ -51,7 +55,8 @@ def classify_rows(
     """
     present = table.notna()
     count = present.sum(axis=1)
-    first_col = table.columns.min()
+    if first_col is None:
+        first_col = table.columns.min()
     # Only rows holding exactly one cell can be headings or notes: look at those few closely.
     single = count.eq(1).to_numpy()
     one = table[single]

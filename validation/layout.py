@@ -161,6 +161,12 @@ def extract_actions(grid: SheetGrid, layout: Layout) -> pd.DataFrame:
     return read_actions(grid, layout).actions
 
 
+def _first_heading_col(grid: SheetGrid, layout: Layout, last_col: int) -> int | None:
+    """The first column with a heading on the header rows."""
+    labelled = [c for c in range(1, last_col + 1) if any(grid.cell(r, c) is not None for r in layout.header_rows)]
+    return min(labelled) if labelled else None
+
+
 def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> Extracted:
     """``extract_actions`` plus how the recommendations were found (for ``plansync adopt``).
 
@@ -182,6 +188,7 @@ def read_actions(grid: SheetGrid, layout: Layout, title: str | None = None) -> E
         header_rows=layout.header_rows,
         merged=grid.merged,
         recommendation_col=layout.columns.get("recommendation"),
+        first_col=_first_heading_col(grid, layout, last_col),
     )
     kinds = mark_blocks(table, kinds)
     is_action = kinds.eq(ACTION)
