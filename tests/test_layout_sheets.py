@@ -81,3 +81,40 @@ def test_rag_writes_its_columns_on_every_plan_sheet_on_that_sheets_header_row(tm
     assert [None] * 4 == [wb["Rec 2"].cell(1, c).value for c in range(5, 9)]  # its title row
     assert ["Due", "RAG", "Overdue", "Days overdue"] == [wb["Rec 2"].cell(3, c).value for c in range(5, 9)]
     assert [["Green"], ["Green", "Red"]] == [[wb[s].cell(r, 6).value for r in rows] for s, rows in (("Rec 2", [4]), ("Rec 3", [2, 3]))]
+
+
+def _one_sheet(path, name, *, title=None):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = name
+    if title:
+        ws.append([title])
+        ws.append([])  # a spacer row between the title and the header
+    ws.append(["Action", "Lead", "Target date", "Progress"])
+    for action in ("Refresh supervision policy", "Audit twelve files a month", "Train managers"):
+        ws.append([action, "HoS", "March 2023", "In progress - on track"])
+    wb.save(path)
+    return path
+
+
+def _adopted(path, monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANSYNC_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(main, ["adopt", str(path), "--json"])
+    assert 0 == result.exit_code, result.output
+    found = json.loads(result.stdout)
+    return found["actions"], found["recommendations"]
+
+
+def test_a_plan_on_one_sheet_named_for_a_recommendation_is_that_recommendations(tmp_path, monkeypatch):
+    path = _one_sheet(tmp_path / "plan.xlsx", "2. Improve supervision")
+    assert (3, 1) == _adopted(path, monkeypatch, tmp_path)
+
+
+def test_a_heading_above_the_header_with_a_blank_row_between_heads_every_action(tmp_path, monkeypatch):
+    path = _one_sheet(tmp_path / "plan.xlsx", "Plan", title="Recommendation 4: Improve supervision")
+    assert (3, 1) == _adopted(path, monkeypatch, tmp_path)
+
+
+def test_on_a_sheet_named_as_a_plan_each_row_without_a_recommendation_is_its_own(tmp_path, monkeypatch):
+    path = _one_sheet(tmp_path / "plan.xlsx", "Action plan")
+    assert (3, 3) == _adopted(path, monkeypatch, tmp_path)

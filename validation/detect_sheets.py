@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from validation.detect_header import find_header
+from validation.detect_rows import recommendation_number
 from validation.grid import SheetGrid
 
 # A title row names the recommendation when it reads like one, or is the only text above the header.
@@ -53,4 +54,14 @@ def sheet_title(grid: SheetGrid, header_row: int) -> str:
     return grid.name
 
 
-__all__ = ["same_plan_headers", "sheet_title"]
+def lone_sheet_title(grid: SheetGrid) -> str | None:
+    """A plan kept on one sheet named for a recommendation (``Recommendation 3``, ``2. Improve
+    supervision``): that recommendation, for its actions when nothing inside the sheet names one.
+    None for other names (``Action plan``, ``Sheet1``), whose rows may each be a recommendation."""
+    name = " ".join(grid.name.split())
+    if recommendation_number(name) is None or _PLAN_WORDS.search(name):
+        return None
+    return name
+
+
+__all__ = ["lone_sheet_title", "same_plan_headers", "sheet_title"]

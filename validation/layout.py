@@ -239,7 +239,8 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
     """First row to read: the header's next row, or a recommendation heading just above the header.
 
     When each recommendation has its own header block, the first heading sits above the first
-    header (``Recommendation No. 1`` then ``Ref | Action ...``). A title row is not a heading.
+    header (``Recommendation No. 1`` then ``Ref | Action ...``), perhaps with a blank row between.
+    A title row is not a heading.
     """
     top = header + 1
     banner = banner_above(grid, header, last_col)
@@ -249,6 +250,9 @@ def _headings_above(grid: SheetGrid, header: int, last_col: int) -> int:
     while row >= grid.origin[0]:
         cells = [grid.cell(row, c) for c in range(grid.origin[1], last_col + 1)]
         texts = [v for v in cells if v is not None and str(v).strip()]
+        if not texts:  # a spacer row between the heading and the header
+            row -= 1
+            continue
         if len(texts) != 1 or not re.match(_HEADING_ABOVE, str(texts[0]), re.I):
             break
         top = row

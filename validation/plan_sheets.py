@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from validation.detect_sheets import same_plan_headers, sheet_title
+from validation.detect_sheets import lone_sheet_title, same_plan_headers, sheet_title
 from validation.grid import SheetGrid
 from validation.layout import PLANSYNC_SHEETS, Extracted, Layout, detect_layout, read_actions
 
@@ -39,7 +39,7 @@ def read_plan(main: SheetGrid, layout: Layout, sheet: Callable[[str], SheetGrid]
     ``sheet(name)`` gives another sheet's grid (read once each).
     """
     if not layout.extra:
-        return read_actions(main, layout)
+        return read_actions(main, layout, title=lone_sheet_title(main))
     parts = [read_actions(main, layout, title=sheet_title(main, min(layout.header_rows)))]
     for other in layout.extra:
         grid = sheet(other.sheet)
