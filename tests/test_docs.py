@@ -7,7 +7,8 @@ import pytest
 
 from plansync.cli import main
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix: str = "plansync"):
@@ -44,3 +45,8 @@ def test_readme_opens_with_the_install_and_test_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert ".venv/bin/python -m pytest" in ci
+
+
+def test_the_docs_stand_alone_without_the_design_folder_outside_the_repository():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert [] == [page.name for page in pages if "../shared" in page.read_text(encoding="utf-8")]
