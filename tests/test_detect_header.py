@@ -71,6 +71,18 @@ def test_plansyncs_computed_columns_are_reused_and_a_teams_own_rag_column_is_kep
     assert 7 == detect_layout([fresh]).computed_col  # right of the team's unlabelled note in F
 
 
+def test_what_plansync_wrote_under_its_own_headings_never_makes_the_row_a_second_header_row():
+    # 'No' under Overdue (and 'Cause for Concern', a heading left unmerged) once made this row a
+    # second header row: the next rag wrote its headings over the row's ratings.
+    grid = _grid([
+        ["Area for improvement", "Action Taken", "Lead", "Status", "Due", "RAG", "Overdue", "Days overdue"],
+        ["Cause for Concern", None, None, None, None, "Green", "No", None],
+        ["Improve supervision", "Audit files", "HoS", "On track", None, "Green", "No", None],
+    ])
+    layout = detect_layout([grid])
+    assert ([1], 5) == (layout.header_rows, layout.computed_col)
+
+
 def test_columns_plansync_does_not_know_and_missing_required_columns_are_reported():
     grid = _grid([["Ref", "Action", "Lead", "Comments from DCS sign off"], ["1.1", "Train", "HoS", "ok"]])
     assert [

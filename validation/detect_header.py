@@ -122,17 +122,18 @@ def find_header(grid: SheetGrid, aliases: dict[str, str] | None = None) -> Heade
         return None
     row = int(candidates.idxmax())
     columns = _first_columns(fields.loc[row])
+    computed_col = _computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:])
     rows = [row]
     for extra in (row + 1, row - 1):
         if extra in fields.index and extra not in rows:
-            more = {f: c for f, c in _first_columns(fields.loc[extra]).items() if f not in columns and c not in columns.values()}
+            # What plansync wrote in its own columns ('No' under Overdue) never names a field.
+            more = {f: c for f, c in _first_columns(fields.loc[extra]).items() if f not in columns and c not in columns.values() and c < computed_col}
             action_cell = frame.at[extra, columns["action"]]
             if more and (action_cell is None or fields.at[extra, columns["action"]] == "action"):
                 columns.update(more)
                 rows.append(extra)
     rows.extend(int(r) for r in _repeats(fields, columns, exclude=set(rows)))
     labels = {int(c): str(frame.at[r, c]).strip() for r in sorted(rows, reverse=True) for c in frame.columns if isinstance(frame.at[r, c], str)}
-    computed_col = _computed_col(frame.loc[row].map(lambda v: normalise_header(v) if isinstance(v, str) else None), frame.loc[row:])
     # plansync's own Due / RAG columns (from an earlier adoption) are never the team's fields.
     columns = {f: c for f, c in columns.items() if c < computed_col or f == "action"}
     return HeaderFound(
