@@ -22,7 +22,7 @@ HEADING_PATTERN = (
     r"\s*(?:no\.?|number|#)?\s*[0-9]+\b"
 )
 # A numbered line (``2. Improve supervision``, ``3) The front door``), not a ref such as ``2.1``.
-_NUMBERED_LINE = r"^\s*\(?[0-9]{1,3}[.)]\s+\S"
+NUMBERED_LINE = r"^\s*\(?[0-9]{1,3}[.)]\s+\S"
 # A lone ref (``1.5``, ``a)``) is an action whose text is missing, not a heading.
 _BARE_REF = r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|\(?[a-zA-Z]\)?)\s*$"
 _NUMBER = re.compile(
@@ -75,7 +75,7 @@ def classify_rows(
     # headings: its other headings (found by their merge or their wording) are numbered lines, or
     # no action (a row with more filled in) is one. One heading left unmerged, or headings typed in
     # the action column, are then headings, not actions without lead or date.
-    numbered = only_text.str.contains(_NUMBERED_LINE, regex=True).fillna(False).astype(bool) & ~note_one & ~bare_ref
+    numbered = only_text.str.contains(NUMBERED_LINE, regex=True).fillna(False).astype(bool) & ~note_one & ~bare_ref
     numbered &= only_col.isin([action_col, first_col])
     if numbered.any() and ((heading_one & numbered).any() or not _numbered_actions(table, action_col, count)):
         heading_one = heading_one | numbered
@@ -94,7 +94,7 @@ def classify_rows(
 def _numbered_actions(table: pd.DataFrame, action_col: int, count: pd.Series) -> bool:
     """Whether any row with more than its action filled in has a numbered line as its action."""
     texts = table.loc[count.ge(2).to_numpy(), action_col].dropna().astype(str)
-    return bool(texts.str.contains(_NUMBERED_LINE, regex=True).any())
+    return bool(texts.str.contains(NUMBERED_LINE, regex=True).any())
 
 
 def _wide_merge_rows(merged: list[tuple[int, int, int, int]], cols: pd.Index) -> list[int]:
@@ -175,6 +175,7 @@ __all__ = [
     "HEADING_PATTERN",
     "NOTE",
     "NOTE_PATTERN",
+    "NUMBERED_LINE",
     "classify_rows",
     "heading_of_rows",
     "recommendation_number",

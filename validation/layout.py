@@ -22,7 +22,7 @@ from validation.detect_grid import fill_merged_down, grid_frame
 from validation.detect_header import find_header
 from validation.detect_names import field_for_header, normalise_header
 from validation.layout_refs import tidy_actions
-from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, classify_rows, heading_of_rows, recommendation_number
+from validation.detect_rows import ACTION, HEADING, HEADING_PATTERN, NUMBERED_LINE, classify_rows, heading_of_rows, recommendation_number
 from validation.fields import FIELD_BY_NAME, FIELD_NAMES, ROW_COL, SHEET_COL
 from validation.grid import SheetGrid, column_letter
 from validation.messages import shown
@@ -32,7 +32,7 @@ _REQUIRED_HINTS = {
     "lead": "'Lead', 'Lead Officer' or 'Owner'",
     "target": "'Target date', 'Deadline' or 'By when'",
 }
-_HEADING_ABOVE = HEADING_PATTERN + r"|^\s*[0-9]{1,2}[.)]\s+\S"
+_HEADING_ABOVE = HEADING_PATTERN + "|" + NUMBERED_LINE
 
 
 @dataclass
