@@ -56,7 +56,7 @@ def found_done(write: Write, fresh: pd.DataFrame, again: SyncPlan, user: str) ->
         user: the signed-in user.
     """
     key = write.key
-    if key not in fresh.index or any(w.key == key for w in (*again.creates, *again.updates, *again.withdrawals)):
+    if key not in fresh.index or writes_by_key(again, [key]):
         return False
     return holds_write(fresh.loc[key].to_dict(), sent_values(write), user)
 
